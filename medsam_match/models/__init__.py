@@ -1,0 +1,32 @@
+"""The database models. Times are stored in UTC (see `types.UTCDateTime`)."""
+
+from .people import ApiToken, Volunteer
+from .planning import (
+    ASSIGNMENT_STATUSES,
+    RUN_MODES,
+    RUN_STATUSES,
+    RUN_TRIGGERS,
+    SESSION_STATUSES,
+    Activity,
+    Assignment,
+    MatchRun,
+    Session,
+)
+from .tenancy import Centre, Municipality, Place
+
+__all__ = [
+    "ASSIGNMENT_STATUSES",
+    "RUN_MODES",
+    "RUN_STATUSES",
+    "RUN_TRIGGERS",
+    "SESSION_STATUSES",
+    "Activity",
+    "ApiToken",
+    "Assignment",
+    "Centre",
+    "MatchRun",
+    "Municipality",
+    "Place",
+    "Session",
+    "Volunteer",
+]
