@@ -1,0 +1,64 @@
+"""medsam-match: plans volunteer work for municipal volunteer centres."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from . import sqlite_pragmas  # noqa: F401  (registers the connect hook)
+from .config import database_url, flask_config, load_settings, project_dir
+from .extensions import db, migrate
+
+
+def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool | None = None) -> Flask:
+    """The application. `test_config` overrides any Flask config key
+    (e.g. SQLALCHEMY_DATABASE_URI, MEDSAM_SCHEDULER="off").
+
+    Unless MEDSAM_CHECK_SCHEMA is false (or `check_schema=False`, as the
+    `db` commands pass), it refuses to start on an out-of-date schema.
+    """
+    settings = load_settings()
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(flask_config(settings))
+    app.config["JSON_SORT_KEYS"] = False
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(settings)
+
+    _configure_logging(app)
+
+    from . import models  # noqa: F401  (the tables, for Alembic and create_all)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(project_dir() / "migrations"))
+
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from . import auth
+
+    auth.init_app(app)
+
+    from api.openapi import init_api
+
+    from .services.health import service_version
+
+    init_api(app, service_version())
+
+    if check_schema is None:
+        check_schema = bool(app.config.get("MEDSAM_CHECK_SCHEMA", True))
+    if check_schema:
+        from .schema_check import check_schema as ensure_schema_current
+
+        ensure_schema_current(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    level = getattr(logging, str(app.config.get("MEDSAM_LOG_LEVEL", "INFO")))
+    app.logger.setLevel(level)
+    logging.getLogger("medsam_match").setLevel(level)

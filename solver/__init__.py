@@ -16,20 +16,10 @@ from .errors import ScenarioError
 
 __all__ = ["ScenarioError", "greedy", "solve", "validate"]
 
-
-def solve(doc, **kwargs):  # type: ignore[no-untyped-def]
-    from .solve import solve as _solve
-
-    return _solve(doc, **kwargs)
-
-
-def greedy(doc):  # type: ignore[no-untyped-def]
-    from .solve import greedy as _greedy
-
-    return _greedy(doc)
-
-
-def validate(doc, result):  # type: ignore[no-untyped-def]
-    from .validator import validate as _validate
-
-    return _validate(doc, result)
+# Imported eagerly, submodules first: importing a submodule (solver/solve.py,
+# solver/greedy.py) binds its name on this package, which would otherwise
+# replace the functions of the same name after their first call.
+from . import greedy as _greedy_module  # noqa: E402,F401
+from . import solve as _solve_module  # noqa: E402,F401
+from .solve import greedy, solve  # noqa: E402
+from .validator import validate  # noqa: E402

@@ -8,13 +8,25 @@ registered below.
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import FlaskGroup
+
+# Commands that must run on an out-of-date (or empty) schema.
+SCHEMA_CHECK_EXEMPT = ("db", "openapi")
+
+
+def _invoked_command() -> str | None:
+    args = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    return args[0] if args else None
 
 
 def _create_app():  # type: ignore[no-untyped-def]
     from medsam_match import create_app
 
+    if _invoked_command() in SCHEMA_CHECK_EXEMPT:
+        return create_app(check_schema=False)
     return create_app()
 
 
@@ -25,3 +37,9 @@ def main() -> None:
 
 
 # Registrations (one line per command module):
+from . import (  # noqa: E402,F401  (each module adds its commands to `main`)
+    demo_command,  # medsam-match demo
+    serve_command,  # medsam-match serve
+    solver_commands,  # medsam-match solve, validate
+    token_commands,  # medsam-match token create/list/revoke
+)

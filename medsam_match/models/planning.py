@@ -111,6 +111,9 @@ class MatchRun(db.Model):  # type: ignore[name-defined]
     time_limit_s: Mapped[float] = mapped_column(Float, nullable=False, default=30.0)
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # A queued run is not started before this instant: declines within a minute
+    # of each other are gathered into one repair run.
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from medsam_match.services.health import check_health
+
+from . import blp
+from .schemas import HealthSchema
+
+
+@blp.route("")
+class Health(MethodView):
+    @blp.doc(security=[])
+    @blp.response(200, HealthSchema)
+    @blp.alt_response(503, schema=HealthSchema, description="The database cannot be reached")
+    def get(self):  # type: ignore[no-untyped-def]
+        """Health: no token needed; 503 when the database is unavailable."""
+        health = check_health()
+        return health, 200 if health["status"] == "ok" else 503

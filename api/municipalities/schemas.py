@@ -1,0 +1,30 @@
+from marshmallow import fields, validate
+
+from api.common import QuerySchema, StrictSchema, Text, TimeField, validate_time_zone
+
+COUNTRIES = ("NO", "DK")
+LOCALES = ("nb", "nn", "da", "en")
+
+
+class MunicipalitySchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
+    country = fields.String(required=True, validate=validate.OneOf(COUNTRIES))
+    timezone = fields.String(
+        validate=validate_time_zone,
+        metadata={"description": "IANA zone; default Europe/Oslo (NO) or Europe/Copenhagen (DK)"},
+    )
+    locale = fields.String(
+        validate=validate.OneOf(LOCALES),
+        metadata={"description": "nb, nn, da or en; default nb (NO) or da (DK)"},
+    )
+    created_at = TimeField(dump_only=True)
+    updated_at = TimeField(dump_only=True)
+
+
+class MunicipalityQuerySchema(QuerySchema):
+    country = fields.String(validate=validate.OneOf(COUNTRIES))
+
+
+class MunicipalityPatchSchema(MunicipalitySchema):
+    """Any field may change; none is required."""

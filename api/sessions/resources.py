@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest.pagination import PaginationParameters
+
+from api.common import paginate
+from medsam_match.auth import current_principal
+from medsam_match.services import sessions as service
+
+from . import blp
+from .schemas import SessionFilterSchema, SessionPatchSchema, SessionSchema
+
+
+@blp.route("")
+class Sessions(MethodView):
+    @blp.arguments(SessionFilterSchema, location="query")
+    @blp.response(200, SessionSchema(many=True))
+    @blp.paginate()
+    def get(self, filters, pagination_parameters: PaginationParameters):  # type: ignore[no-untyped-def]
+        """List sessions, soonest first; `from`/`to` keep those overlapping [from, to)."""
+        return paginate(service.sessions_query(current_principal(), filters), pagination_parameters)
+
+    @blp.arguments(SessionSchema)
+    @blp.response(201, SessionSchema)
+    def post(self, data):  # type: ignore[no-untyped-def]
+        """Create a fixed (start, end, place_id) or an open (options) session."""
+        return service.create_session(current_principal(), data)
+
+
+@blp.route("/<int:session_id>")
+class SessionById(MethodView):
+    @blp.response(200, SessionSchema)
+    def get(self, session_id: int):  # type: ignore[no-untyped-def]
+        """One session; times in the municipality's time zone."""
+        return service.get_session(current_principal(), session_id)
+
+    @blp.arguments(SessionPatchSchema)
+    @blp.response(200, SessionSchema)
+    def patch(self, data, session_id: int):  # type: ignore[no-untyped-def]
+        """Change some fields. `status: cancelled` also cancels the session's
+        proposed and confirmed assignments."""
+        return service.update_session(current_principal(), session_id, data)
+
+    @blp.response(204)
+    def delete(self, session_id: int):  # type: ignore[no-untyped-def]
+        """Delete a session without assignments; 409 otherwise (cancel it instead)."""
+        service.delete_session(current_principal(), session_id)

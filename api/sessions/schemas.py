@@ -1,0 +1,190 @@
+"""Session bodies, filters and responses, and the `sessions:generate` body."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from api.common import QuerySchema, StrictSchema, TimeField, ZonedNested
+from medsam_match.models import SESSION_STATUSES
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_PENALTY = validate.Range(min=0, max=1_000_000)
+
+
+class ClockTimeField(fields.Field):
+    """A local wall-clock time "HH:MM" (00:00..23:59)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else value.strftime("%H:%M")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> time:
+        match = _CLOCK.match(value) if isinstance(value, str) else None
+        if match is None:
+            raise ValidationError('not a time of day "HH:MM", e.g. "17:00"')
+        return time(int(match.group(1)), int(match.group(2)))
+
+
+def _end_after_start(data: dict[str, Any]) -> None:
+    if "start" in data and "end" in data and data["end"] <= data["start"]:
+        raise ValidationError("end must be after start", "end")
+
+
+class OptionSchema(StrictSchema):
+    """One way to hold an open session: a time and (usually) a place."""
+
+    start = TimeField(required=True)
+    end = TimeField(required=True)
+    place_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    penalty = fields.Float(load_default=0.0, validate=_PENALTY)
+
+    @validates_schema
+    def _times(self, data: dict[str, Any], **_: Any) -> None:
+        _end_after_start(data)
+
+
+class SessionSchema(StrictSchema):
+    """A session as created (POST) and returned.
+
+    Fixed: `start`, `end`, `place_id`. Open: `options`, from which a match run
+    picks one (its time and place are then shown in `start`, `end`, `place_id`).
+    """
+
+    id = fields.Integer(dump_only=True)
+    activity_id = fields.Integer(required=True, strict=True)
+    centre_id = fields.Function(
+        lambda session: session.activity.centre_id,
+        dump_only=True,
+        metadata={"description": "the activity's centre"},
+    )
+    start = TimeField()
+    end = TimeField()
+    place_id = fields.Integer(allow_none=True, strict=True)
+    options = ZonedNested(
+        OptionSchema,
+        many=True,
+        validate=validate.Length(min=1, error="an open session needs at least one option"),
+    )
+    optional = fields.Boolean(
+        metadata={"description": "an open session that may be left unscheduled"}
+    )
+    status = fields.String(validate=validate.OneOf(SESSION_STATUSES))
+    created_at = TimeField(dump_only=True)
+    updated_at = TimeField(dump_only=True)
+
+    @validates_schema
+    def _shape(self, data: dict[str, Any], partial: Any = None, **_: Any) -> None:
+        """Exactly one of start+end or options (a PATCH may give neither)."""
+        fixed = "start" in data or "end" in data
+        if fixed and "options" in data:
+            raise ValidationError("give either start and end or options, not both", "options")
+        if not partial:
+            if not fixed and "options" not in data:
+                raise ValidationError(
+                    {
+                        "start": ["give start and end for a fixed session, or options"],
+                        "options": ["give start and end for a fixed session, or options"],
+                    }
+                )
+            if fixed:
+                for name in ("start", "end"):
+                    if name not in data:
+                        raise ValidationError("a fixed session needs start and end", name)
+            if data.get("optional") and "options" not in data:
+                raise ValidationError(
+                    "only an open session (with options) can be optional", "optional"
+                )
+        _end_after_start(data)
+
+
+_SESSION_BODY_FIELDS = (
+    "activity_id",
+    "start",
+    "end",
+    "place_id",
+    "options",
+    "optional",
+    "status",
+)
+
+
+class SessionPatchSchema(SessionSchema):
+    """PATCH: any subset. `options` makes the session open, `start`/`end` fixed;
+    `status: cancelled` also cancels its proposed and confirmed assignments."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(partial=_SESSION_BODY_FIELDS, **kwargs)
+
+
+class SessionFilterSchema(QuerySchema):
+    activity_id = fields.Integer()
+    centre_id = fields.Integer()
+    place_id = fields.Integer(metadata={"description": "the session's (or chosen) place"})
+    status = fields.String(validate=validate.OneOf(SESSION_STATUSES))
+    window_from = TimeField(
+        data_key="from",
+        attribute="from",
+        metadata={"description": "sessions that may end after this time"},
+    )
+    window_to = TimeField(
+        data_key="to",
+        attribute="to",
+        metadata={"description": "sessions that may start before this time"},
+    )
+
+
+class WeeklySlotSchema(StrictSchema):
+    weekday = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0, max=6, error="weekday is 0 (Monday) to 6 (Sunday)"),
+    )
+    start = ClockTimeField(required=True, metadata={"description": 'local time "HH:MM"'})
+    end = ClockTimeField(required=True, metadata={"description": 'local time "HH:MM"'})
+
+    @validates_schema
+    def _times(self, data: dict[str, Any], **_: Any) -> None:
+        _end_after_start(data)
+
+
+class GenerateOptionSchema(StrictSchema):
+    """One place an open generated session may be held at."""
+
+    place_id = fields.Integer(required=True, allow_none=True, strict=True)
+    penalty = fields.Float(load_default=0.0, validate=_PENALTY)
+
+
+class GenerateSchema(StrictSchema):
+    """Sessions from a weekly pattern over [from, to), in the municipality's zone.
+
+    With `place_id` (or neither) each occurrence is a fixed session; with
+    `options` each is an open session offered at those places.
+    """
+
+    window_from = TimeField(required=True, data_key="from", attribute="from")
+    window_to = TimeField(required=True, data_key="to", attribute="to")
+    weekly = fields.List(
+        fields.Nested(WeeklySlotSchema),
+        required=True,
+        validate=validate.Length(min=1, error="give at least one weekly time"),
+    )
+    place_id = fields.Integer(allow_none=True, strict=True)
+    options = fields.List(
+        fields.Nested(GenerateOptionSchema),
+        validate=validate.Length(min=1, error="give at least one option, or leave options out"),
+    )
+    optional = fields.Boolean(
+        metadata={"description": "open sessions only: each may be left unscheduled"}
+    )
+
+    @validates_schema
+    def _window_and_places(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("place_id") is not None and "options" in data:
+            raise ValidationError("give either place_id or options, not both", "options")
+        if data.get("optional") and "options" not in data:
+            raise ValidationError("only open sessions (with options) can be optional", "optional")
+        if "from" in data and "to" in data and data["to"] <= data["from"]:
+            raise ValidationError("to must be after from", "to")

@@ -1,0 +1,13 @@
+"""/api/v1/volunteers: volunteers of a centre, their availability, their own
+view of themselves, and GDPR erasure (DELETE)."""
+
+from flask_smorest import Blueprint
+
+blp = Blueprint(
+    "volunteers",
+    __name__,
+    url_prefix="/api/v1/volunteers",
+    description="Volunteers of a centre: skills, availability, preferences; DELETE erases",
+)
+
+from . import resources  # noqa: E402,F401

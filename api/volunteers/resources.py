@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest.pagination import PaginationParameters
+
+from api.common import paginate
+from medsam_match.auth import current_principal
+from medsam_match.services import volunteers as service
+
+from . import blp
+from .schemas import (
+    VolunteerAssignmentFilterSchema,
+    VolunteerAssignmentSchema,
+    VolunteerFilterSchema,
+    VolunteerPatchSchema,
+    VolunteerSchema,
+)
+
+
+@blp.route("")
+class Volunteers(MethodView):
+    @blp.arguments(VolunteerFilterSchema, location="query")
+    @blp.response(200, VolunteerSchema(many=True))
+    @blp.paginate()
+    def get(self, filters, pagination_parameters: PaginationParameters):  # type: ignore[no-untyped-def]
+        """List the volunteers the token may see, by id (a volunteer token: itself).
+
+        Erased volunteers are left out; an admin may ask for them with
+        `include_erased=true`.
+        """
+        return paginate(
+            service.volunteers_query(current_principal(), filters), pagination_parameters
+        )
+
+    @blp.arguments(VolunteerSchema)
+    @blp.response(201, VolunteerSchema)
+    def post(self, data):  # type: ignore[no-untyped-def]
+        """Add a volunteer to a centre the token may write."""
+        return service.create_volunteer(current_principal(), data)
+
+
+@blp.route("/<int:volunteer_id>")
+class VolunteerById(MethodView):
+    @blp.response(200, VolunteerSchema)
+    def get(self, volunteer_id: int):  # type: ignore[no-untyped-def]
+        """One volunteer."""
+        return service.get_volunteer(current_principal(), volunteer_id)
+
+    @blp.arguments(VolunteerPatchSchema)
+    @blp.response(200, VolunteerSchema)
+    def patch(self, data, volunteer_id: int):  # type: ignore[no-untyped-def]
+        """Change some fields; a list given replaces the stored list.
+
+        A volunteer token may change its own profile and availability, not
+        `centre_id` or `active` (403).
+        """
+        return service.update_volunteer(current_principal(), volunteer_id, data)
+
+    @blp.response(204)
+    def delete(self, volunteer_id: int):  # type: ignore[no-untyped-def]
+        """Erase the volunteer (GDPR).
+
+        Personal fields are wiped and the volunteer's tokens revoked; future
+        proposed and confirmed assignments are cancelled; past assignments
+        stay, anonymous, so the hours given still count.
+        """
+        service.erase_volunteer(current_principal(), volunteer_id)
+
+
+@blp.route("/<int:volunteer_id>/assignments")
+class VolunteerAssignments(MethodView):
+    @blp.arguments(VolunteerAssignmentFilterSchema, location="query")
+    @blp.response(200, VolunteerAssignmentSchema(many=True))
+    @blp.paginate()
+    def get(self, filters, volunteer_id: int, pagination_parameters: PaginationParameters):  # type: ignore[no-untyped-def]
+        """The volunteer's assignments, soonest first (a volunteer token: its own only)."""
+        return paginate(
+            service.volunteer_assignments_query(current_principal(), volunteer_id, filters),
+            pagination_parameters,
+        )

@@ -1,0 +1,206 @@
+"""Volunteer bodies, filters and responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from api.common import QuerySchema, StrictSchema, TimeField, ZonedNested
+from medsam_match.models import ASSIGNMENT_STATUSES
+from medsam_match.services.availability import parse_clock
+
+_TAG = validate.Length(min=1, max=100)
+_TAGS_MAX = validate.Length(max=100)
+
+
+class StrictFloat(fields.Float):
+    """A JSON number: "12.5" as a string is a type error, not a number."""
+
+    def _validated(self, value: Any) -> float:
+        if isinstance(value, str):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false; 1, "yes" and "true" are type errors."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class IsoDate(fields.Date):
+    """A calendar date, YYYY-MM-DD; also dumps the strings kept in JSON columns."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if isinstance(value, str):
+            return value
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def _clock(*, end: bool) -> Any:
+    def check(value: str) -> None:
+        try:
+            parse_clock(value, allow_midnight_end=end)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    return check
+
+
+class CertificateSchema(StrictSchema):
+    """A certificate the volunteer holds, e.g. a police certificate (politiattest)."""
+
+    kind = fields.String(required=True, validate=_TAG, metadata={"example": "police"})
+    valid_until = IsoDate(
+        required=True, metadata={"description": "last day it is valid (inclusive)"}
+    )
+
+
+class WeeklyWindowSchema(StrictSchema):
+    """A weekly window in the municipality's local time.
+
+    `end` "24:00" is midnight at the end of the day; an `end` before `start`
+    crosses midnight (Friday 22:00-02:00 ends on Saturday).
+    """
+
+    weekday = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0, max=6),
+        metadata={"description": "0 = Monday .. 6 = Sunday"},
+    )
+    start = fields.String(required=True, validate=_clock(end=False), metadata={"example": "17:00"})
+    end = fields.String(required=True, validate=_clock(end=True), metadata={"example": "19:00"})
+
+    @validates_schema
+    def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("start") is not None and data.get("start") == data.get("end"):
+            raise ValidationError("end must differ from start", "end")
+
+
+class UnavailableSchema(StrictSchema):
+    """An interval the volunteer is away (holiday), with UTC offsets."""
+
+    start = TimeField(required=True)
+    end = TimeField(required=True)
+
+    @validates_schema
+    def _end_after_start(self, data: dict[str, Any], **_: Any) -> None:
+        if "start" in data and "end" in data and data["end"] <= data["start"]:
+            raise ValidationError("end must be after start", "end")
+
+
+class VolunteerSchema(StrictSchema):
+    """A volunteer as created (POST) and returned."""
+
+    id = fields.Integer(dump_only=True)
+    centre_id = fields.Integer(required=True, strict=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    phone = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(
+            r"^\+?[0-9][0-9 ()-]{2,38}$", error="not a phone number, e.g. +47 912 34 567"
+        ),
+    )
+    lat = StrictFloat(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
+    lon = StrictFloat(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
+    max_travel_km = StrictFloat(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=0, max=20000),
+        metadata={"description": "null: no limit"},
+    )
+    skills = fields.List(fields.String(validate=_TAG), load_default=list, validate=_TAGS_MAX)
+    languages = fields.List(fields.String(validate=_TAG), load_default=list, validate=_TAGS_MAX)
+    interests = fields.List(fields.String(validate=_TAG), load_default=list, validate=_TAGS_MAX)
+    certificates = fields.List(
+        fields.Nested(CertificateSchema), load_default=list, validate=_TAGS_MAX
+    )
+    max_hours_per_week = StrictFloat(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=168)
+    )
+    max_sessions_per_week = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0, max=100)
+    )
+    preferred_activity_ids = fields.List(
+        fields.Integer(strict=True), load_default=list, validate=_TAGS_MAX
+    )
+    weekly_availability = fields.List(
+        fields.Nested(WeeklyWindowSchema),
+        load_default=list,
+        validate=validate.Length(max=200),
+        metadata={"description": "empty: never available"},
+    )
+    unavailable = fields.List(
+        ZonedNested(UnavailableSchema), load_default=list, validate=validate.Length(max=500)
+    )
+    active = StrictBoolean(load_default=True)
+    erased_at = TimeField(dump_only=True, metadata={"description": "set once erased (GDPR)"})
+    created_at = TimeField(dump_only=True)
+    updated_at = TimeField(dump_only=True)
+
+    @validates_schema
+    def _location_is_a_pair(self, data: dict[str, Any], partial: Any = None, **_: Any) -> None:
+        # A PATCH may send one of the two; the service checks the stored pair.
+        if partial:
+            return
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            missing = "lon" if data.get("lon") is None else "lat"
+            raise ValidationError("lat and lon go together: give both or neither", missing)
+
+
+# Every body field: a PATCH may leave any out, and defaults must not fill them in.
+_BODY_FIELDS = tuple(
+    name for name, field in VolunteerSchema._declared_fields.items() if not field.dump_only
+)
+
+
+class VolunteerPatchSchema(VolunteerSchema):
+    """PATCH: any subset of the fields; a list given replaces the stored one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(partial=_BODY_FIELDS, **kwargs)
+
+
+class VolunteerFilterSchema(QuerySchema):
+    centre_id = fields.Integer(metadata={"description": "only this centre's volunteers"})
+    active = fields.Boolean()
+    skill = fields.String(metadata={"description": "has this skill (exact tag)"})
+    language = fields.String(metadata={"description": "speaks this language (exact tag)"})
+    interest = fields.String(metadata={"description": "has this interest (exact tag)"})
+    q = fields.String(
+        validate=validate.Length(max=200), metadata={"description": "part of the name, any case"}
+    )
+    include_erased = fields.Boolean(
+        load_default=False, metadata={"description": "admin only: also erased volunteers"}
+    )
+
+
+class VolunteerAssignmentFilterSchema(QuerySchema):
+    status = fields.String(validate=validate.OneOf(ASSIGNMENT_STATUSES))
+    from_ = TimeField(data_key="from", attribute="from", metadata={"description": "sessions ending after this"})
+    to = TimeField(metadata={"description": "sessions starting before this"})
+
+
+class VolunteerAssignmentSchema(StrictSchema):
+    """One of the volunteer's assignments, with when and where it is."""
+
+    id = fields.Integer(dump_only=True)
+    volunteer_id = fields.Integer(dump_only=True)
+    session_id = fields.Integer(dump_only=True)
+    activity_id = fields.Integer(attribute="session.activity_id", dump_only=True)
+    activity_title = fields.String(attribute="session.activity.title", dump_only=True)
+    start = TimeField(attribute="session.start", dump_only=True)
+    end = TimeField(attribute="session.end", dump_only=True)
+    place_id = fields.Integer(attribute="session.place_id", dump_only=True, allow_none=True)
+    role = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    locked = fields.Boolean(dump_only=True)
+    match_run_id = fields.Integer(dump_only=True, allow_none=True)
+    updated_at = TimeField(dump_only=True)

@@ -1,0 +1,134 @@
+"""Nightly planning: every active centre gets a `plan` run once per night.
+
+A tick (every minute, from APScheduler) looks, for each centre, at the most
+recent nightly time in its municipality's zone (default 02:00). If that moment
+has passed less than the grace period ago, the night's run is inserted; the
+unique key (centre_id, night) in the database makes a second insert fail, so
+however many processes tick, each centre gets exactly one run per night. A
+night missed by more than the grace period (the service was down) is recorded
+as a failed run saying so, so nobody is left unaware.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Centre, MatchRun, Municipality
+from ..models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NightlySettings:
+    at: time = time(2, 0)
+    horizon_days: int = 14
+    grace: timedelta = timedelta(hours=6)
+    time_limit_s: float = 60.0
+
+    @classmethod
+    def from_config(cls, config: dict) -> NightlySettings:  # type: ignore[type-arg]
+        hour, minute = (int(part) for part in str(config.get("MEDSAM_NIGHTLY_TIME", "02:00")).split(":"))
+        return cls(
+            at=time(hour, minute),
+            horizon_days=int(config.get("MEDSAM_PLANNING_HORIZON_DAYS", 14)),
+            grace=timedelta(hours=float(config.get("MEDSAM_NIGHTLY_GRACE_HOURS", 6))),
+            time_limit_s=float(config.get("MEDSAM_NIGHTLY_TIME_LIMIT_S", 60)),
+        )
+
+
+def last_due(now: datetime, zone: ZoneInfo, at: time) -> tuple[date, datetime]:
+    """The latest night whose planning time is not after `now`, and that moment."""
+    local = now.astimezone(zone)
+    night = local.date()
+    moment = datetime.combine(night, at, tzinfo=zone)
+    if moment > now:
+        night -= timedelta(days=1)
+        moment = datetime.combine(night, at, tzinfo=zone)
+    return night, moment
+
+
+def nightly_tick(now: datetime | None = None, settings: NightlySettings | None = None) -> list[int]:
+    """Insert tonight's run for every centre that has none yet; returns new run ids."""
+    now = now or utcnow()
+    settings = settings or NightlySettings.from_config(current_app.config)
+    created: list[int] = []
+    rows = db.session.execute(
+        select(Centre.id, Municipality.timezone)
+        .join(Municipality, Centre.municipality_id == Municipality.id)
+        .where(Centre.active.is_(True))
+        .order_by(Centre.id)
+    ).all()
+    for centre_id, zone_name in rows:
+        night, moment = last_due(now, ZoneInfo(zone_name), settings.at)
+        exists = db.session.scalar(
+            select(MatchRun.id).where(MatchRun.centre_id == centre_id, MatchRun.night == night)
+        )
+        if exists is not None:
+            continue
+        missed = now - moment > settings.grace
+        run = MatchRun(
+            centre_id=centre_id,
+            window_from=moment,
+            window_to=moment + timedelta(days=settings.horizon_days),
+            mode="plan",
+            dry_run=False,
+            trigger="nightly",
+            night=night,
+            time_limit_s=settings.time_limit_s,
+            status="failed" if missed else "queued",
+        )
+        if missed:
+            run.finished_at = now
+            run.error = (
+                f"the nightly plan for {night.isoformat()} was missed: the service was not "
+                f"running at {settings.at.strftime('%H:%M')} nor within the "
+                f"{settings.grace.total_seconds() / 3600:g} hours after; start a run by hand"
+            )
+        try:
+            with db.session.begin_nested():
+                db.session.add(run)
+            db.session.commit()
+        except IntegrityError:
+            # Another process inserted this night's run first.
+            db.session.rollback()
+            continue
+        if missed:
+            log.error("centre %s: %s", centre_id, run.error)
+        else:
+            created.append(run.id)
+    if created:
+        from .worker import wake
+
+        wake()
+    return created
+
+
+def start_scheduler(app: Flask):  # type: ignore[no-untyped-def]
+    """A background APScheduler ticking every minute (and once at start-up,
+    which catches up a night missed within the grace period)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    def tick() -> None:
+        with app.app_context():
+            try:
+                nightly_tick()
+            except Exception:  # noqa: BLE001 - keep ticking
+                log.exception("nightly tick failed")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(tick, "interval", minutes=1, id="nightly-tick", next_run_time=utcnow(),
+                      max_instances=1, coalesce=True)
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,71 @@
+"""The run worker: a thread that takes queued match runs and executes them.
+
+Each process that runs a worker (the embedded service, or `medsam-match
+scheduler`) claims runs through the database, so several can run side by
+side; a run for a centre only starts when no other run for it is running.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+_wake = threading.Event()
+_stop = threading.Event()
+
+
+def wake() -> None:
+    _wake.set()
+
+
+def run_pending(app: Flask, *, limit: int | None = None) -> list[int]:
+    """Execute queued runs that may start now, one after another; returns their ids."""
+    from ..extensions import db
+    from ..services.match_runs import claim_next_run, execute_run
+
+    done: list[int] = []
+    with app.app_context():
+        while limit is None or len(done) < limit:
+            run = claim_next_run()
+            if run is None:
+                break
+            log.info("run %s: started (centre %s, %s)", run.id, run.centre_id, run.mode)
+            finished = execute_run(run.id)
+            log.info("run %s: %s", finished.id, finished.status)
+            done.append(run.id)
+        db.session.remove()
+    return done
+
+
+def _loop(app: Flask, poll_seconds: float) -> None:
+    from ..services.match_runs import recover_stale_runs
+
+    with app.app_context():
+        recovered = recover_stale_runs()
+        if recovered:
+            log.warning("runs left running by a stopped process marked failed: %s", recovered)
+    while not _stop.is_set():
+        try:
+            run_pending(app)
+        except Exception:  # noqa: BLE001 - the worker must survive a bad run
+            log.exception("the run worker hit an error; it goes on")
+        _wake.wait(poll_seconds)
+        _wake.clear()
+
+
+def start_worker(app: Flask, poll_seconds: float = 5.0) -> threading.Thread:
+    """Start the worker thread (daemon) for this process."""
+    _stop.clear()
+    thread = threading.Thread(target=_loop, args=(app, poll_seconds), name="medsam-run-worker",
+                              daemon=True)
+    thread.start()
+    return thread
+
+
+def stop_worker() -> None:
+    _stop.set()
+    _wake.set()

@@ -1,0 +1,128 @@
+"""Assignments and their lifecycle.
+
+    proposed --confirm--> confirmed
+    proposed --decline--> declined      (queues a repair run for the centre)
+    confirmed --decline--> declined     (a volunteer who can no longer come)
+    proposed|confirmed --session cancelled--> cancelled
+    locked: set by a coordinator on a proposed or confirmed assignment
+
+Any other transition answers 409 naming the current state. Volunteers answer
+their own assignments; coordinators (and above) may answer for them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from ..auth import Principal
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..models import Activity, Assignment, Session
+from .match_runs import queue_repair, wake_worker
+from .scope import centre_filter
+
+ANSWERABLE = {"confirm": ("proposed",), "decline": ("proposed", "confirmed")}
+
+
+def assignments_query(principal: Principal, filters: dict[str, Any]) -> Select[tuple[Assignment]]:
+    stmt = (
+        select(Assignment)
+        .join(Session, Assignment.session_id == Session.id)
+        .join(Activity, Session.activity_id == Activity.id)
+    )
+    if principal.role == "volunteer":
+        stmt = stmt.where(Assignment.volunteer_id == principal.volunteer_id)
+    else:
+        stmt = stmt.where(centre_filter(principal, Activity.centre_id))
+    for field in ("volunteer_id", "session_id", "status", "match_run_id"):
+        if filters.get(field) is not None:
+            stmt = stmt.where(getattr(Assignment, field) == filters[field])
+    if filters.get("centre_id") is not None:
+        stmt = stmt.where(Activity.centre_id == filters["centre_id"])
+    window_from: datetime | None = filters.get("from")
+    window_to: datetime | None = filters.get("to")
+    if window_from is not None:
+        stmt = stmt.where(Session.window_end > window_from)
+    if window_to is not None:
+        stmt = stmt.where(Session.window_start < window_to)
+    if filters.get("locked") is not None:
+        stmt = stmt.where(Assignment.locked.is_(bool(filters["locked"])))
+    return stmt.order_by(Session.window_start, Assignment.session_id, Assignment.role, Assignment.id)
+
+
+def volunteer_assignments_query(principal: Principal, volunteer_id: int) -> Select[tuple[Assignment]]:
+    """A volunteer's own assignments, soonest first (404 outside the caller's scope)."""
+    from ..models import Volunteer
+
+    if principal.role == "volunteer":
+        if principal.volunteer_id != volunteer_id:
+            raise NotFound("volunteer")
+    else:
+        visible = db.session.scalar(
+            select(Volunteer.id).where(
+                Volunteer.id == volunteer_id, centre_filter(principal, Volunteer.centre_id)
+            )
+        )
+        if visible is None:
+            raise NotFound("volunteer")
+    return assignments_query(principal, {"volunteer_id": volunteer_id})
+
+
+def get_assignment(principal: Principal, assignment_id: int) -> Assignment:
+    assignment = db.session.scalars(
+        assignments_query(principal, {}).where(Assignment.id == assignment_id)
+    ).one_or_none()
+    if assignment is None:
+        raise NotFound("assignment")
+    return assignment
+
+
+def _check_version(assignment: Assignment, if_updated_at: datetime | None) -> None:
+    if if_updated_at is not None and assignment.updated_at != if_updated_at:
+        raise Conflict(
+            "the assignment changed since you read it "
+            f"(now {assignment.status}, updated {assignment.updated_at.isoformat()}); reload it"
+        )
+
+
+def set_locked(
+    principal: Principal, assignment_id: int, locked: bool, *, if_updated_at: datetime | None = None
+) -> Assignment:
+    assignment = get_assignment(principal, assignment_id)
+    if principal.role == "volunteer":
+        raise Forbidden("only a coordinator can lock an assignment")
+    _check_version(assignment, if_updated_at)
+    if locked and assignment.status not in ("proposed", "confirmed"):
+        raise Conflict(f"a {assignment.status} assignment cannot be locked")
+    assignment.locked = locked
+    db.session.commit()
+    return assignment
+
+
+def answer(
+    principal: Principal, assignment_id: int, action: str, reason: str | None = None
+) -> Assignment:
+    """Confirm or decline. A decline queues (or widens) a repair run."""
+    if action not in ANSWERABLE:
+        raise Invalid({"action": ["must be confirm or decline"]})
+    assignment = get_assignment(principal, assignment_id)
+    if assignment.status not in ANSWERABLE[action]:
+        raise Conflict(
+            f"the assignment is {assignment.status}; only a "
+            f"{' or '.join(ANSWERABLE[action])} assignment can be {action}d"
+        )
+    if action == "confirm":
+        assignment.status = "confirmed"
+    else:
+        assignment.status = "declined"
+        assignment.locked = False
+        assignment.decline_reason = (reason or "").strip() or None
+        session = assignment.session
+        queue_repair(session.activity.centre_id, session)
+    db.session.commit()
+    if action == "decline":
+        wake_worker()
+    return assignment

@@ -1,0 +1,328 @@
+"""The one place where database rows become a `medsam-scenario/1` document and
+a solver result becomes rows again.
+
+Scenario ids are the database ids as strings. What goes in, for a centre and
+a window `[from, to)`:
+
+- every session of the centre's activities that may start in the window and
+  is not cancelled (fixed ones at their time, open ones with their options);
+- the places those sessions may use, with their booked intervals, plus the
+  sessions of *other* centres at the same place when that place holds only one
+  session at a time (they are booked by others, as far as this plan goes);
+- the centre's active volunteers, their weekly availability expanded over the
+  window in the municipality's time zone (DST-correct), holidays cut out;
+- confirmed and locked assignments as `fixed`, declined ones as `forbidden`,
+  the current proposed plan as `previous`.
+
+A `repair` run uses the same scenario with a heavier `stability` weight, so the
+solver keeps the published plan and only fills what declines opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, select
+
+from ..extensions import db
+from ..models import Activity, Assignment, Centre, Place, Session, Volunteer
+from .availability import expand_availability
+
+SCENARIO_FORMAT = "medsam-scenario/1"
+#: Repair keeps the published plan: moving a person costs more than a filled
+#: extra hand gains, and about as much as a filled minimum slot.
+REPAIR_WEIGHTS = {"stability": 1000}
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One assignment of a result, with database ids."""
+
+    volunteer_id: int
+    session_id: int
+    role: str
+
+
+def _iso(instant: datetime, zone: ZoneInfo) -> str:
+    return instant.astimezone(zone).isoformat()
+
+
+def _utc(value: str | datetime) -> datetime:
+    instant = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return instant.astimezone(UTC)
+
+
+def window_sessions(centre_id: int, window_from: datetime, window_to: datetime) -> list[Session]:
+    """The centre's sessions that may start in [from, to), cancelled ones left out."""
+    stmt = (
+        select(Session)
+        .join(Activity, Session.activity_id == Activity.id)
+        .where(
+            Activity.centre_id == centre_id,
+            Session.status != "cancelled",
+            Session.window_start >= window_from,
+            Session.window_start < window_to,
+        )
+        .order_by(Session.window_start, Session.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _session_doc(session: Session, zone: ZoneInfo) -> dict[str, Any]:
+    activity = session.activity
+    doc: dict[str, Any] = {"id": str(session.id), "activity": str(activity.id)}
+    if session.options:
+        doc["options"] = [
+            {
+                "start": _iso(_utc(option["start"]), zone),
+                "end": _iso(_utc(option["end"]), zone),
+                "place": None if option.get("place_id") is None else str(option["place_id"]),
+                "penalty": float(option.get("penalty") or 0.0),
+            }
+            for option in session.options
+        ]
+        doc["optional"] = bool(session.optional)
+    else:
+        assert session.start is not None and session.end is not None
+        doc["start"] = _iso(session.start, zone)
+        doc["end"] = _iso(session.end, zone)
+        doc["place"] = None if session.place_id is None else str(session.place_id)
+    doc["participants"] = int(activity.participants or 0)
+    doc["needs"] = sorted(set(activity.needs or []))
+    doc["roles"] = [_role_doc(role) for role in activity.roles or []]
+    return doc
+
+
+def _role_doc(role: dict[str, Any]) -> dict[str, Any]:
+    minimum = int(role.get("min", 1))
+    return {
+        "role": role["role"],
+        "min": minimum,
+        "max": int(role.get("max") or max(minimum, 1)),
+        "skills": sorted(set(role.get("skills") or [])),
+        "languages": sorted(set(role.get("languages") or [])),
+        "certificate": role.get("certificate"),
+    }
+
+
+def _place_ids(sessions: Iterable[Session]) -> set[int]:
+    ids: set[int] = set()
+    for session in sessions:
+        if session.options:
+            ids.update(o["place_id"] for o in session.options if o.get("place_id") is not None)
+        elif session.place_id is not None:
+            ids.add(session.place_id)
+    return ids
+
+
+def _others_at_place(
+    place: Place, centre_id: int, span_from: datetime, span_to: datetime
+) -> list[tuple[datetime, datetime]]:
+    """Fixed or already scheduled sessions of other centres at this place."""
+    stmt = (
+        select(Session.start, Session.end)
+        .join(Activity, Session.activity_id == Activity.id)
+        .where(
+            Session.place_id == place.id,
+            Activity.centre_id != centre_id,
+            Session.status != "cancelled",
+            Session.start.is_not(None),
+            Session.start < span_to,
+            Session.end > span_from,
+        )
+    )
+    return [(start, end) for start, end in db.session.execute(stmt)]
+
+
+def _place_doc(
+    place: Place, centre_id: int, span_from: datetime, span_to: datetime, zone: ZoneInfo
+) -> dict[str, Any]:
+    busy = [(_utc(b["start"]), _utc(b["end"])) for b in place.busy or []]
+    busy = [(s, e) for s, e in busy if s < span_to and e > span_from]
+    if (place.parallel or 1) == 1:
+        busy.extend(_others_at_place(place, centre_id, span_from, span_to))
+    doc: dict[str, Any] = {
+        "id": str(place.id),
+        "name": place.name,
+        "parallel": int(place.parallel or 1),
+        "features": sorted(set(place.features or [])),
+        "busy": [{"start": _iso(s, zone), "end": _iso(e, zone)} for s, e in sorted(busy)],
+    }
+    if place.lat is not None and place.lon is not None:
+        doc["lat"], doc["lon"] = place.lat, place.lon
+    if place.capacity is not None:
+        doc["capacity"] = int(place.capacity)
+    return doc
+
+
+def _certificates(volunteer: Volunteer) -> dict[str, str]:
+    latest: dict[str, str] = {}
+    for cert in volunteer.certificates or []:
+        kind, until = cert.get("kind"), str(cert.get("valid_until"))
+        if kind and (kind not in latest or until > latest[kind]):
+            latest[kind] = until
+    return latest
+
+
+def _volunteer_doc(
+    volunteer: Volunteer,
+    span_from: datetime,
+    span_to: datetime,
+    zone_name: str,
+    activity_ids: set[str],
+) -> dict[str, Any]:
+    zone = ZoneInfo(zone_name)
+    spans = expand_availability(
+        volunteer.weekly_availability or [], volunteer.unavailable or [], span_from, span_to,
+        zone_name,
+    )
+    doc: dict[str, Any] = {
+        "id": str(volunteer.id),
+        "name": volunteer.name or "",
+        "skills": sorted(set(volunteer.skills or [])),
+        "languages": sorted(set(volunteer.languages or [])),
+        "interests": sorted(set(volunteer.interests or [])),
+        "certificates": _certificates(volunteer),
+        "availability": [{"start": _iso(s, zone), "end": _iso(e, zone)} for s, e in spans],
+        "preferred_activities": sorted(
+            {str(a) for a in volunteer.preferred_activity_ids or []} & activity_ids
+        ),
+    }
+    if volunteer.lat is not None and volunteer.lon is not None:
+        doc["lat"], doc["lon"] = volunteer.lat, volunteer.lon
+    if volunteer.max_travel_km is not None:
+        doc["max_travel_km"] = float(volunteer.max_travel_km)
+    if volunteer.max_hours_per_week is not None:
+        doc["max_hours_per_week"] = float(volunteer.max_hours_per_week)
+    if volunteer.max_sessions_per_week is not None:
+        doc["max_sessions_per_week"] = int(volunteer.max_sessions_per_week)
+    return doc
+
+
+def _triple(a: Assignment) -> dict[str, str]:
+    return {"volunteer": str(a.volunteer_id), "session": str(a.session_id), "role": a.role}
+
+
+def build_scenario(
+    centre: Centre,
+    window_from: datetime,
+    window_to: datetime,
+    *,
+    mode: str = "plan",
+    weights: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """The scenario a run for `centre` over [from, to) solves."""
+    zone_name = centre.municipality.timezone
+    zone = ZoneInfo(zone_name)
+    sessions = window_sessions(centre.id, window_from, window_to)
+    session_ids = {s.id for s in sessions}
+    span_from = min([s.window_start for s in sessions], default=window_from)
+    span_to = max([s.window_end for s in sessions], default=window_to)
+
+    activities = {s.activity_id: s.activity for s in sessions}
+    activity_ids = {str(a) for a in activities}
+    places = [db.session.get(Place, pid) for pid in sorted(_place_ids(sessions))]
+
+    assignments = (
+        list(
+            db.session.scalars(
+                select(Assignment)
+                .where(Assignment.session_id.in_(session_ids))
+                .order_by(Assignment.id)
+            )
+        )
+        if session_ids
+        else []
+    )
+    fixed = [a for a in assignments if a.status == "confirmed" or (a.locked and a.status == "proposed")]
+    forbidden = [a for a in assignments if a.status == "declined"]
+    previous = [a for a in assignments if a.status == "proposed" and not a.locked]
+
+    volunteers = list(
+        db.session.scalars(
+            select(Volunteer)
+            .where(
+                Volunteer.centre_id == centre.id,
+                Volunteer.active.is_(True),
+                Volunteer.erased_at.is_(None),
+            )
+            .order_by(Volunteer.id)
+        )
+    )
+    # A fixed assignment stands even if its volunteer has since been set
+    # inactive: the coordinator decided, so the volunteer stays in the scenario.
+    known = {v.id for v in volunteers}
+    for a in fixed:
+        if a.volunteer_id not in known and a.volunteer.erased_at is None:
+            volunteers.append(a.volunteer)
+            known.add(a.volunteer_id)
+    fixed = [a for a in fixed if a.volunteer_id in known]
+    previous = [a for a in previous if a.volunteer_id in known]
+    forbidden_pairs = sorted(
+        {(a.volunteer_id, a.session_id) for a in forbidden if a.volunteer_id in known}
+    )
+    fixed_keys = {(a.volunteer_id, a.session_id, a.role) for a in fixed}
+    previous = [a for a in previous if (a.volunteer_id, a.session_id, a.role) not in fixed_keys]
+
+    doc_weights = dict(weights or {})
+    if mode == "repair":
+        doc_weights = {**REPAIR_WEIGHTS, **doc_weights}
+
+    return {
+        "format": SCENARIO_FORMAT,
+        "name": f"{centre.name}, {_iso(window_from, zone)[:10]} to {_iso(window_to, zone)[:10]}",
+        "timezone": zone_name,
+        "weights": doc_weights,
+        "places": [_place_doc(p, centre.id, span_from, span_to, zone) for p in places if p],
+        "activities": [
+            {"id": str(a.id), "title": a.title, "interests": sorted(set(a.interests or []))}
+            for a in sorted(activities.values(), key=lambda a: a.id)
+        ],
+        "sessions": [_session_doc(s, zone) for s in sessions],
+        "volunteers": [
+            _volunteer_doc(v, span_from, span_to, zone_name, activity_ids) for v in volunteers
+        ],
+        "fixed": [_triple(a) for a in fixed],
+        "forbidden": [{"volunteer": str(v), "session": str(s)} for v, s in forbidden_pairs],
+        "previous": [_triple(a) for a in previous],
+    }
+
+
+def plan_rows(result: dict[str, Any]) -> list[PlanRow]:
+    """A result's assignments with database ids."""
+    return [
+        PlanRow(int(a["volunteer"]), int(a["session"]), a["role"])
+        for a in result.get("assignments", [])
+    ]
+
+
+def schedule_rows(result: dict[str, Any]) -> dict[int, tuple[datetime, datetime, int | None]]:
+    """A result's schedule: session id -> (start, end, place id) in UTC."""
+    return {
+        int(entry["session"]): (
+            _utc(entry["start"]),
+            _utc(entry["end"]),
+            None if entry.get("place") is None else int(entry["place"]),
+        )
+        for entry in result.get("schedule", [])
+    }
+
+
+def assignments_in_window(centre_id: int, window_from: datetime, window_to: datetime):  # type: ignore[no-untyped-def]
+    """A select of the centre's assignments at sessions starting in the window."""
+    return (
+        select(Assignment)
+        .join(Session, Assignment.session_id == Session.id)
+        .join(Activity, Session.activity_id == Activity.id)
+        .where(
+            and_(
+                Activity.centre_id == centre_id,
+                Session.window_start >= window_from,
+                Session.window_start < window_to,
+            )
+        )
+    )

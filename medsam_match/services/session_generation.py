@@ -1,0 +1,140 @@
+"""`sessions:generate`: many sessions of one activity from a weekly pattern.
+
+Each pattern entry (`weekday` 0=Monday..6, `start`/`end` "HH:MM") is local
+wall-clock time in the municipality's time zone, so Tuesday 17:00 stays 17:00
+local on both sides of a daylight-saving change. A session is made for every
+occurrence whose start lies in [from, to). With `options` (`[{place_id,
+penalty}]`) every occurrence becomes an open session whose options are that
+time at each listed place; otherwise a fixed session at `place_id`.
+
+All or nothing: every occurrence is checked before any is stored, and all are
+committed together, so a failing call writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..auth import Principal
+from ..errors import Invalid
+from ..extensions import db
+from ..models import Session
+from .activities import writable_activity
+from .sessions import build_session, municipality_zone
+
+MAX_SESSIONS_PER_CALL = 500
+MAX_WINDOW = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class WeeklySlot:
+    """A weekly time, local wall clock: weekday 0=Monday..6=Sunday."""
+
+    weekday: int
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    start: datetime  # aware, in the municipality's zone
+    end: datetime
+
+
+def weekly_occurrences(
+    window_from: datetime, window_to: datetime, slots: list[WeeklySlot], zone: ZoneInfo
+) -> list[Occurrence]:
+    """Every occurrence of `slots` starting in [window_from, window_to), in time order.
+
+    Local times are resolved with the zone's rules for that date. A time in a
+    spring-forward gap is read with the offset before the change (02:30 becomes
+    03:30), as `zoneinfo` does; a repeated autumn time is its first occurrence.
+    """
+    occurrences: list[Occurrence] = []
+    day: date = window_from.astimezone(zone).date()
+    last_day: date = window_to.astimezone(zone).date()
+    while day <= last_day:
+        for slot in slots:
+            if day.weekday() != slot.weekday:
+                continue
+            start = datetime.combine(day, slot.start, tzinfo=zone)
+            end = datetime.combine(day, slot.end, tzinfo=zone)
+            if end <= start:  # both ends in a spring-forward gap: keep the length
+                end = start + (datetime.combine(day, slot.end) - datetime.combine(day, slot.start))
+            if window_from <= start < window_to:
+                occurrences.append(Occurrence(start, end))
+        day += timedelta(days=1)
+    occurrences.sort(key=lambda occurrence: (occurrence.start, occurrence.end))
+    return occurrences
+
+
+def generate_sessions(
+    principal: Principal, activity_id: int, data: dict[str, Any]
+) -> list[Session]:
+    """Create the sessions of the pattern and return them, soonest first."""
+    activity = writable_activity(principal, activity_id)
+    window_from, window_to = data["from"], data["to"]
+    if window_to <= window_from:
+        raise Invalid({"to": ["to must be after from"]})
+    if window_to - window_from > MAX_WINDOW:
+        raise Invalid({"to": [f"the window may span at most {MAX_WINDOW.days} days"]})
+    options = data.get("options")
+    place_id = data.get("place_id")
+    if options is not None and place_id is not None:
+        raise Invalid({"place_id": ["give either place_id or options, not both"]})
+    if data.get("optional") and options is None:
+        raise Invalid({"optional": ["only open sessions (with options) can be optional"]})
+
+    slots = [WeeklySlot(entry["weekday"], entry["start"], entry["end"]) for entry in data["weekly"]]
+    occurrences = weekly_occurrences(window_from, window_to, slots, municipality_zone(activity))
+    if len(occurrences) > MAX_SESSIONS_PER_CALL:
+        raise Invalid(
+            {
+                "to": [
+                    f"the pattern makes {len(occurrences)} sessions in this window; "
+                    f"at most {MAX_SESSIONS_PER_CALL} per call"
+                ]
+            }
+        )
+
+    sessions = []
+    for occurrence in occurrences:
+        session_options = None
+        if options is not None:
+            session_options = [
+                {
+                    "start": occurrence.start,
+                    "end": occurrence.end,
+                    "place_id": option.get("place_id"),
+                    "penalty": option.get("penalty", 0.0),
+                }
+                for option in options
+            ]
+        try:
+            session = build_session(
+                activity,
+                start=None if options is not None else occurrence.start,
+                end=None if options is not None else occurrence.end,
+                place_id=None if options is not None else place_id,
+                options=session_options,
+                optional=bool(data.get("optional", False)),
+            )
+        except Invalid as error:
+            raise Invalid(_for_occurrence(error.errors, occurrence)) from None
+        sessions.append(session)
+
+    db.session.add_all(sessions)
+    db.session.commit()
+    return sessions
+
+
+def _for_occurrence(errors: dict[str, list[str]], occurrence: Occurrence) -> dict[str, list[str]]:
+    """Errors of one generated session, told with the occurrence they concern."""
+    when = occurrence.start.isoformat()
+    return {
+        path: [f"{message} (session at {when})" for message in messages]
+        for path, messages in errors.items()
+    }

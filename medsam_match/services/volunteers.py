@@ -1,0 +1,346 @@
+"""Volunteers: their records, their own view of themselves, and GDPR erasure.
+
+Access: admin everything; a municipality its centres' volunteers; a
+coordinator its centre's; a volunteer only itself, and of itself only its
+profile and availability (not `centre_id` nor `active`). Out of scope is 404.
+
+Erasure (DELETE) keeps the row so that the hours given stay in the
+statistics, but wipes everything that says who the person was: name,
+contact, location, skills, languages, interests, certificates,
+preferences, availability, and the reasons they gave when declining. Their
+future proposed and confirmed assignments are cancelled (nobody can be
+asked to come any more), their past ones stay, and their tokens are
+revoked. An erased volunteer is hidden from everyone but an admin who asks
+for them (`include_erased`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, cast, event, exists, func, literal, select, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Engine
+
+from ..auth import Principal
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from ..models import Activity, ApiToken, Assignment, Centre, Session, Volunteer
+from ..models.types import utcnow
+from .scope import can_write_centre, centre_filter
+
+# What a volunteer may change about itself.
+SELF_EDITABLE = frozenset(
+    {
+        "name",
+        "email",
+        "phone",
+        "lat",
+        "lon",
+        "max_travel_km",
+        "skills",
+        "languages",
+        "interests",
+        "certificates",
+        "max_hours_per_week",
+        "max_sessions_per_week",
+        "preferred_activity_ids",
+        "weekly_availability",
+        "unavailable",
+    }
+)
+_PLAIN_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "lat",
+    "lon",
+    "max_travel_km",
+    "max_hours_per_week",
+    "max_sessions_per_week",
+    "active",
+)
+_TAG_FIELDS = ("skills", "languages", "interests")
+# Assignments an erased volunteer can no longer be held to.
+_CANCELLED_ON_ERASURE = ("proposed", "confirmed")
+
+
+# --- reading ----------------------------------------------------------------
+
+
+def volunteers_query(principal: Principal, filters: dict[str, Any]) -> Select[tuple[Volunteer]]:
+    """The volunteers the principal may see, filtered, sorted by id.
+
+    Filters: centre_id (404 if out of scope), active, skill, language,
+    interest (exact tag), q (part of the name, any case), include_erased
+    (admin only).
+    """
+    stmt = _visible(principal)
+    if filters.get("include_erased"):
+        if not principal.is_admin:
+            raise Forbidden("only an admin may list erased volunteers")
+    else:
+        stmt = stmt.where(Volunteer.erased_at.is_(None))
+    centre_id = filters.get("centre_id")
+    if centre_id is not None:
+        _visible_centre(principal, centre_id)
+        stmt = stmt.where(Volunteer.centre_id == centre_id)
+    if filters.get("active") is not None:
+        stmt = stmt.where(Volunteer.active == filters["active"])
+    for filter_name, column in (
+        ("skill", Volunteer.skills),
+        ("language", Volunteer.languages),
+        ("interest", Volunteer.interests),
+    ):
+        if filters.get(filter_name):
+            stmt = stmt.where(_json_list_contains(column, filters[filter_name]))
+    if filters.get("q"):
+        stmt = stmt.where(_name_contains(filters["q"]))
+    return stmt.order_by(Volunteer.id)
+
+
+def get_volunteer(principal: Principal, volunteer_id: int) -> Volunteer:
+    """The volunteer, if the principal may see it (erased ones: admin only)."""
+    stmt = _visible(principal).where(Volunteer.id == volunteer_id)
+    if not principal.is_admin:
+        stmt = stmt.where(Volunteer.erased_at.is_(None))
+    volunteer = db.session.scalars(stmt).first()
+    if volunteer is None:
+        raise NotFound("volunteer")
+    return volunteer
+
+
+def volunteer_assignments_query(
+    principal: Principal, volunteer_id: int, filters: dict[str, Any]
+) -> Select[tuple[Assignment]]:
+    """A volunteer's assignments, soonest first; filters status, from, to (UTC)."""
+    volunteer = get_volunteer(principal, volunteer_id)
+    stmt = (
+        select(Assignment)
+        .join(Session, Session.id == Assignment.session_id)
+        .where(Assignment.volunteer_id == volunteer.id)
+    )
+    if filters.get("status"):
+        stmt = stmt.where(Assignment.status == filters["status"])
+    if filters.get("from") is not None:
+        stmt = stmt.where(Session.window_end > filters["from"])
+    if filters.get("to") is not None:
+        stmt = stmt.where(Session.window_start < filters["to"])
+    return stmt.order_by(func.coalesce(Session.start, Session.window_start), Assignment.id)
+
+
+# --- writing ----------------------------------------------------------------
+
+
+def create_volunteer(principal: Principal, data: dict[str, Any]) -> Volunteer:
+    if principal.role == "volunteer":
+        raise Forbidden("a volunteer token may not create volunteers")
+    _check_target_centre(principal, data["centre_id"])
+    volunteer = Volunteer(centre_id=data["centre_id"])
+    _apply(volunteer, data)
+    _check_preferred_activities(volunteer.centre_id, volunteer.preferred_activity_ids)
+    db.session.add(volunteer)
+    db.session.commit()
+    return volunteer
+
+
+def update_volunteer(principal: Principal, volunteer_id: int, data: dict[str, Any]) -> Volunteer:
+    """PATCH: only the fields given change. Nothing is stored if anything is wrong."""
+    volunteer = _writable(principal, volunteer_id)
+    if principal.role == "volunteer":
+        refused = sorted(set(data) - SELF_EDITABLE)
+        if refused:
+            raise Forbidden(f"a volunteer may not change {', '.join(refused)}")
+    new_centre_id = data.get("centre_id", volunteer.centre_id)
+    if new_centre_id != volunteer.centre_id:
+        _check_target_centre(principal, new_centre_id)
+    lat, lon = data.get("lat", volunteer.lat), data.get("lon", volunteer.lon)
+    if (lat is None) != (lon is None):
+        missing = "lon" if lon is None else "lat"
+        raise Invalid({missing: ["lat and lon go together: give both or neither"]})
+    preferred = data.get("preferred_activity_ids", volunteer.preferred_activity_ids)
+    _check_preferred_activities(new_centre_id, preferred)
+    volunteer.centre_id = new_centre_id
+    _apply(volunteer, data)
+    db.session.commit()
+    return volunteer
+
+
+def erase_volunteer(principal: Principal, volunteer_id: int) -> None:
+    """GDPR erasure; see the module docstring. Erasing twice changes nothing."""
+    volunteer = _writable(principal, volunteer_id, allow_erased=True)
+    if principal.role == "volunteer":
+        # The coordinator erases, on the person's request: the centre must
+        # know, since it loses whatever the volunteer had agreed to do.
+        raise Forbidden("a volunteer token may not erase; ask the centre's coordinator")
+    if volunteer.erased_at is not None:
+        return
+    now = utcnow()
+    volunteer.name = ""
+    for name in ("email", "phone", "lat", "lon", "max_travel_km"):
+        setattr(volunteer, name, None)
+    volunteer.max_hours_per_week = None
+    volunteer.max_sessions_per_week = None
+    for name in (*_TAG_FIELDS, "certificates", "preferred_activity_ids"):
+        setattr(volunteer, name, [])
+    volunteer.weekly_availability = []
+    volunteer.unavailable = []
+    volunteer.active = False
+    volunteer.erased_at = now
+
+    future_sessions = select(Session.id).where(Session.window_start >= now)
+    db.session.execute(
+        update(Assignment)
+        .where(
+            Assignment.volunteer_id == volunteer.id,
+            Assignment.status.in_(_CANCELLED_ON_ERASURE),
+            Assignment.session_id.in_(future_sessions),
+        )
+        .values(status="cancelled", locked=False, updated_at=now)
+    )
+    # A reason given when declining is the person's own words.
+    db.session.execute(
+        update(Assignment)
+        .where(Assignment.volunteer_id == volunteer.id, Assignment.decline_reason.is_not(None))
+        .values(decline_reason=None)
+    )
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.volunteer_id == volunteer.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    db.session.commit()
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def _visible(principal: Principal) -> Select[tuple[Volunteer]]:
+    stmt = select(Volunteer).where(centre_filter(principal, Volunteer.centre_id))
+    if principal.role == "volunteer":
+        stmt = stmt.where(Volunteer.id == principal.volunteer_id)
+    return stmt
+
+
+def _writable(principal: Principal, volunteer_id: int, *, allow_erased: bool = False) -> Volunteer:
+    """404 if unseen; 403 if seen but read-only; 409 for an erased record."""
+    volunteer = get_volunteer(principal, volunteer_id)
+    if principal.role == "volunteer":
+        if volunteer.id != principal.volunteer_id:  # _visible already ensures this
+            raise NotFound("volunteer")
+    elif not can_write_centre(principal, volunteer.centre_id):
+        raise Forbidden("this token may read this volunteer but not change it")
+    if volunteer.erased_at is not None and not allow_erased:
+        raise Conflict("the volunteer was erased; an erased record cannot be changed")
+    return volunteer
+
+
+def _visible_centre(principal: Principal, centre_id: int) -> Centre:
+    centre = db.session.scalars(
+        select(Centre).where(Centre.id == centre_id, centre_filter(principal, Centre.id))
+    ).first()
+    if centre is None:
+        raise NotFound("centre")
+    return centre
+
+
+def _check_target_centre(principal: Principal, centre_id: int) -> Centre:
+    """A centre named in a body: 422 if unseen, 403 if seen but read-only."""
+    centre = db.session.scalars(
+        select(Centre).where(Centre.id == centre_id, centre_filter(principal, Centre.id))
+    ).first()
+    if centre is None:
+        raise Invalid({"centre_id": ["no such centre"]})
+    if not can_write_centre(principal, centre_id):
+        raise Forbidden("this token may not add or move volunteers in this centre")
+    return centre
+
+
+def _check_preferred_activities(centre_id: int, activity_ids: list[int]) -> None:
+    """Every preferred activity must be one of the volunteer's centre."""
+    if not activity_ids:
+        return
+    found = set(
+        db.session.scalars(
+            select(Activity.id).where(
+                Activity.id.in_(set(activity_ids)), Activity.centre_id == centre_id
+            )
+        )
+    )
+    errors = {
+        f"preferred_activity_ids.{index}": ["no such activity in the volunteer's centre"]
+        for index, activity_id in enumerate(activity_ids)
+        if activity_id not in found
+    }
+    if errors:
+        raise Invalid(errors)
+
+
+def _apply(volunteer: Volunteer, data: dict[str, Any]) -> None:
+    """Copy validated fields onto the row, in the form the JSON columns keep."""
+    for name in _PLAIN_FIELDS:
+        if name in data:
+            setattr(volunteer, name, data[name])
+    for name in _TAG_FIELDS:
+        if name in data:
+            setattr(volunteer, name, _unique(data[name]))
+    if "preferred_activity_ids" in data:
+        volunteer.preferred_activity_ids = _unique(data["preferred_activity_ids"])
+    if "certificates" in data:
+        volunteer.certificates = [
+            {"kind": c["kind"], "valid_until": _iso_date(c["valid_until"])}
+            for c in data["certificates"]
+        ]
+    if "weekly_availability" in data:
+        volunteer.weekly_availability = [
+            {"weekday": w["weekday"], "start": w["start"], "end": w["end"]}
+            for w in sorted(
+                data["weekly_availability"], key=lambda w: (w["weekday"], w["start"], w["end"])
+            )
+        ]
+    if "unavailable" in data:
+        volunteer.unavailable = [
+            {"start": u["start"].isoformat(), "end": u["end"].isoformat()}
+            for u in sorted(data["unavailable"], key=lambda u: (u["start"], u["end"]))
+        ]
+    if volunteer.active is None:
+        volunteer.active = True
+
+
+def _iso_date(value: date | str) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+def _name_contains(text: str) -> ColumnElement[bool]:
+    """Part of the name, in any case, Ø and Å included."""
+    pattern = "%" + _escape_like(text.lower()) + "%"
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite's lower() and LIKE fold ASCII only ("Øystein" stays "Øystein").
+        return func.medsam_lower(Volunteer.name).like(pattern, escape="\\")
+    return func.lower(Volunteer.name).like(pattern, escape="\\")
+
+
+@event.listens_for(Engine, "connect")
+def _register_sqlite_lower(dbapi_connection: Any, connection_record: Any) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function(
+            "medsam_lower", 1, lambda value: value.lower() if value else value, deterministic=True
+        )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _json_list_contains(column: Any, value: str) -> ColumnElement[bool]:
+    """The JSON list in `column` holds `value` (SQLite and PostgreSQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(column, JSONB).contains([value])
+    items = func.json_each(column).table_valued("value")
+    return exists(select(literal(1)).select_from(items).where(items.c.value == value))

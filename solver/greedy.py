@@ -1,0 +1,310 @@
+"""The greedy baseline: a plan made the way a careful coordinator would by hand.
+
+1. Keep everything fixed: fixed sessions, and the open sessions that carry a
+   fixed assignment (their option chosen first, so the fixed people can go).
+2. Take the sessions in time order. An open session gets the option that fits
+   its place (features, capacity, busy, parallel) and can be staffed best,
+   less its penalty; an optional one is left out when no option fits or
+   nobody can staff it.
+3. Within a session, the hardest roles first (fewest eligible people). Each
+   slot up to `min` gets the eligible person who adds most to the score:
+   preferred activity, interest, short travel, low load so far, the same
+   faces, the published plan. H6 (no overlap) and H7 (weekly limits) are kept.
+4. A second pass in time order adds people up to `max` where that raises the
+   score.
+
+The plan keeps every hard rule whenever the fixed assignments do (and the
+places leave room for every non-optional session). It is a hint for the model
+and the yardstick of the benchmarks, so it is built for speed: eligibility
+comes from `VolunteerIndex` masks and most per-volunteer state is in arrays.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .scenario import Assignment, Interval, Option, Plan, Role, Scenario, Session
+from .volunteer_index import VolunteerIndex
+
+Indices = npt.NDArray[np.int64]
+_EPS = 1e-9
+
+
+def greedy_plan(scenario: Scenario) -> Plan:
+    """A feasible plan, built greedily (see the module's description)."""
+    return _Greedy(scenario).run()
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """How good an option of an open session looks right now."""
+
+    fits: bool  # the place can take it and the fixed people can go
+    value: float  # cover_min x slots that free eligible people can fill, less the penalty
+    staffable: int
+    index: int
+
+
+class _Greedy:
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.w = scenario.weights
+        self.index = VolunteerIndex(scenario)
+        n = self.index.size
+        vols = scenario.volunteers
+        self.max_hours = np.array(
+            [np.inf if v.max_hours_per_week is None else v.max_hours_per_week for v in vols],
+            dtype=float,
+        ).reshape(n)
+        self.max_sessions = np.array(
+            [np.inf if v.max_sessions_per_week is None else v.max_sessions_per_week
+             for v in vols],
+            dtype=float,
+        ).reshape(n)
+        self.hours = np.zeros(n)  # h(v) so far
+        self.used = np.zeros(n, dtype=bool)
+        self.first_start = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        self.last_end = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+        self.busy: list[list[Interval]] = [[] for _ in range(n)]
+        self.week_hours: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
+        self.week_count: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
+        self.seen_activity: defaultdict[str, set[int]] = defaultdict(set)
+        self.in_slot: defaultdict[tuple[str, str], int] = defaultdict(int)
+        self.assignments: list[Assignment] = []
+        self.schedule: dict[str, int] = {}
+        self.place_use: defaultdict[str, list[Interval]] = defaultdict(list)
+
+        self.fixed_by_session: defaultdict[str, list[Assignment]] = defaultdict(list)
+        for a in scenario.fixed:
+            self.fixed_by_session[a.session].append(a)
+        self.previous: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+        for a in scenario.previous:
+            self.previous[(a.session, a.role)].append(self.index.position[a.volunteer])
+        self.prefers: defaultdict[str, list[int]] = defaultdict(list)
+        for i, v in enumerate(vols):
+            for activity in v.preferred_activities:
+                self.prefers[activity].append(i)
+        self._interested: dict[frozenset[str], npt.NDArray[np.bool_]] = {}
+
+    # -- the passes ----------------------------------------------------------
+
+    def run(self) -> Plan:
+        sessions = sorted(
+            self.scenario.sessions, key=lambda s: (min(o.start for o in s.options), s.id)
+        )
+        for session in sessions:
+            if not session.is_open:
+                self.hold(session, 0)
+        for session in sessions:
+            if not session.is_open:
+                self.add_fixed(session)
+        for session in sessions:
+            if session.is_open and session.id in self.fixed_by_session:
+                forced = self.choose_option(session, forced=True)
+                assert forced is not None  # a forced session always gets an option
+                self.hold(session, forced)
+                self.add_fixed(session)
+        for session in sessions:
+            if session.id not in self.schedule and session.is_open:
+                choice = self.choose_option(session, forced=False)
+                if choice is None:
+                    continue
+                self.hold(session, choice)
+            self.staff(session, up_to_max=False)
+        for session in sessions:
+            if session.id in self.schedule:
+                self.staff(session, up_to_max=True)
+        self.drop_empty_optional()
+        return Plan(schedule=dict(self.schedule), assignments=tuple(self.assignments))
+
+    def hold(self, session: Session, option_index: int) -> None:
+        self.schedule[session.id] = option_index
+        option = session.options[option_index]
+        if option.place is not None:
+            self.place_use[option.place].append(option.interval)
+
+    def add_fixed(self, session: Session) -> None:
+        option = session.options[self.schedule[session.id]]
+        for a in self.fixed_by_session.get(session.id, ()):
+            self.assign(session, a.role, option, self.index.position[a.volunteer])
+
+    def drop_empty_optional(self) -> None:
+        """An optional session nobody could staff costs its penalty for nothing."""
+        staffed = {a.session for a in self.assignments}
+        for session in self.scenario.sessions:
+            if session.optional and session.id in self.schedule and session.id not in staffed:
+                del self.schedule[session.id]
+
+    # -- choosing an option --------------------------------------------------
+
+    def choose_option(self, session: Session, *, forced: bool) -> int | None:
+        """The option to hold an open session as; None to leave an optional
+        session out. A non-optional (or forced) session always gets one."""
+        choices = [self.rate_option(session, i) for i in range(len(session.options))]
+        best = max(choices, key=lambda c: (c.fits, c.value, c.staffable, -c.index))
+        if forced or not session.optional:
+            return best.index
+        if not best.fits or best.staffable == 0 or best.value <= 0:
+            return None
+        return best.index
+
+    def rate_option(self, session: Session, index: int) -> _Choice:
+        option = session.options[index]
+        fits = self.place_fits(session, option) and self.fixed_can_go(session, option)
+        staffable = 0
+        for role in session.roles:
+            fixed_here = sum(1 for a in self.fixed_by_session.get(session.id, ())
+                             if a.role == role.name)
+            wanted = role.min - fixed_here
+            if wanted > 0:
+                staffable += self.count_free(session, role, option, wanted)
+        value = self.w.cover_min * staffable - option.penalty
+        return _Choice(fits, value, staffable, index)
+
+    def place_fits(self, session: Session, option: Option) -> bool:
+        """H10 for this option given the sessions already held."""
+        if option.place is None:
+            return True
+        place = self.scenario.place_by_id[option.place]
+        if not session.needs <= place.features:
+            return False
+        if place.capacity is not None and session.participants > place.capacity:
+            return False
+        span = option.interval
+        if any(b.overlaps(span) for b in place.busy):
+            return False
+        running = [u for u in self.place_use[option.place] if u.overlaps(span)]
+        if len(running) < place.parallel:
+            return True
+        # The most sessions running at one instant inside `span` peaks at the
+        # start of one of them (or of the span).
+        instants = [max(u.start, span.start) for u in running]
+        peak = max(sum(1 for u in running if u.start <= t < u.end) for t in instants)
+        return peak + 1 <= place.parallel
+
+    def fixed_can_go(self, session: Session, option: Option) -> bool:
+        for a in self.fixed_by_session.get(session.id, ()):
+            if not self.free(self.index.position[a.volunteer], option):
+                return False
+        return True
+
+    # -- staffing ------------------------------------------------------------
+
+    def staff(self, session: Session, *, up_to_max: bool) -> None:
+        option = session.options[self.schedule[session.id]]
+        eligible = {role.name: self.eligible(session, role, option) for role in session.roles}
+        roles = sorted(session.roles, key=lambda r: eligible[r.name].size)  # hardest first
+        for role in roles:
+            target = role.max if up_to_max else role.min
+            reward = self.w.cover_extra if up_to_max else self.w.cover_min
+            while self.in_slot[(session.id, role.name)] < target:
+                pick = self.pick(session, role, option, eligible[role.name], reward)
+                if pick is None:
+                    break
+                self.assign(session, role.name, option, pick)
+
+    def eligible(self, session: Session, role: Role, option: Option) -> Indices:
+        return np.flatnonzero(self.index.eligible(session, role, option))
+
+    def within_limits(self, candidates: Indices, option: Option) -> Indices:
+        """H7, for all candidates at once."""
+        week = option.iso_week
+        if week not in self.week_hours:
+            return candidates
+        ok = self.week_hours[week][candidates] + option.hours <= self.max_hours[candidates] + _EPS
+        ok &= self.week_count[week][candidates] + 1 <= self.max_sessions[candidates]
+        return candidates[ok]
+
+    def free(self, volunteer: int, option: Option) -> bool:
+        """H6 and H7 for one volunteer."""
+        span = option.interval
+        if any(b.overlaps(span) for b in self.busy[volunteer]):
+            return False
+        week = option.iso_week
+        if week in self.week_hours:
+            if self.week_hours[week][volunteer] + option.hours > \
+                    self.max_hours[volunteer] + _EPS:
+                return False
+            if self.week_count[week][volunteer] + 1 > self.max_sessions[volunteer]:
+                return False
+        elif option.hours > self.max_hours[volunteer] + _EPS or self.max_sessions[volunteer] < 1:
+            return False
+        return True
+
+    def count_free(self, session: Session, role: Role, option: Option, wanted: int) -> int:
+        """How many eligible people are free for this role, up to `wanted`."""
+        candidates = self.within_limits(self.eligible(session, role, option), option)
+        clear = (self.last_end[candidates] <= option.start) | \
+                (self.first_start[candidates] >= option.end)
+        found = int(clear.sum())
+        for v in candidates[~clear]:
+            if found >= wanted:
+                break
+            found += self.free(int(v), option)
+        return min(found, wanted)
+
+    def gains(self, session: Session, role: Role, option: Option, cand: Indices) -> np.ndarray:
+        """What assigning each candidate adds to the score, cover aside."""
+        w = self.w
+        activity = self.scenario.activity_by_id[session.activity]
+        h = self.hours[cand]
+        gain = -w.fairness * ((h + option.hours) ** 2 - h ** 2)
+        if w.interest and activity.interests:
+            gain += w.interest * self.interested(activity.interests)[cand]
+        if w.preferred and activity.id in self.prefers:
+            gain += w.preferred * np.isin(cand, self.prefers[activity.id])
+        if w.travel_km:
+            gain -= w.travel_km * self.index.distances(option.place)[cand]
+        if w.volunteer_used:
+            gain += w.volunteer_used * ~self.used[cand]
+        if w.continuity:
+            seen = self.seen_activity.get(activity.id)
+            new_pair = ~np.isin(cand, list(seen)) if seen else np.ones(cand.size, dtype=bool)
+            gain -= w.continuity * new_pair
+        previous = self.previous.get((session.id, role.name))
+        if w.stability and previous:
+            gain += w.stability * np.isin(cand, previous)
+        return gain
+
+    def interested(self, tags: frozenset[str]) -> npt.NDArray[np.bool_]:
+        if tags not in self._interested:
+            self._interested[tags] = np.array(
+                [bool(v.interests & tags) for v in self.scenario.volunteers], dtype=bool
+            )
+        return self._interested[tags]
+
+    def pick(
+        self, session: Session, role: Role, option: Option, eligible: Indices, reward: float
+    ) -> int | None:
+        """The free candidate who adds most, if adding them raises the score."""
+        candidates = self.within_limits(eligible, option)
+        if candidates.size == 0:
+            return None
+        gain = reward + self.gains(session, role, option, candidates)
+        for j in np.argsort(-gain, kind="stable"):
+            if gain[j] <= 0:
+                return None
+            v = int(candidates[j])
+            if self.free(v, option):
+                return v
+        return None
+
+    def assign(self, session: Session, role: str, option: Option, v: int) -> None:
+        self.assignments.append(Assignment(self.scenario.volunteers[v].id, session.id, role))
+        self.in_slot[(session.id, role)] += 1
+        self.busy[v].append(option.interval)
+        self.first_start[v] = min(self.first_start[v], option.start)
+        self.last_end[v] = max(self.last_end[v], option.end)
+        self.hours[v] += option.hours
+        self.used[v] = True
+        week = option.iso_week
+        if week not in self.week_hours:
+            self.week_hours[week] = np.zeros(self.index.size)
+            self.week_count[week] = np.zeros(self.index.size)
+        self.week_hours[week][v] += option.hours
+        self.week_count[week][v] += 1
+        self.seen_activity[session.activity].add(v)

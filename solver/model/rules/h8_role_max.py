@@ -1,0 +1,16 @@
+"""H8: at most `r.max` people in a role."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from ..data import ModelData
+from ..variables import Variables
+
+
+def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> None:
+    for s in data.sessions:
+        for role in s.roles:
+            people = vars.role_people.get((s.id, role.name), [])
+            if len(people) > role.max:
+                model.add(sum(x for _, x in people) <= role.max)

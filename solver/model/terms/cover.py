@@ -1,0 +1,42 @@
+"""cover_min · Σ min(n, r.min) + cover_extra · Σ max(0, n − r.min).
+
+Both in one module because they share one variable: since
+n = min(n, m) + max(0, n − m), the two terms equal
+cover_extra · n + (cover_min − cover_extra) · min(n, m). The sum over x is
+linear; min(n, m) is a bounded integer c with c <= n (and c <= m by its
+domain), which is exact at any optimum when its coefficient is positive; a
+negative one (cover_extra above cover_min) gets an exact min equality.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from ..data import ModelData
+from ..objective import Terms
+from ..variables import Variables
+
+
+def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
+    weights = data.scenario.weights
+    terms = Terms()
+    per_cover = weights.cover_min - weights.cover_extra
+    for s in data.sessions:
+        for role in s.roles:
+            people = [x for _, x in vars.role_people.get((s.id, role.name), [])]
+            if not people:
+                continue
+            for x in people:
+                terms.add(x, weights.cover_extra)
+            top = min(role.min, len(people))
+            if top == 0 or not per_cover:
+                continue
+            covered = model.new_int_var(0, top, f"covered[{s.id},{role.name}]")
+            if per_cover > 0:
+                model.add(covered <= sum(people))
+            else:
+                n = model.new_int_var(0, len(people), f"n[{s.id},{role.name}]")
+                model.add(n == sum(people))
+                model.add_min_equality(covered, [n, role.min])
+            terms.add(covered, per_cover, top)
+    return terms

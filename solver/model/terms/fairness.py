@@ -1,0 +1,56 @@
+"""−fairness · Σ_v h(v)².
+
+Exact: hours are counted in whole units of the greatest common divisor of all
+option durations, so h(v) = unit · H(v) with H an integer variable and
+H² = H · H a multiplication equality. Tangent lines
+H² >= (2k+1)·H − k·(k+1) hold at every integer H, and are added at a few k to
+give the LP relaxation something to work with.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ortools.sat.python import cp_model
+
+from ..data import ModelData
+from ..objective import Terms
+from ..variables import Variables
+
+MAX_TANGENTS = 12
+
+
+def hour_unit_seconds(data: ModelData) -> int:
+    durations = [o.end - o.start for s in data.sessions for o in s.options]
+    return math.gcd(*durations) if durations else 3600
+
+
+def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
+    weight = data.scenario.weights.fairness
+    terms = Terms()
+    if not weight:
+        return terms
+    unit = hour_unit_seconds(data)
+    per_square = weight * (unit / 3600.0) ** 2
+    for v in data.volunteers:
+        work = vars.attendance(v.id)
+        if not work:
+            continue
+        if len(work) == 1:  # H is 0 or one duration: H² is linear in it
+            units = (work[0].option.end - work[0].option.start) // unit
+            for part in work[0].parts:
+                terms.add(part, -per_square * units * units)
+            continue
+        longest: dict[str, int] = {}
+        for w in work:
+            longest[w.session] = max(longest.get(w.session, 0), (w.option.end - w.option.start) // unit)
+        top = sum(longest.values())
+        hours = model.new_int_var(0, top, f"hours[{v.id}]")
+        model.add(hours == sum(((w.option.end - w.option.start) // unit) * w.lit for w in work))
+        square = model.new_int_var(0, top * top, f"hours_squared[{v.id}]")
+        model.add_multiplication_equality(square, [hours, hours])
+        step = max(1, top // MAX_TANGENTS)
+        for k in range(0, top, step):
+            model.add(square >= (2 * k + 1) * hours - k * (k + 1))
+        terms.add(square, -per_square, top * top)
+    return terms

@@ -1,0 +1,290 @@
+"""The solve entry points: `solve(doc)` (CP-SAT) and `greedy(doc)`.
+
+solve: parse -> conflicts seen before solving -> candidate triples ->
+independent parts -> hint -> CP-SAT per part (the time budget shared out by
+size) -> one result. The time limit covers the whole call: CP-SAT only gets
+what is left after parsing and model building. When time runs out a part keeps
+the best plan CP-SAT found for it, or the hint's (greedy) plan when it found
+none: a result always has a plan unless the scenario is infeasible.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from .decompose import components, packed_components
+from .model import BuiltModel, ModelData, build_model, find_candidates
+from .model.candidates import Candidates
+from .model.conflicts import find_conflicts
+from .parse import parse_scenario
+from .scenario import Assignment, Plan, Scenario
+from .score import compute_score
+
+#: relative distance between score and bound under which a plan is optimal
+OPTIMAL_TOLERANCE = 1e-6
+#: time kept back for writing the result, as a share of the limit (+ a floor)
+RESERVE_SHARE = 0.03
+RESERVE_SECONDS = 0.05
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+def solve(
+    doc: dict[str, Any],
+    *,
+    time_limit: float = 10.0,
+    workers: int | None = None,
+    seed: int = 0,
+    progress: Progress | None = None,
+    decompose: bool = True,
+) -> dict[str, Any]:
+    """Solve a `medsam-scenario/1` document; a `medsam-result/1` document back.
+    Raises ScenarioError for bad input. `decompose=False` solves the whole
+    scenario as one model (for comparison)."""
+    started = time.monotonic()
+    scenario = parse_scenario(doc)
+    workers = workers or os.cpu_count() or 1
+    info: dict[str, Any] = {
+        "name": "cp-sat", "seconds": 0.0, "time_limit": time_limit,
+        "workers": workers, "seed": seed, "components": 0, "variables": 0,
+    }
+    conflicts = find_conflicts(scenario)
+    if conflicts:
+        return _failure(scenario, conflicts, info, started)
+
+    candidates = find_candidates(scenario)
+    info["components"] = len(components(scenario, candidates))
+    groups = (
+        packed_components(scenario, candidates)
+        if decompose else [[s.id for s in scenario.sessions]]
+    )
+    fallback = _greedy_plan(scenario)
+    hint = _best_hint(scenario, candidates, fallback)
+    run = _Run(scenario, candidates, groups, fallback, hint, progress, started)
+    deadline = started + time_limit - max(RESERVE_SECONDS, RESERVE_SHARE * time_limit)
+    for index in range(len(groups)):
+        outcome = run.solve_part(index, deadline, workers, seed)
+        if outcome == "infeasible":
+            names = ", ".join(groups[index][:10])
+            return _failure(scenario, [
+                "no plan satisfies the fixed assignments, the sessions that must be held "
+                f"and the places together (among sessions {names})"
+            ], info | {"variables": run.variables}, started)
+    info["variables"] = run.variables
+    plan = run.plan()
+    score = compute_score(scenario, plan)
+    bound = run.bound()
+    if bound is not None:
+        bound = max(bound, score)  # float noise only: the bound is proven
+    optimal = bound is not None and bound - score <= OPTIMAL_TOLERANCE * max(1.0, abs(score))
+    from .result import build_result
+
+    result = build_result(
+        scenario, plan, status="optimal" if optimal else "feasible", bound=bound, solver_info=info
+    )
+    result["solver"]["seconds"] = round(time.monotonic() - started, 3)
+    return result
+
+
+def greedy(doc: dict[str, Any]) -> dict[str, Any]:
+    """The greedy baseline's plan as a result (status feasible, no bound)."""
+    started = time.monotonic()
+    scenario = parse_scenario(doc)
+    info: dict[str, Any] = {"name": "greedy", "seconds": 0.0}
+    conflicts = find_conflicts(scenario)
+    if conflicts:
+        return _failure(scenario, conflicts, info, started)
+    from .result import build_result
+
+    plan = _greedy_plan(scenario)
+    result = build_result(scenario, plan, status="feasible", bound=None, solver_info=info)
+    result["solver"]["seconds"] = round(time.monotonic() - started, 3)
+    return result
+
+
+# -- the parts ------------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    sessions: list[str]
+    size: int
+    built: BuiltModel | None = None
+    plan: Plan | None = None
+    #: a proven upper bound on this part's share of the score
+    bound: float | None = None
+
+
+class _Run:
+    """The parts of one solve and what is known about each so far."""
+
+    def __init__(
+        self, scenario: Scenario, candidates: Candidates, groups: list[list[str]],
+        fallback: Plan, hint: Plan, progress: Progress | None, started: float,
+    ):
+        self.started = started
+        self.scenario = scenario
+        self.candidates = candidates
+        self.fallback = fallback
+        self.hint = hint
+        self.progress = progress
+        per_session: dict[str, int] = {}
+        for a in candidates.triples:
+            per_session[a.session] = per_session.get(a.session, 0) + 1
+        self.parts = [
+            _Part(g, sum(per_session.get(s, 0) + len(candidates.usable[s]) for s in g))
+            for g in groups
+        ]
+        self.variables = 0
+        self.best_reported = -math.inf
+
+    def solve_part(self, index: int, deadline: float, workers: int, seed: int) -> str:
+        part = self.parts[index]
+        data = ModelData.restricted(self.scenario, self.candidates, part.sessions)
+        built = build_model(data)
+        part.built = built
+        self.variables += len(built.model.proto.variables)
+        built.vars.hint(built.model, self.hint)
+
+        left = sum(p.size for p in self.parts[index:]) or 1
+        budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(budget, 0.01)
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        callback = _Reporter(self, index) if self.progress else None
+        status = solver.solve(built.model, callback)
+
+        if status == cp_model.INFEASIBLE:
+            return "infeasible"
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"CP-SAT rejected the model: {built.model.validate()}")
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            part.plan = built.vars.extract(solver.boolean_value)
+        part.bound = self._bound_of(built, solver, status)
+        self._report(None)
+        return "solved" if part.plan is not None else "unsolved"
+
+    @staticmethod
+    def _bound_of(built: BuiltModel, solver: cp_model.CpSolver, status: int) -> float:
+        objective = built.objective
+        if status == cp_model.OPTIMAL:
+            raw = solver.objective_value
+        else:
+            raw = solver.best_objective_bound
+            if not math.isfinite(raw):
+                raw = objective.trivial_bound
+            raw = min(raw, objective.trivial_bound)
+        return objective.to_score(raw) + objective.error
+
+    def part_plan(self, part: _Part, current: Plan | None = None) -> Plan:
+        if current is not None:
+            return current
+        if part.plan is not None:
+            return part.plan
+        return _restrict(self.fallback, set(part.sessions))
+
+    def plan(self, override: tuple[int, Plan] | None = None) -> Plan:
+        schedule: dict[str, int] = {}
+        assignments: list[Assignment] = []
+        for i, part in enumerate(self.parts):
+            current = override[1] if override and override[0] == i else None
+            own = self.part_plan(part, current)
+            schedule.update(own.schedule)
+            assignments.extend(own.assignments)
+        return Plan(schedule=schedule, assignments=tuple(assignments))
+
+    def bound(self, current: tuple[int, float] | None = None) -> float | None:
+        total = 0.0
+        for i, part in enumerate(self.parts):
+            if current and current[0] == i:
+                total += current[1]
+            elif part.bound is not None:
+                total += part.bound
+            else:
+                return None
+        return total
+
+    def _report(self, override: tuple[int, Plan, float] | None) -> None:
+        if self.progress is None:
+            return
+        plan = self.plan((override[0], override[1]) if override else None)
+        score = compute_score(self.scenario, plan)
+        bound = self.bound((override[0], override[2]) if override else None)
+        if score <= self.best_reported and override is not None:
+            return
+        self.best_reported = max(self.best_reported, score)
+        gap = None
+        if bound is not None:
+            gap = (bound - score) / abs(bound) if bound else (0.0 if bound == score else None)
+        seconds = round(time.monotonic() - self.started, 3)
+        self.progress({"seconds": seconds, "score": score, "bound": bound, "gap": gap})
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Reports the combined picture of all parts at each improvement."""
+
+    def __init__(self, run: _Run, index: int):
+        super().__init__()
+        self.run = run
+        self.index = index
+
+    def on_solution_callback(self) -> None:
+        part = self.run.parts[self.index]
+        assert part.built is not None
+        objective = part.built.objective
+        plan = part.built.vars.extract(self.boolean_value)
+        bound = objective.to_score(min(self.best_objective_bound, objective.trivial_bound))
+        self.run._report((self.index, plan, bound + objective.error))
+
+
+# -- plans from elsewhere ---------------------------------------------------------
+
+
+def _restrict(plan: Plan, sessions: set[str]) -> Plan:
+    return Plan(
+        schedule={s: o for s, o in plan.schedule.items() if s in sessions},
+        assignments=tuple(a for a in plan.assignments if a.session in sessions),
+    )
+
+
+def _greedy_plan(scenario: Scenario) -> Plan:
+    from .greedy import greedy_plan
+
+    return greedy_plan(scenario)
+
+
+def _best_hint(scenario: Scenario, candidates: Candidates, greedy_plan: Plan) -> Plan:
+    """The greedy plan, or the previous plan where it scores better. The
+    previous plan may no longer be feasible: it is only a hint, CP-SAT repairs
+    or drops it; the greedy plan stays the fallback."""
+    if not scenario.previous:
+        return greedy_plan
+    kept = {
+        a for a in scenario.previous
+        if greedy_plan.schedule.get(a.session) in candidates.triples.get(a, ())
+    } | set(scenario.fixed)
+    previous_plan = Plan(schedule=dict(greedy_plan.schedule), assignments=tuple(sorted(kept)))
+    if compute_score(scenario, previous_plan) > compute_score(scenario, greedy_plan):
+        return previous_plan
+    return greedy_plan
+
+
+def _failure(
+    scenario: Scenario, conflicts: list[str], info: dict[str, Any], started: float
+) -> dict[str, Any]:
+    from .result import build_failure_result
+
+    result = build_failure_result(
+        scenario, status="infeasible", conflicts=conflicts,
+        message="no plan satisfies the hard rules", solver_info=info,
+    )
+    result["solver"]["seconds"] = round(time.monotonic() - started, 3)
+    return result

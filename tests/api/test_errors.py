@@ -1,0 +1,61 @@
+"""Every bad request answers problem+json naming what is wrong; never a 500."""
+
+PROBLEM = "application/problem+json"
+
+
+def _assert_problem(response, status):
+    assert response.status_code == status
+    assert response.mimetype == PROBLEM
+    body = response.json
+    assert {"type", "title", "status", "detail"} <= set(body)
+    assert body["status"] == status
+    assert "Traceback" not in response.get_data(as_text=True)
+    return body
+
+
+def test_malformed_json_is_400(client, world, auth):
+    response = client.post("/api/v1/centres", data='{"name": "Hisøy", ', content_type="application/json",
+                           headers=auth(world.admin_token))
+    body = _assert_problem(response, 400)
+    assert "JSON" in body["detail"]
+
+
+def test_unknown_field_is_422_naming_it(client, world, auth):
+    response = client.post("/api/v1/municipalities", headers=auth(world.admin_token),
+                           json={"name": "Voss", "country": "NO", "population": 15000})
+    body = _assert_problem(response, 422)
+    assert body["errors"] == {"population": ["Unknown field."]}
+
+
+def test_wrong_type_and_missing_required_are_named_together(client, world, auth):
+    response = client.post("/api/v1/places", headers=auth(world.admin_token),
+                           json={"capacity": "many", "parallel": 1.5})
+    body = _assert_problem(response, 422)
+    assert set(body["errors"]) == {"municipality_id", "name", "capacity", "parallel"}
+    assert all(isinstance(m, list) and m for m in body["errors"].values())
+
+
+def test_nested_errors_are_named_by_path(client, world, auth):
+    response = client.patch(f"/api/v1/places/{world.no.place_ids[0]}", headers=auth(world.admin_token),
+                            json={"busy": [{"start": "2026-12-08T17:00:00+01:00", "end": "2026-12-08T19:00:00+01:00"},
+                                           {"start": 5, "end": "2026-12-08T19:00:00+01:00", "room": "A"}]})
+    body = _assert_problem(response, 422)
+    assert set(body["errors"]) == {"busy.1.start", "busy.1.room"}
+
+
+def test_a_body_that_is_not_an_object_is_422(client, world, auth):
+    response = client.post("/api/v1/centres", json=[1, 2], headers=auth(world.admin_token))
+    _assert_problem(response, 422)
+
+
+def test_bad_query_parameters_are_422(client, world, auth):
+    response = client.get("/api/v1/centres?municipality_id=abc&page=0", headers=auth(world.admin_token))
+    body = _assert_problem(response, 422)
+    assert set(body["errors"]) == {"municipality_id", "page"}
+
+
+def test_unknown_path_and_wrong_verb(client, world, auth):
+    _assert_problem(client.get("/api/v1/nothing-here", headers=auth(world.admin_token)), 404)
+    response = client.put(f"/api/v1/centres/{world.no.centre_id}", json={}, headers=auth(world.admin_token))
+    _assert_problem(response, 405)
+    assert "PATCH" in response.headers["Allow"]

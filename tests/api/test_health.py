@@ -1,0 +1,13 @@
+from medsam_match.services.health import service_version
+
+
+def test_health_needs_no_token_and_reports_the_database(client):
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "version": service_version()}
+
+
+def test_other_api_paths_need_a_token(client):
+    response = client.get("/api/v1/municipalities")
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
