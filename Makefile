@@ -27,5 +27,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy solver
 
+# The benchmarks of bench/README.md (long: about an hour on 2 cores).
+bench: install
+	$(BIN)/python -m bench.sizes
+	$(BIN)/python -m bench.smptsp --time-limit 60
+	$(BIN)/python -m bench.repair
+
 clean:
 	rm -rf $(VENV) instance/ .pytest_cache

@@ -40,6 +40,8 @@ def paginate(select_stmt: Select[Any], pagination_parameters: PaginationParamete
     """
     count_stmt = select(func.count()).select_from(select_stmt.order_by(None).subquery())
     pagination_parameters.item_count = db.session.scalar(count_stmt) or 0
+    if pagination_parameters.first_item >= pagination_parameters.item_count:
+        return []  # past the end (also keeps huge page numbers away from the database)
     page_stmt = select_stmt.limit(pagination_parameters.page_size).offset(
         pagination_parameters.first_item
     )
@@ -174,3 +176,11 @@ class IntervalSchema(StrictSchema):
 def validate_time_zone(value: str) -> None:
     if not is_time_zone(value):
         raise ValidationError("not an IANA time zone, e.g. Europe/Oslo")
+
+
+class WholeNumber(fields.Integer):
+    """An integer in a JSON body: 1.5 and "2" are errors, not rounded or parsed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("strict", True)
+        super().__init__(**kwargs)

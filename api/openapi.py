@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, render_template_string
 from flask_smorest import Api
+from flask_smorest.pagination import PaginationMetadataSchema
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
 
@@ -51,6 +52,18 @@ class MedsamApi(Api):
         response = {"description": "Error (problem+json)", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_MIMETYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+    def _register_pagination_header(self) -> None:
+        """X-Pagination holds JSON: say so, so that clients parse it as JSON."""
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata (JSON): total, total_pages, page, ...",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
 
 
 def api_settings(version: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ FIRST_MONDAY = date(2027, 1, 11)
 TOWN = "Arendal"
 CENTRE_LAT, CENTRE_LON = 58.4615, 8.7725
 
+OPEN_SHARE = 0.1
 #: How much the demand (Σ role min) exceeds the volunteers' weekly capacity.
 DEMAND_OVER_SUPPLY = 1.08
 
@@ -61,11 +62,14 @@ LANGUAGES = (
     "en",
 )  # Arabic, Tigrinya, Ukrainian, Somali, Polish, English
 #: Share of volunteers who speak each language besides Norwegian.
-LANGUAGE_SHARE = {"en": 0.55, "ar": 0.08, "ti": 0.04, "uk": 0.07, "so": 0.04, "pl": 0.06}
+LANGUAGE_SHARE = {"en": 0.6, "ar": 0.12, "ti": 0.07, "uk": 0.1, "so": 0.07, "pl": 0.09}
 SKILL_SHARE = {
-    "digital": 0.25, "driver_license": 0.55, "first_aid": 0.3, "cooking": 0.2,
-    "food_safety": 0.12, "teaching": 0.15, "music": 0.1, "sewing": 0.1, "facilitation": 0.1,
+    "digital": 0.3, "driver_license": 0.6, "first_aid": 0.35, "cooking": 0.25,
+    "food_safety": 0.1, "teaching": 0.15, "music": 0.12, "sewing": 0.15, "facilitation": 0.15,
 }  # fmt: skip
+#: Most who cook at the centre have taken the food safety course.
+FOOD_SAFETY_AMONG_COOKS = 0.6
+POLICE_CERTIFICATE_SHARE = 0.5
 FEATURES = ("wheelchair", "kitchen", "projector", "gym", "parking")
 
 
@@ -260,7 +264,8 @@ class _Generator:
         roles = []
         for t in templates:
             low, high = t.min_range
-            minimum = self.rng.randint(low, high)
+            # Mostly the lower end of the range: big crews are the exception.
+            minimum = low + int((high - low + 1) * self.rng.random() ** 1.6)
             if minimum == 0 and len(templates) == 1:
                 minimum = 1
             role: dict[str, Any] = {"role": t.role, "min": minimum}
@@ -318,6 +323,10 @@ class _Generator:
         for w in range(self.size.sessions - sum(per_week)):
             per_week[w] += 1
         aids = [a["id"] for a in activities]
+        # One in ten is open: the coordinator leaves time and place to the plan.
+        self.open_sessions = set(
+            self.rng.sample(range(self.size.sessions), round(OPEN_SHARE * self.size.sessions))
+        )
         result: list[dict[str, Any]] = []
         for week, count in enumerate(per_week):
             # Every activity meets once a week; the busiest ones twice.
@@ -357,7 +366,7 @@ class _Generator:
         session["roles"] = self._roles(kind)
         if place is not None:
             self.calendar.book(place, start, end)
-        if self.rng.random() < 0.1:  # open: the coordinator leaves time and place to the plan
+        if int(sid[1:]) - 1 in self.open_sessions:
             session["options"] = self._options(start, end, place, week, kind, candidates)
             if self.rng.random() < 0.3:
                 session["optional"] = True
@@ -433,19 +442,35 @@ class _Generator:
         # chosen so that the capacity stays a little below the demand.
         capacity = sum(cap for _, _, cap in drafts) * self.size.weeks
         present = min(1.0, demand / (DEMAND_OVER_SUPPLY * capacity))
-        for v, pattern, _ in drafts:
-            v["availability"] = self._availability(pattern, present)
+        self.capacity = 0  # what the volunteers can give, counted on their actual windows
+        for v, pattern, cap in drafts:
+            v["availability"], weeks = self._availability(pattern, present)
+            for per_week in weeks.values():
+                self.capacity += min(cap, per_week)
         return [v for v, _, _ in drafts]
+
+    def top_up(self, sessions: list[dict[str, Any]], demand: int) -> None:
+        """A small town may have more hands than its sessions ask for: then some
+        roles ask for one more person, until demand is above capacity again."""
+        roles = [r for s in sessions for r in s["roles"] if "certificate" not in r]
+        missing = math.ceil(DEMAND_OVER_SUPPLY * self.capacity) - demand
+        for role in self.rng.sample(roles, min(len(roles), max(0, missing))):
+            role["min"] += 1
+            if "max" in role:
+                role["max"] = max(role["max"], role["min"])
 
     def _availability(
         self, pattern: list[tuple[int, int, int]], present: float
-    ) -> list[dict[str, str]]:
+    ) -> tuple[list[dict[str, str]], dict[int, int]]:
+        """The windows of the weeks this volunteer is around, and per week how
+        many of the shortest sessions fit in them."""
         weeks = [w for w in range(self.size.weeks) if self.rng.random() < present]
         holiday: tuple[date, date] | None = None
         if self.rng.random() < 0.1:  # a few days away
             first = FIRST_MONDAY + timedelta(days=self.rng.randrange(7 * self.size.weeks))
             holiday = (first, first + timedelta(days=self.rng.randint(2, 6)))
         windows = []
+        fits: dict[int, int] = {}
         for week in weeks:
             for day, first, last in pattern:
                 start = self.clock.at(week, day, first)
@@ -453,7 +478,8 @@ class _Generator:
                     continue
                 end = self.clock.at(week, day, last)
                 windows.append({"start": self.clock.iso(start), "end": self.clock.iso(end)})
-        return windows
+                fits[week] = fits.get(week, 0) + (last - first) // min(DURATIONS)
+        return windows, fits
 
     def _volunteer(self, vid: str, activities: list[dict[str, Any]]) -> dict[str, Any]:
         rng = self.rng
@@ -465,12 +491,17 @@ class _Generator:
             volunteer["lat"], volunteer["lon"] = self._near_centre(self.spread_km)
         if rng.random() < 0.85:
             volunteer["max_travel_km"] = rng.choice((3, 5, 5, 8, 10, 10, 15, 20))
-        volunteer["skills"] = sorted(s for s, share in SKILL_SHARE.items() if rng.random() < share)
+        skills = {s for s, share in SKILL_SHARE.items() if rng.random() < share}
+        if "cooking" in skills and rng.random() < FOOD_SAFETY_AMONG_COOKS:
+            skills.add("food_safety")
+        volunteer["skills"] = sorted(skills)
         volunteer["languages"] = ["nb"] + sorted(
             lang for lang, share in LANGUAGE_SHARE.items() if rng.random() < share
         )
         volunteer["interests"] = rng.sample(INTERESTS, rng.randint(1, 4))
-        if rng.random() < 0.4:  # politiattest: most valid, some expired, a few expiring soon
+        if (
+            rng.random() < POLICE_CERTIFICATE_SHARE
+        ):  # politiattest: most valid, some expired, a few expiring soon
             roll = rng.random()
             if roll < 0.15:
                 valid = FIRST_MONDAY - timedelta(days=rng.randint(1, 400))
@@ -497,6 +528,7 @@ class _Generator:
         sessions = self.sessions(places, activities)
         demand = sum(r["min"] for s in sessions for r in s["roles"])
         volunteers = self.volunteers(activities, demand)
+        self.top_up(sessions, demand)
         first = FIRST_MONDAY
         week_label = f"week {first.isocalendar().week}"
         if self.size.weeks > 1:

@@ -17,6 +17,8 @@ import random
 import time
 from typing import Any
 
+from solver import solve, validate
+
 from .generate import generate
 from .report import format_table, machine_note, write_csv
 
@@ -62,23 +64,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
 
-    import solver
-
     print(
         f"repair on {args.size}, {args.decline:.0%} declined, seed {args.seed} ({machine_note()})"
     )
     doc = generate(args.size, args.seed)
     started = time.perf_counter()
-    base = solver.solve(doc, time_limit=args.base_time_limit, workers=args.workers, seed=args.seed)
+    base = solve(doc, time_limit=args.base_time_limit, workers=args.workers, seed=args.seed)
     base_seconds = time.perf_counter() - started
     repaired_doc, declines = declined_plan(doc, base, args.decline, args.seed)
 
     started = time.perf_counter()
-    repaired = solver.solve(
-        repaired_doc, time_limit=args.time_limit, workers=args.workers, seed=args.seed
-    )
+    repaired = solve(repaired_doc, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
     repair_seconds = time.perf_counter() - started
-    problems = solver.validate(repaired_doc, repaired)
+    problems = validate(repaired_doc, repaired)
     changed = changes(repaired_doc["previous"], repaired)
     row = {
         "size": args.size,

@@ -14,6 +14,8 @@ import sys
 import time
 from typing import Any
 
+from solver import greedy, validate
+
 from .child import solve_in_child
 from .generate import SIZES, generate
 from .report import format_table, machine_note, write_csv
@@ -40,20 +42,18 @@ def verdict(problems: list[str]) -> str:
 
 
 def run_size(size: str, seed: int, time_limit: float, workers: int | None) -> dict[str, Any]:
-    import solver
-
     started = time.perf_counter()
     doc = generate(size, seed)
     gen_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
-    baseline = solver.greedy(doc)
+    baseline = greedy(doc)
     greedy_seconds = time.perf_counter() - started
-    greedy_problems = solver.validate(doc, baseline)
+    greedy_problems = validate(doc, baseline)
 
     child = solve_in_child(doc, time_limit=time_limit, workers=workers, seed=seed)
     result = child.result
-    problems = solver.validate(doc, result) if result.get("status") != "error" else ["solve failed"]
+    problems = validate(doc, result) if result.get("status") != "error" else ["solve failed"]
     if greedy_problems:
         problems = problems + [f"greedy: {p}" for p in greedy_problems]
     score, bound = result.get("score"), result.get("bound")

@@ -29,6 +29,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from solver import solve, validate
+
 from .report import format_table, machine_note, write_csv
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -199,14 +201,12 @@ COLUMNS = (
 
 
 def run_instance(ref: Reference, time_limit: float, workers: int | None) -> dict[str, Any]:
-    import solver
-
     doc = load_instance(instance_path(ref.name))
     started = time.perf_counter()
-    result = solver.solve(doc, time_limit=time_limit, workers=workers)
+    result = solve(doc, time_limit=time_limit, workers=workers)
     seconds = time.perf_counter() - started
     objective = workers_used(doc, result)
-    problems = solver.validate(doc, result)
+    problems = validate(doc, result)
     bound = result.get("bound")
     tasks = len(doc["sessions"])
     return {

@@ -21,7 +21,7 @@ comes from `VolunteerIndex` masks and most per-volunteer state is in arrays.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,11 +32,42 @@ from .volunteer_index import VolunteerIndex
 
 Indices = npt.NDArray[np.int64]
 _EPS = 1e-9
+_REPAIR_TRIES = 25  # candidates tried per slot left below min
+_DEMAND_WEIGHT = 0.5  # how much a volunteer's expected use later in the week counts
 
 
 def greedy_plan(scenario: Scenario) -> Plan:
     """A feasible plan, built greedily (see the module's description)."""
     return _Greedy(scenario).run()
+
+
+class _Demand:
+    """How much the slots not yet staffed still need each volunteer, per ISO
+    week: a slot wanting k people among n eligible adds k/n to each of them.
+    Only volunteers with weekly limits count: taking them now may leave a
+    later slot in the same week without anybody."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.by_week: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
+        self.shares: defaultdict[str, list[tuple[tuple[int, int], Indices, float]]] = \
+            defaultdict(list)
+
+    def add(self, session_id: str, week: tuple[int, int], who: Indices, share: float) -> None:
+        if week not in self.by_week:
+            self.by_week[week] = np.zeros(self.size)
+        self.by_week[week][who] += share
+        self.shares[session_id].append((week, who, share))
+
+    def release(self, session_id: str) -> None:
+        """The session is being staffed now: it no longer competes."""
+        for week, who, share in self.shares.pop(session_id, ()):
+            self.by_week[week][who] -= share
+
+    def of(self, week: tuple[int, int], who: Indices) -> npt.NDArray[np.float64]:
+        if week not in self.by_week:
+            return np.zeros(who.size)
+        return self.by_week[week][who]
 
 
 @dataclass(frozen=True)
@@ -69,12 +100,14 @@ class _Greedy:
         self.used = np.zeros(n, dtype=bool)
         self.first_start = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
         self.last_end = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-        self.busy: list[list[Interval]] = [[] for _ in range(n)]
+        # What each volunteer holds: (assignment, option), fixed ones included.
+        self.held: list[list[tuple[Assignment, Option]]] = [[] for _ in range(n)]
         self.week_hours: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
         self.week_count: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
-        self.seen_activity: defaultdict[str, set[int]] = defaultdict(set)
+        self.seen_activity: defaultdict[str, Counter[int]] = defaultdict(Counter)
         self.in_slot: defaultdict[tuple[str, str], int] = defaultdict(int)
-        self.assignments: list[Assignment] = []
+        self.assignments: dict[Assignment, None] = {}  # an ordered set
+        self.fixed = set(scenario.fixed)
         self.schedule: dict[str, int] = {}
         self.place_use: defaultdict[str, list[Interval]] = defaultdict(list)
 
@@ -89,6 +122,8 @@ class _Greedy:
             for activity in v.preferred_activities:
                 self.prefers[activity].append(i)
         self._interested: dict[frozenset[str], npt.NDArray[np.bool_]] = {}
+        self.limited = np.isfinite(self.max_hours) | np.isfinite(self.max_sessions)
+        self.demand = _Demand(n)
 
     # -- the passes ----------------------------------------------------------
 
@@ -108,7 +143,9 @@ class _Greedy:
                 assert forced is not None  # a forced session always gets an option
                 self.hold(session, forced)
                 self.add_fixed(session)
+        self.estimate_demand(sessions)
         for session in sessions:
+            self.demand.release(session.id)
             if session.id not in self.schedule and session.is_open:
                 choice = self.choose_option(session, forced=False)
                 if choice is None:
@@ -117,9 +154,26 @@ class _Greedy:
             self.staff(session, up_to_max=False)
         for session in sessions:
             if session.id in self.schedule:
+                self.repair(session)
+        for session in sessions:
+            if session.id in self.schedule:
                 self.staff(session, up_to_max=True)
         self.drop_empty_optional()
         return Plan(schedule=dict(self.schedule), assignments=tuple(self.assignments))
+
+    def estimate_demand(self, sessions: list[Session]) -> None:
+        """Fill `self.demand` from every slot's `min` (an open session not yet
+        held counts as its first option)."""
+        for session in sessions:
+            option = session.options[self.schedule.get(session.id, 0)]
+            for role in session.roles:
+                wanted = role.min - self.in_slot[(session.id, role.name)]
+                if wanted <= 0:
+                    continue
+                who = self.eligible(session, role, option)
+                if who.size:
+                    self.demand.add(session.id, option.iso_week, who[self.limited[who]],
+                                    wanted / who.size)
 
     def hold(self, session: Session, option_index: int) -> None:
         self.schedule[session.id] = option_index
@@ -192,6 +246,50 @@ class _Greedy:
                 return False
         return True
 
+    # -- moving people to fill what is left ---------------------------------
+
+    def repair(self, session: Session) -> None:
+        """Fill a slot left below `min` by moving someone: a candidate held by
+        another slot goes here when a free person can take their place there
+        (or their place there was an extra). One step of an augmenting path."""
+        option = session.options[self.schedule[session.id]]
+        for role in session.roles:
+            key = (session.id, role.name)
+            if self.in_slot[key] >= role.min:
+                continue
+            candidates = self.eligible(session, role, option)
+            gain = self.gains(session, role, option, candidates)
+            for j in np.argsort(-gain, kind="stable")[:_REPAIR_TRIES]:
+                if self.in_slot[key] >= role.min:
+                    break
+                self.move_for(session, role, option, int(candidates[j]))
+
+    def move_for(self, session: Session, role: Role, option: Option, v: int) -> bool:
+        """Free volunteer `v` for this slot by handing one of their other
+        assignments to someone else; True when done."""
+        span = option.interval
+        limited = np.isfinite(self.max_hours[v]) or np.isfinite(self.max_sessions[v])
+        blocking = [
+            (a, o) for a, o in self.held[v]
+            if a not in self.fixed
+            and (o.interval.overlaps(span) or (limited and o.iso_week == option.iso_week))
+        ]
+        for a, o in blocking:
+            self.unassign(a, o, v)
+            if self.free(v, option):
+                other = self.scenario.session_by_id[a.session]
+                other_role = other.role(a.role)
+                above_min = self.in_slot[(a.session, a.role)] >= other_role.min
+                substitute = self.pick(other, other_role, o, self.eligible(other, other_role, o),
+                                       self.w.cover_min, exclude=v)
+                if substitute is not None or above_min:
+                    if substitute is not None:
+                        self.assign(other, a.role, o, substitute)
+                    self.assign(session, role.name, option, v)
+                    return True
+            self.assign(self.scenario.session_by_id[a.session], a.role, o, v)
+        return False
+
     # -- staffing ------------------------------------------------------------
 
     def staff(self, session: Session, *, up_to_max: bool) -> None:
@@ -222,7 +320,7 @@ class _Greedy:
     def free(self, volunteer: int, option: Option) -> bool:
         """H6 and H7 for one volunteer."""
         span = option.interval
-        if any(b.overlaps(span) for b in self.busy[volunteer]):
+        if any(o.interval.overlaps(span) for _, o in self.held[volunteer]):
             return False
         week = option.iso_week
         if week in self.week_hours:
@@ -268,6 +366,9 @@ class _Greedy:
         previous = self.previous.get((session.id, role.name))
         if w.stability and previous:
             gain += w.stability * np.isin(cand, previous)
+        # Keep people that later slots of the week depend on, where the score
+        # lets a choice be made (this is not part of the score itself).
+        gain -= _DEMAND_WEIGHT * w.cover_min * self.demand.of(option.iso_week, cand)
         return gain
 
     def interested(self, tags: frozenset[str]) -> npt.NDArray[np.bool_]:
@@ -278,10 +379,18 @@ class _Greedy:
         return self._interested[tags]
 
     def pick(
-        self, session: Session, role: Role, option: Option, eligible: Indices, reward: float
+        self,
+        session: Session,
+        role: Role,
+        option: Option,
+        eligible: Indices,
+        reward: float,
+        exclude: int | None = None,
     ) -> int | None:
         """The free candidate who adds most, if adding them raises the score."""
         candidates = self.within_limits(eligible, option)
+        if exclude is not None:
+            candidates = candidates[candidates != exclude]
         if candidates.size == 0:
             return None
         gain = reward + self.gains(session, role, option, candidates)
@@ -294,9 +403,10 @@ class _Greedy:
         return None
 
     def assign(self, session: Session, role: str, option: Option, v: int) -> None:
-        self.assignments.append(Assignment(self.scenario.volunteers[v].id, session.id, role))
+        a = Assignment(self.scenario.volunteers[v].id, session.id, role)
+        self.assignments[a] = None
         self.in_slot[(session.id, role)] += 1
-        self.busy[v].append(option.interval)
+        self.held[v].append((a, option))
         self.first_start[v] = min(self.first_start[v], option.start)
         self.last_end[v] = max(self.last_end[v], option.end)
         self.hours[v] += option.hours
@@ -307,4 +417,21 @@ class _Greedy:
             self.week_count[week] = np.zeros(self.index.size)
         self.week_hours[week][v] += option.hours
         self.week_count[week][v] += 1
-        self.seen_activity[session.activity].add(v)
+        self.seen_activity[session.activity][v] += 1
+
+    def unassign(self, a: Assignment, option: Option, v: int) -> None:
+        del self.assignments[a]
+        self.in_slot[(a.session, a.role)] -= 1
+        self.held[v].remove((a, option))
+        starts = [o.start for _, o in self.held[v]]
+        ends = [o.end for _, o in self.held[v]]
+        self.first_start[v] = min(starts, default=np.iinfo(np.int64).max)
+        self.last_end[v] = max(ends, default=np.iinfo(np.int64).min)
+        self.hours[v] -= option.hours
+        self.used[v] = bool(self.held[v])
+        self.week_hours[option.iso_week][v] -= option.hours
+        self.week_count[option.iso_week][v] -= 1
+        seen = self.seen_activity[self.scenario.session_by_id[a.session].activity]
+        seen[v] -= 1
+        if not seen[v]:
+            del seen[v]

@@ -80,6 +80,9 @@ def solve(
     info["variables"] = run.variables
     plan = run.plan()
     score = compute_score(scenario, plan)
+    fallback_score = compute_score(scenario, fallback)
+    if fallback_score > score:  # a part stopped early below greedy's level
+        plan, score = fallback, fallback_score
     bound = run.bound()
     if bound is not None:
         bound = max(bound, score)  # float noise only: the bound is proven
@@ -159,6 +162,7 @@ class _Run:
         solver.parameters.max_time_in_seconds = max(budget, 0.01)
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
+        _favour_the_lp(solver.parameters, workers)
         callback = _Reporter(self, index) if self.progress else None
         status = solver.solve(built.model, callback)
 
@@ -243,6 +247,17 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         plan = part.built.vars.extract(self.boolean_value)
         bound = objective.to_score(min(self.best_objective_bound, objective.trivial_bound))
         self.run._report((self.index, plan, bound + objective.error))
+
+
+def _favour_the_lp(parameters: Any, workers: int) -> None:
+    """The cover terms make the LP relaxation strong: on generated scenarios the
+    full-linearisation LP worker proves optimality in a fraction of the time
+    the default one takes, so on few cores it replaces the default."""
+    if workers == 1:
+        parameters.linearization_level = 2
+    else:
+        parameters.ignore_subsolvers.append("default_lp")
+        parameters.extra_subsolvers.append("max_lp")
 
 
 # -- plans from elsewhere ---------------------------------------------------------

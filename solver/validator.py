@@ -237,6 +237,8 @@ def _read_plan(sc: _Scenario, result: dict[str, Any], problems: list[str]) -> _P
         try:
             v, s, r = _triple(entry)
         except (KeyError, TypeError):
+            v = s = r = None  # type: ignore[assignment]
+        if not all(isinstance(x, str) for x in (v, s, r)):
             problems.append(f"assignments[{i}]: not an object with volunteer, session and role")
             continue
         if v not in sc.volunteers:

@@ -6,9 +6,10 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
-from api.common import QuerySchema, StrictSchema, TimeField
+from api.common import MAX_INT, QuerySchema, StrictSchema, Text, TimeField, WholeNumber
 
 _NAME = validate.Length(min=1, max=100)
+_ID = validate.Range(min=1, max=MAX_INT)
 
 
 class RoleSchema(StrictSchema):
@@ -17,12 +18,17 @@ class RoleSchema(StrictSchema):
     `max` defaults to max(min, 1): a role with min 0 still has room for one.
     """
 
-    role = fields.String(required=True, validate=_NAME)
-    min = fields.Integer(load_default=1, validate=validate.Range(min=0, max=1000))
-    max = fields.Integer(validate=validate.Range(min=1, max=1000))
-    skills = fields.List(fields.String(validate=_NAME), load_default=list)
-    languages = fields.List(fields.String(validate=_NAME), load_default=list)
-    certificate = fields.String(load_default=None, allow_none=True, validate=_NAME)
+    role = Text(required=True, validate=_NAME)
+    min = WholeNumber(load_default=1, validate=validate.Range(min=0, max=1000))
+    max = WholeNumber(validate=validate.Range(min=1, max=1000))
+    skills = fields.List(Text(validate=_NAME), load_default=list)
+    languages = fields.List(Text(validate=_NAME), load_default=list)
+    certificate = Text(
+        load_default=None,
+        allow_none=True,
+        validate=_NAME,
+        metadata={"description": "a certificate kind the volunteer must hold, e.g. police"},
+    )
 
     @validates_schema
     def _max_not_below_min(self, data: dict[str, Any], **_: Any) -> None:
@@ -42,12 +48,12 @@ class ActivitySchema(StrictSchema):
     """An activity as created (POST) and returned."""
 
     id = fields.Integer(dump_only=True)
-    centre_id = fields.Integer(required=True, strict=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(load_default="", validate=validate.Length(max=10000))
-    interests = fields.List(fields.String(validate=_NAME), load_default=list)
-    needs = fields.List(fields.String(validate=_NAME), load_default=list)
-    participants = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100000))
+    centre_id = WholeNumber(required=True, validate=_ID)
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
+    description = Text(load_default="", validate=validate.Length(max=10000))
+    interests = fields.List(Text(validate=_NAME), load_default=list)
+    needs = fields.List(Text(validate=_NAME), load_default=list)
+    participants = WholeNumber(load_default=0, validate=validate.Range(min=0, max=100000))
     roles = fields.List(
         fields.Nested(RoleSchema),
         required=True,
@@ -88,7 +94,9 @@ class ActivityPatchSchema(ActivitySchema):
 
 
 class ActivityFilterSchema(QuerySchema):
-    centre_id = fields.Integer(metadata={"description": "only this centre's activities"})
+    centre_id = fields.Integer(
+        validate=_ID, metadata={"description": "only this centre's activities"}
+    )
     municipality_id = fields.Integer(
-        metadata={"description": "only activities of this municipality's centres"}
+        validate=_ID, metadata={"description": "only activities of this municipality's centres"}
     )

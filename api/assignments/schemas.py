@@ -1,7 +1,6 @@
 from marshmallow import fields, validate
 
 from api.common import MAX_INT, QuerySchema, StrictSchema, Text, TimeField
-
 from medsam_match.models import ASSIGNMENT_STATUSES
 
 

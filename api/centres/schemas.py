@@ -1,11 +1,11 @@
 from marshmallow import fields, validate
 
-from api.common import MAX_INT, QuerySchema, StrictSchema, Text, TimeField
+from api.common import MAX_INT, QuerySchema, StrictSchema, Text, TimeField, WholeNumber
 
 
 class CentreSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
-    municipality_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_INT))
+    municipality_id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_INT))
     name = Text(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     active = fields.Boolean(metadata={"description": "inactive centres are skipped by the nightly run"})

@@ -1,7 +1,6 @@
 from marshmallow import fields, validate
 
 from api.common import MAX_INT, QuerySchema, StrictSchema, TimeField
-
 from medsam_match.models import RUN_MODES, RUN_STATUSES, RUN_TRIGGERS
 
 

@@ -7,23 +7,24 @@ from api.common import (
     StrictSchema,
     Text,
     TimeField,
+    WholeNumber,
     ZonedNested,
 )
 
 
 class PlaceSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
-    municipality_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_INT))
+    municipality_id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_INT))
     name = Text(required=True, validate=validate.Length(min=1, max=200))
     address = Text(allow_none=True, validate=validate.Length(max=1000))
     lat = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
     lon = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
-    capacity = fields.Integer(
+    capacity = WholeNumber(
         allow_none=True,
         validate=validate.Range(min=0, max=MAX_INT),
         metadata={"description": "most people the place holds; null: unlimited"},
     )
-    parallel = fields.Integer(
+    parallel = WholeNumber(
         validate=validate.Range(min=1, max=1000),
         metadata={"description": "sessions that may run there at the same time (default 1)"},
     )

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import UTC, datetime, time
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
-from api.common import QuerySchema, StrictSchema, TimeField, ZonedNested
+from api.common import MAX_INT, QuerySchema, StrictSchema, TimeField, WholeNumber, ZonedNested
 from medsam_match.models import SESSION_STATUSES
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _PENALTY = validate.Range(min=0, max=1_000_000)
+_ID = validate.Range(min=1, max=MAX_INT)
+# Session times far outside any plan are typing mistakes (and year 9999 cannot
+# be shown in a local zone).
+_PLAUSIBLE = validate.Range(
+    min=datetime(2000, 1, 1, tzinfo=UTC),
+    max=datetime(2200, 1, 1, tzinfo=UTC),
+    error="must lie between the years 2000 and 2200",
+)
 
 
 class ClockTimeField(fields.Field):
@@ -33,12 +41,12 @@ def _end_after_start(data: dict[str, Any]) -> None:
         raise ValidationError("end must be after start", "end")
 
 
-class OptionSchema(StrictSchema):
+class SessionOptionSchema(StrictSchema):
     """One way to hold an open session: a time and (usually) a place."""
 
-    start = TimeField(required=True)
-    end = TimeField(required=True)
-    place_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    start = TimeField(required=True, validate=_PLAUSIBLE)
+    end = TimeField(required=True, validate=_PLAUSIBLE)
+    place_id = WholeNumber(load_default=None, allow_none=True, validate=_ID)
     penalty = fields.Float(load_default=0.0, validate=_PENALTY)
 
     @validates_schema
@@ -54,18 +62,21 @@ class SessionSchema(StrictSchema):
     """
 
     id = fields.Integer(dump_only=True)
-    activity_id = fields.Integer(required=True, strict=True)
-    centre_id = fields.Function(
-        lambda session: session.activity.centre_id,
+    activity_id = WholeNumber(required=True, validate=_ID)
+    centre_id = fields.Integer(
+        attribute="activity.centre_id",
         dump_only=True,
         metadata={"description": "the activity's centre"},
     )
-    start = TimeField()
-    end = TimeField()
-    place_id = fields.Integer(allow_none=True, strict=True)
+    # null in answers for an open session not yet scheduled; null in a body
+    # counts as not given.
+    start = TimeField(allow_none=True, validate=_PLAUSIBLE)
+    end = TimeField(allow_none=True, validate=_PLAUSIBLE)
+    place_id = WholeNumber(allow_none=True, validate=_ID)
     options = ZonedNested(
-        OptionSchema,
+        SessionOptionSchema,
         many=True,
+        allow_none=True,
         validate=validate.Length(min=1, error="an open session needs at least one option"),
     )
     optional = fields.Boolean(
@@ -74,6 +85,16 @@ class SessionSchema(StrictSchema):
     status = fields.String(validate=validate.OneOf(SESSION_STATUSES))
     created_at = TimeField(dump_only=True)
     updated_at = TimeField(dump_only=True)
+
+    @pre_load
+    def _null_means_absent(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, dict):
+            return {
+                key: value
+                for key, value in data.items()
+                if not (key in ("start", "end", "options") and value is None)
+            }
+        return data
 
     @validates_schema
     def _shape(self, data: dict[str, Any], partial: Any = None, **_: Any) -> None:
@@ -120,9 +141,11 @@ class SessionPatchSchema(SessionSchema):
 
 
 class SessionFilterSchema(QuerySchema):
-    activity_id = fields.Integer()
-    centre_id = fields.Integer()
-    place_id = fields.Integer(metadata={"description": "the session's (or chosen) place"})
+    activity_id = fields.Integer(validate=_ID)
+    centre_id = fields.Integer(validate=_ID)
+    place_id = fields.Integer(
+        validate=_ID, metadata={"description": "the session's place (an open one's once chosen)"}
+    )
     status = fields.String(validate=validate.OneOf(SESSION_STATUSES))
     window_from = TimeField(
         data_key="from",
@@ -137,9 +160,8 @@ class SessionFilterSchema(QuerySchema):
 
 
 class WeeklySlotSchema(StrictSchema):
-    weekday = fields.Integer(
+    weekday = WholeNumber(
         required=True,
-        strict=True,
         validate=validate.Range(min=0, max=6, error="weekday is 0 (Monday) to 6 (Sunday)"),
     )
     start = ClockTimeField(required=True, metadata={"description": 'local time "HH:MM"'})
@@ -153,7 +175,7 @@ class WeeklySlotSchema(StrictSchema):
 class GenerateOptionSchema(StrictSchema):
     """One place an open generated session may be held at."""
 
-    place_id = fields.Integer(required=True, allow_none=True, strict=True)
+    place_id = WholeNumber(required=True, allow_none=True, validate=_ID)
     penalty = fields.Float(load_default=0.0, validate=_PENALTY)
 
 
@@ -164,14 +186,14 @@ class GenerateSchema(StrictSchema):
     `options` each is an open session offered at those places.
     """
 
-    window_from = TimeField(required=True, data_key="from", attribute="from")
-    window_to = TimeField(required=True, data_key="to", attribute="to")
+    window_from = TimeField(required=True, data_key="from", attribute="from", validate=_PLAUSIBLE)
+    window_to = TimeField(required=True, data_key="to", attribute="to", validate=_PLAUSIBLE)
     weekly = fields.List(
         fields.Nested(WeeklySlotSchema),
         required=True,
         validate=validate.Length(min=1, error="give at least one weekly time"),
     )
-    place_id = fields.Integer(allow_none=True, strict=True)
+    place_id = WholeNumber(allow_none=True, validate=_ID)
     options = fields.List(
         fields.Nested(GenerateOptionSchema),
         validate=validate.Length(min=1, error="give at least one option, or leave options out"),

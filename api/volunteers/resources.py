@@ -52,7 +52,8 @@ class VolunteerById(MethodView):
         """Change some fields; a list given replaces the stored list.
 
         A volunteer token may change its own profile and availability, not
-        `centre_id` or `active` (403).
+        `centre_id` or `active` (403). `preferred_activity_ids` must be
+        activities of the volunteer's centre (also after a move).
         """
         return service.update_volunteer(current_principal(), volunteer_id, data)
 

@@ -12,6 +12,30 @@ from medsam_match.services.availability import parse_clock
 
 _TAG = validate.Length(min=1, max=100)
 _TAGS_MAX = validate.Length(max=100)
+# Ids are 32-bit in the database; a larger number cannot name anything.
+_ID = validate.Range(min=1, max=2**31 - 1, error="no such id")
+
+
+class Text(fields.String):
+    """A string without control characters (PostgreSQL cannot store NUL)."""
+
+    default_error_messages = {"control": "must not contain control characters"}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if any(ord(char) < 32 or ord(char) == 127 for char in text):
+            raise self.make_error("control")
+        return text
+
+
+class Time(TimeField):
+    """TimeField that also refuses times that overflow when converted to UTC."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except OverflowError:
+            raise ValidationError("time out of range") from None
 
 
 class StrictFloat(fields.Float):
@@ -35,7 +59,7 @@ class StrictBoolean(fields.Boolean):
 class IsoDate(fields.Date):
     """A calendar date, YYYY-MM-DD; also dumps the strings kept in JSON columns."""
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if isinstance(value, str):
             return value
         return super()._serialize(value, attr, obj, **kwargs)
@@ -54,7 +78,7 @@ def _clock(*, end: bool) -> Any:
 class CertificateSchema(StrictSchema):
     """A certificate the volunteer holds, e.g. a police certificate (politiattest)."""
 
-    kind = fields.String(required=True, validate=_TAG, metadata={"example": "police"})
+    kind = Text(required=True, validate=_TAG, metadata={"example": "police"})
     valid_until = IsoDate(
         required=True, metadata={"description": "last day it is valid (inclusive)"}
     )
@@ -73,8 +97,8 @@ class WeeklyWindowSchema(StrictSchema):
         validate=validate.Range(min=0, max=6),
         metadata={"description": "0 = Monday .. 6 = Sunday"},
     )
-    start = fields.String(required=True, validate=_clock(end=False), metadata={"example": "17:00"})
-    end = fields.String(required=True, validate=_clock(end=True), metadata={"example": "19:00"})
+    start = Text(required=True, validate=_clock(end=False), metadata={"example": "17:00"})
+    end = Text(required=True, validate=_clock(end=True), metadata={"example": "19:00"})
 
     @validates_schema
     def _not_empty(self, data: dict[str, Any], **_: Any) -> None:
@@ -85,8 +109,8 @@ class WeeklyWindowSchema(StrictSchema):
 class UnavailableSchema(StrictSchema):
     """An interval the volunteer is away (holiday), with UTC offsets."""
 
-    start = TimeField(required=True)
-    end = TimeField(required=True)
+    start = Time(required=True)
+    end = Time(required=True)
 
     @validates_schema
     def _end_after_start(self, data: dict[str, Any], **_: Any) -> None:
@@ -98,10 +122,10 @@ class VolunteerSchema(StrictSchema):
     """A volunteer as created (POST) and returned."""
 
     id = fields.Integer(dump_only=True)
-    centre_id = fields.Integer(required=True, strict=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    centre_id = fields.Integer(required=True, strict=True, validate=_ID)
+    name = Text(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    phone = fields.String(
+    phone = Text(
         load_default=None,
         allow_none=True,
         validate=validate.Regexp(
@@ -116,9 +140,9 @@ class VolunteerSchema(StrictSchema):
         validate=validate.Range(min=0, max=20000),
         metadata={"description": "null: no limit"},
     )
-    skills = fields.List(fields.String(validate=_TAG), load_default=list, validate=_TAGS_MAX)
-    languages = fields.List(fields.String(validate=_TAG), load_default=list, validate=_TAGS_MAX)
-    interests = fields.List(fields.String(validate=_TAG), load_default=list, validate=_TAGS_MAX)
+    skills = fields.List(Text(validate=_TAG), load_default=list, validate=_TAGS_MAX)
+    languages = fields.List(Text(validate=_TAG), load_default=list, validate=_TAGS_MAX)
+    interests = fields.List(Text(validate=_TAG), load_default=list, validate=_TAGS_MAX)
     certificates = fields.List(
         fields.Nested(CertificateSchema), load_default=list, validate=_TAGS_MAX
     )
@@ -129,7 +153,7 @@ class VolunteerSchema(StrictSchema):
         load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0, max=100)
     )
     preferred_activity_ids = fields.List(
-        fields.Integer(strict=True), load_default=list, validate=_TAGS_MAX
+        fields.Integer(strict=True, validate=_ID), load_default=list, validate=_TAGS_MAX
     )
     weekly_availability = fields.List(
         fields.Nested(WeeklyWindowSchema),
@@ -141,9 +165,9 @@ class VolunteerSchema(StrictSchema):
         ZonedNested(UnavailableSchema), load_default=list, validate=validate.Length(max=500)
     )
     active = StrictBoolean(load_default=True)
-    erased_at = TimeField(dump_only=True, metadata={"description": "set once erased (GDPR)"})
-    created_at = TimeField(dump_only=True)
-    updated_at = TimeField(dump_only=True)
+    erased_at = Time(dump_only=True, metadata={"description": "set once erased (GDPR)"})
+    created_at = Time(dump_only=True)
+    updated_at = Time(dump_only=True)
 
     @validates_schema
     def _location_is_a_pair(self, data: dict[str, Any], partial: Any = None, **_: Any) -> None:
@@ -169,12 +193,14 @@ class VolunteerPatchSchema(VolunteerSchema):
 
 
 class VolunteerFilterSchema(QuerySchema):
-    centre_id = fields.Integer(metadata={"description": "only this centre's volunteers"})
+    centre_id = fields.Integer(
+        validate=_ID, metadata={"description": "only this centre's volunteers"}
+    )
     active = fields.Boolean()
-    skill = fields.String(metadata={"description": "has this skill (exact tag)"})
-    language = fields.String(metadata={"description": "speaks this language (exact tag)"})
-    interest = fields.String(metadata={"description": "has this interest (exact tag)"})
-    q = fields.String(
+    skill = Text(metadata={"description": "has this skill (exact tag)"})
+    language = Text(metadata={"description": "speaks this language (exact tag)"})
+    interest = Text(metadata={"description": "has this interest (exact tag)"})
+    q = Text(
         validate=validate.Length(max=200), metadata={"description": "part of the name, any case"}
     )
     include_erased = fields.Boolean(
@@ -183,9 +209,11 @@ class VolunteerFilterSchema(QuerySchema):
 
 
 class VolunteerAssignmentFilterSchema(QuerySchema):
-    status = fields.String(validate=validate.OneOf(ASSIGNMENT_STATUSES))
-    from_ = TimeField(data_key="from", attribute="from", metadata={"description": "sessions ending after this"})
-    to = TimeField(metadata={"description": "sessions starting before this"})
+    status = Text(validate=validate.OneOf(ASSIGNMENT_STATUSES))
+    from_ = Time(
+        data_key="from", attribute="from", metadata={"description": "sessions ending after this"}
+    )
+    to = Time(metadata={"description": "sessions starting before this"})
 
 
 class VolunteerAssignmentSchema(StrictSchema):
@@ -195,12 +223,12 @@ class VolunteerAssignmentSchema(StrictSchema):
     volunteer_id = fields.Integer(dump_only=True)
     session_id = fields.Integer(dump_only=True)
     activity_id = fields.Integer(attribute="session.activity_id", dump_only=True)
-    activity_title = fields.String(attribute="session.activity.title", dump_only=True)
-    start = TimeField(attribute="session.start", dump_only=True)
-    end = TimeField(attribute="session.end", dump_only=True)
+    activity_title = Text(attribute="session.activity.title", dump_only=True)
+    start = Time(attribute="session.start", dump_only=True)
+    end = Time(attribute="session.end", dump_only=True)
     place_id = fields.Integer(attribute="session.place_id", dump_only=True, allow_none=True)
-    role = fields.String(dump_only=True)
-    status = fields.String(dump_only=True)
+    role = Text(dump_only=True)
+    status = Text(dump_only=True)
     locked = fields.Boolean(dump_only=True)
     match_run_id = fields.Integer(dump_only=True, allow_none=True)
-    updated_at = TimeField(dump_only=True)
+    updated_at = Time(dump_only=True)

@@ -30,9 +30,11 @@ def _gunicorn_application(options: dict[str, Any]) -> Any:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            from medsam_match import create_app
+            # Each worker process builds its app and, when the scheduler is
+            # embedded, starts the background planning in it.
+            from medsam_match.served import served_app
 
-            return create_app()
+            return served_app()
 
     return MedsamGunicorn()
 

@@ -249,28 +249,32 @@ class _Town:
             self.plan_workshop(net, c_index, centre)
 
     def plan_workshop(self, net: DemoNetwork, c_index: int, centre: CentreFact) -> None:
-        """One open session in the second week: 2-3 time/place options, the
-        first the cheapest."""
+        """One open session, usually in the second week: 2-3 time/place
+        options, the first the cheapest."""
         design = data.WORKSHOP
         a_index = len(net.activities)
         net.activities.append(
             _activity_row(design, c_index, self.fact.locale, self.fact.country, {"park": centre.park})
         )
-        week_two = [d for d in self.days if 7 <= (d - self.today).days < 14]
         options: list[OptionRow] = []
         wanted = self.rng.choice((2, 3, 3))
         places = self.candidate_places(design, centre)
-        for slot in design.slots:
-            days = [d for d in week_two if d.weekday() == slot.weekday]
-            if not days or len(options) == wanted:
-                continue
-            start, end = self.at(days[0], slot.start), self.at(days[0], slot.end)
-            free = [p for p in places if self.free(p, start, end)]
-            if not free:
-                continue
-            place = free[len(options) % len(free)]
-            self.book(place, start, end)
-            options.append(OptionRow(start, end, self.first_place + place, 10.0 * len(options)))
+        # The second week; the third if holidays leave too few evenings free.
+        for week in (1, 2):
+            for slot in design.slots:
+                days = [
+                    d for d in self.days
+                    if d.weekday() == slot.weekday and (d - self.today).days // 7 == week
+                ]
+                if not days or len(options) == wanted:
+                    continue
+                start, end = self.at(days[0], slot.start), self.at(days[0], slot.end)
+                free = [p for p in places if self.free(p, start, end)]
+                if not free:
+                    continue
+                place = free[len(options) % len(free)]
+                self.book(place, start, end)
+                options.append(OptionRow(start, end, self.first_place + place, 10.0 * len(options)))
         if options:
             net.sessions.append(SessionRow(a_index, options=tuple(options)))
 
@@ -438,19 +442,8 @@ def _recruit_for_roles(
             if role["min"] == 0:
                 continue
 
-            def able(v: VolunteerRow) -> bool:
-                return (
-                    all(skill in v.skills for skill in role["skills"])
-                    and (not role["languages"] or any(x in v.languages for x in role["languages"]))
-                    and (
-                        role["certificate"] is None
-                        or any(c["kind"] == role["certificate"] and c["valid_until"] > last_day
-                               for c in v.certificates)
-                    )
-                )
-
-            others = [v for v in volunteers if v.active and not able(v)]
-            missing = role["min"] + 1 - sum(1 for v in volunteers if v.active and able(v))
+            others = [v for v in volunteers if v.active and not _can_fill(v, role, last_day)]
+            missing = role["min"] + 1 - sum(1 for v in volunteers if v.active and _can_fill(v, role, last_day))
             for v in rng.sample(others, max(0, min(missing, len(others)))):
                 v.skills[:] = [s for s in data.SKILLS if s in v.skills or s in role["skills"]]
                 if role["languages"] and not any(x in v.languages for x in role["languages"]):
@@ -460,6 +453,18 @@ def _recruit_for_roles(
                     v.certificates.append(
                         {"kind": role["certificate"], "valid_until": _valid_certificate_end(rng, today)}
                     )
+
+
+def _can_fill(v: VolunteerRow, role: dict[str, Any], last_day: str) -> bool:
+    """Skills, a language asked for, and a certificate valid after `last_day`."""
+    return (
+        all(skill in v.skills for skill in role["skills"])
+        and (not role["languages"] or any(x in v.languages for x in role["languages"]))
+        and (
+            role["certificate"] is None
+            or any(c["kind"] == role["certificate"] and c["valid_until"] > last_day for c in v.certificates)
+        )
+    )
 
 
 def _pick_weighted(rng: random.Random, shares: dict[str, float]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -83,7 +84,7 @@ def _insert(net: DemoNetwork) -> None:
         )
         for p in net.places
     ]
-    _flush(centres + places)
+    _flush([*centres, *places])
     activities = [
         Activity(
             centre_id=centres[a.centre].id,
@@ -142,9 +143,9 @@ def _insert(net: DemoNetwork) -> None:
         )
         for v in net.volunteers
     ]
-    _flush(sessions + volunteers)
+    _flush([*sessions, *volunteers])
 
 
-def _flush(rows: list[object]) -> None:
+def _flush(rows: Sequence[object]) -> None:
     db.session.add_all(rows)
     db.session.flush()

@@ -1,2 +1,29 @@
 """Background work: solving match runs in a separate process, the run worker,
-and the nightly planning schedule."""
+and the nightly planning schedule.
+
+`start_background(app)` starts both in the current process: the web service
+does it when `scheduler = "embedded"` (the default); with `scheduler = "off"`
+run `medsam-match scheduler` as its own process instead. Several processes
+doing it at once is safe: runs are claimed, and nightly runs created, through
+the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+
+def start_background(app: Flask) -> Any:
+    """Start the run worker thread and the nightly scheduler for this process."""
+    from .nightly import start_scheduler
+    from .worker import start_worker
+
+    start_worker(app)
+    scheduler = start_scheduler(app)
+    log.info("background planning started: run worker and nightly scheduler")
+    return scheduler

@@ -6,7 +6,8 @@ has passed less than the grace period ago, the night's run is inserted; the
 unique key (centre_id, night) in the database makes a second insert fail, so
 however many processes tick, each centre gets exactly one run per night. A
 night missed by more than the grace period (the service was down) is recorded
-as a failed run saying so, so nobody is left unaware.
+as a failed run saying so, for centres that were planned nightly before, so
+nobody is left unaware.
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ def last_due(now: datetime, zone: ZoneInfo, at: time) -> tuple[date, datetime]:
     return night, moment
 
 
+def _planned_before(centre_id: int, night: date) -> bool:
+    return db.session.scalar(
+        select(MatchRun.id).where(MatchRun.centre_id == centre_id, MatchRun.night < night).limit(1)
+    ) is not None
+
+
 def nightly_tick(now: datetime | None = None, settings: NightlySettings | None = None) -> list[int]:
     """Insert tonight's run for every centre that has none yet; returns new run ids."""
     now = now or utcnow()
@@ -75,6 +82,9 @@ def nightly_tick(now: datetime | None = None, settings: NightlySettings | None =
         if exists is not None:
             continue
         missed = now - moment > settings.grace
+        if missed and not _planned_before(centre_id, night):
+            # A new centre or a new installation: nothing was missed.
+            continue
         run = MatchRun(
             centre_id=centre_id,
             window_from=moment,

@@ -17,7 +17,7 @@ from ..auth import Principal
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Centre, Session
-from .scope import can_write_centre, centre_filter
+from .scope import can_write_centre, centre_filter, visible_or_404
 
 # Assignment states that still bind a volunteer to a role.
 _LIVE_ASSIGNMENT_STATUSES = ("proposed", "confirmed")
@@ -46,23 +46,17 @@ def activities_query(principal: Principal, filters: dict[str, Any]) -> Select[tu
 
 
 def visible_centre(principal: Principal, centre_id: int) -> Centre:
-    centre = db.session.scalars(
-        select(Centre).where(Centre.id == centre_id, centre_filter(principal, Centre.id))
-    ).first()
-    if centre is None:
-        raise NotFound("centre")
+    centre: Centre = visible_or_404(
+        Centre, centre_id, centre_filter(principal, Centre.id), "centre"
+    )
     return centre
 
 
 def get_activity(principal: Principal, activity_id: int) -> Activity:
     """The activity, if the principal may see it; 404 otherwise."""
-    activity = db.session.scalars(
-        select(Activity).where(
-            Activity.id == activity_id, centre_filter(principal, Activity.centre_id)
-        )
-    ).first()
-    if activity is None:
-        raise NotFound("activity")
+    activity: Activity = visible_or_404(
+        Activity, activity_id, centre_filter(principal, Activity.centre_id), "activity"
+    )
     return activity
 
 
@@ -134,11 +128,10 @@ def delete_activity(principal: Principal, activity_id: int) -> None:
 
 def _check_target_centre(principal: Principal, centre_id: int) -> Centre:
     """A centre named in a body: 422 if unseen, 403 if seen but read-only."""
-    centre = db.session.scalars(
-        select(Centre).where(Centre.id == centre_id, centre_filter(principal, Centre.id))
-    ).first()
-    if centre is None:
-        raise Invalid({"centre_id": ["no such centre"]})
+    try:
+        centre = visible_centre(principal, centre_id)
+    except NotFound:
+        raise Invalid({"centre_id": ["no such centre"]}) from None
     if not can_write_centre(principal, centre_id):
         raise Forbidden("this token may not create or move activities in this centre")
     return centre

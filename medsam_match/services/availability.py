@@ -30,8 +30,9 @@ Pure Python (zoneinfo): no database, no Flask.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -119,7 +120,11 @@ def clip(spans: Iterable[Span], window_from: datetime, window_to: datetime) -> l
     return [(s, e) for s, e in clipped if s < e]
 
 
-def _offset_segments(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, datetime, timedelta]]:
+# A scenario expands every volunteer over the same window: find its offsets once.
+@lru_cache(maxsize=64)
+def _offset_segments(
+    zone: ZoneInfo, start: datetime, end: datetime
+) -> tuple[tuple[datetime, datetime, timedelta], ...]:
     """[from, to, utc offset] pieces of constant offset covering [start, end) in UTC.
 
     Scans hour by hour and pins each change to the second; zones change their
@@ -153,11 +158,11 @@ def _offset_segments(zone: ZoneInfo, start: datetime, end: datetime) -> list[tup
             segment_start, current = change, offset_at(change)
         probe = following
     segments.append((segment_start, end, current))
-    return segments
+    return tuple(segments)
 
 
 def _local_windows(
-    weekly: list[Mapping[str, Any]], first_day: date, last_day: date
+    weekly: Sequence[Mapping[str, Any]], first_day: date, last_day: date
 ) -> list[tuple[datetime, datetime]]:
     """Each weekly window on each local day, as naive local wall-clock datetimes."""
     by_weekday: dict[int, list[tuple[int, int]]] = {}
@@ -182,7 +187,7 @@ def _local_windows(
     return windows
 
 
-def _parse_unavailable(unavailable: list[Mapping[str, Any]]) -> list[Span]:
+def _parse_unavailable(unavailable: Sequence[Mapping[str, Any]]) -> list[Span]:
     holes = []
     for index, entry in enumerate(unavailable):
         try:
@@ -196,8 +201,8 @@ def _parse_unavailable(unavailable: list[Mapping[str, Any]]) -> list[Span]:
 
 
 def expand_availability(
-    weekly: list[dict[str, Any]],
-    unavailable: list[dict[str, Any]],
+    weekly: Sequence[Mapping[str, Any]],
+    unavailable: Sequence[Mapping[str, Any]],
     window_from: datetime,
     window_to: datetime,
     tz: str,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -96,7 +97,9 @@ def check_request(request: RunRequest) -> None:
         raise Invalid(errors)
 
 
-def create_run(principal: Principal, request: RunRequest, *, trigger: str = "api") -> MatchRun:
+def create_run(
+    principal: Principal, request: RunRequest, *, trigger: str = "api", wake: bool = True
+) -> MatchRun:
     """Queue a run (202 for the API). The worker picks it up."""
     if principal.role == "volunteer":
         raise NotFound("match run")
@@ -118,7 +121,8 @@ def create_run(principal: Principal, request: RunRequest, *, trigger: str = "api
     )
     db.session.add(run)
     db.session.commit()
-    wake_worker()
+    if wake:
+        wake_worker()
     return run
 
 
@@ -200,7 +204,33 @@ def claim_next_run(now: datetime | None = None) -> MatchRun | None:
     return None
 
 
-def execute_run(run_id: int) -> MatchRun:
+def claim_run(run_id: int) -> MatchRun:
+    """Mark this queued run running now (the command line's `plan`), or 409."""
+    run = db.session.get(MatchRun, run_id)
+    if run is None:
+        raise NotFound("match run")
+    db.session.scalars(select(Centre).where(Centre.id == run.centre_id).with_for_update()).one()
+    busy = db.session.scalar(
+        select(MatchRun.id).where(MatchRun.centre_id == run.centre_id, MatchRun.status == "running")
+    )
+    if busy is not None:
+        db.session.rollback()
+        raise Conflict(f"run {busy} for this centre is in progress; try again when it ends")
+    taken = db.session.execute(
+        update(MatchRun)
+        .where(MatchRun.id == run_id, MatchRun.status == "queued")
+        .values(status="running", started_at=utcnow(), worker=worker_name())
+    )
+    db.session.commit()
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("the run was taken by another process")
+    db.session.refresh(run)
+    return run
+
+
+def execute_run(
+    run_id: int, on_progress: Callable[[dict[str, Any]], None] | None = None
+) -> MatchRun:
     """Build the scenario, solve it in a child process, store and publish.
 
     Every failure ends the run `failed` with a readable error; nothing is
@@ -220,9 +250,13 @@ def execute_run(run_id: int) -> MatchRun:
             workers=current_app.config.get("MEDSAM_SOLVER_WORKERS"),
             memory_limit_mb=current_app.config.get("MEDSAM_SOLVER_MEMORY_LIMIT_MB", 8192),
         )
-        log.info("run %s: solving %d sessions, %d volunteers", run.id,
-                 len(scenario["sessions"]), len(scenario["volunteers"]))
-        result = solve_in_child(scenario, limits)
+        log.info(
+            "run %s: solving %d sessions, %d volunteers",
+            run.id,
+            len(scenario["sessions"]),
+            len(scenario["volunteers"]),
+        )
+        result = solve_in_child(scenario, limits, on_progress=on_progress)
     except SolverProcessError as error:
         return _fail(run_id, str(error))
     except Exception as error:  # noqa: BLE001 - any failure must end the run, readable
@@ -285,7 +319,9 @@ def plan_changes(run: MatchRun, result: dict[str, Any]) -> dict[str, Any]:
     session, another role; or an open session given another time or place)."""
     current = [
         a
-        for a in db.session.scalars(assignments_in_window(run.centre_id, run.window_from, run.window_to))
+        for a in db.session.scalars(
+            assignments_in_window(run.centre_id, run.window_from, run.window_to)
+        )
         if a.status in ("proposed", "confirmed")
     ]
     before = _triples(current)
@@ -293,23 +329,33 @@ def plan_changes(run: MatchRun, result: dict[str, Any]) -> dict[str, Any]:
     added, removed = after - before, before - after
     role_moves = {(v, s) for v, s, _ in added} & {(v, s) for v, s, _ in removed}
     moved = [
-        {"volunteer_id": v, "session_id": s,
-         "from_role": next(r for vv, ss, r in removed if (vv, ss) == (v, s)),
-         "to_role": next(r for vv, ss, r in added if (vv, ss) == (v, s))}
+        {
+            "volunteer_id": v,
+            "session_id": s,
+            "from_role": next(r for vv, ss, r in removed if (vv, ss) == (v, s)),
+            "to_role": next(r for vv, ss, r in added if (vv, ss) == (v, s)),
+        }
         for v, s in sorted(role_moves)
     ]
     sessions_moved = []
     for session_id, (start, end, place_id) in schedule_rows(result).items():
         session = db.session.get(Session, session_id)
-        if session is not None and session.options and session.start is not None and (
-            session.start != start or session.place_id != place_id
+        if (
+            session is not None
+            and session.options
+            and session.start is not None
+            and (session.start != start or session.place_id != place_id)
         ):
-            sessions_moved.append({"session_id": session_id, "start": start.isoformat(),
-                                   "place_id": place_id})
+            sessions_moved.append(
+                {"session_id": session_id, "start": start.isoformat(), "place_id": place_id}
+            )
 
     def listed(triples: set[tuple[int, int, str]]) -> list[dict[str, Any]]:
-        return [{"volunteer_id": v, "session_id": s, "role": r}
-                for v, s, r in sorted(triples) if (v, s) not in role_moves]
+        return [
+            {"volunteer_id": v, "session_id": s, "role": r}
+            for v, s, r in sorted(triples)
+            if (v, s) not in role_moves
+        ]
 
     return {
         "added": listed(added),
@@ -328,18 +374,28 @@ def _publish(run: MatchRun, result: dict[str, Any]) -> None:
     """Replace the centre's proposed assignments in the window by the plan.
     Runs inside the caller's transaction; the caller commits once."""
     db.session.scalars(select(Centre).where(Centre.id == run.centre_id).with_for_update()).one()
-    existing = list(db.session.scalars(
-        assignments_in_window(run.centre_id, run.window_from, run.window_to)
-    ))
+    existing = list(
+        db.session.scalars(assignments_in_window(run.centre_id, run.window_from, run.window_to))
+    )
     plan = {(r.volunteer_id, r.session_id, r.role) for r in plan_rows(result)}
-    standing = {(a.volunteer_id, a.session_id, a.role): a for a in existing
-                if a.status in ("proposed", "confirmed")}
+    standing = {
+        (a.volunteer_id, a.session_id, a.role): a
+        for a in existing
+        if a.status in ("proposed", "confirmed")
+    }
     declined = {(a.volunteer_id, a.session_id) for a in existing if a.status == "declined"}
-    cancelled_sessions = {
-        s.id for s in db.session.scalars(
-            select(Session).where(Session.id.in_({s for _, s, _ in plan}), Session.status == "cancelled")
-        )
-    } if plan else set()
+    cancelled_sessions = (
+        {
+            s.id
+            for s in db.session.scalars(
+                select(Session).where(
+                    Session.id.in_({s for _, s, _ in plan}), Session.status == "cancelled"
+                )
+            )
+        }
+        if plan
+        else set()
+    )
 
     for key, assignment in standing.items():
         if assignment.status == "proposed" and not assignment.locked and key not in plan:
@@ -351,8 +407,15 @@ def _publish(run: MatchRun, result: dict[str, Any]) -> None:
         if (volunteer_id, session_id) in declined or session_id in cancelled_sessions:
             # Declined or cancelled while the solver ran: never re-propose.
             continue
-        db.session.add(Assignment(volunteer_id=volunteer_id, session_id=session_id, role=role,
-                                  status="proposed", match_run_id=run.id))
+        db.session.add(
+            Assignment(
+                volunteer_id=volunteer_id,
+                session_id=session_id,
+                role=role,
+                status="proposed",
+                match_run_id=run.id,
+            )
+        )
     for session_id, (start, end, place_id) in schedule_rows(result).items():
         session = db.session.get(Session, session_id)
         if session is None or session.status == "cancelled":
@@ -382,10 +445,13 @@ def publish_dry_run(principal: Principal, run_id: int) -> MatchRun:
         .limit(1)
     )
     if changed is not None:
-        raise Conflict("assignments in the window changed since this run started; "
-                       "start a new run to plan with them")
-    running = db.session.scalar(select(MatchRun.id).where(
-        MatchRun.centre_id == run.centre_id, MatchRun.status == "running"))
+        raise Conflict(
+            "assignments in the window changed since this run started; "
+            "start a new run to plan with them"
+        )
+    running = db.session.scalar(
+        select(MatchRun.id).where(MatchRun.centre_id == run.centre_id, MatchRun.status == "running")
+    )
     if running is not None:
         raise Conflict(f"run {running} for this centre is in progress; publish after it ends")
     _publish(run, run.result)
@@ -409,12 +475,15 @@ def recover_stale_runs(now: datetime | None = None) -> list[int]:
         worker_host, _, pid = (run.worker or "").partition(":")
         dead_here = worker_host == host and pid.isdigit() and not _alive(int(pid))
         overdue = run.started_at is not None and now - run.started_at > timedelta(
-            seconds=run.time_limit_s * 2 + 300)
+            seconds=run.time_limit_s * 2 + 300
+        )
         if dead_here or overdue:
             run.status = "failed"
             run.finished_at = now
-            run.error = ("the process running this run stopped before it finished "
-                         "(service restart or crash); nothing was published — start a new run")
+            run.error = (
+                "the process running this run stopped before it finished "
+                "(service restart or crash); nothing was published — start a new run"
+            )
             failed.append(run.id)
     db.session.commit()
     return failed

@@ -20,6 +20,8 @@ from ..auth import Principal
 from ..extensions import db
 from ..models import Centre
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
+
 
 def municipality_filter(p: Principal, column: Any) -> ColumnElement[bool]:
     """Rows whose municipality id (in `column`) the principal may read."""
@@ -74,6 +76,8 @@ def visible_or_404(model: Any, row_id: int, where: ColumnElement[bool], what: st
     """The row with this id if `where` lets the caller see it, else NotFound."""
     from ..errors import NotFound
 
+    if not 0 < row_id <= MAX_ID:  # a larger number cannot be compared with a 32-bit column
+        raise NotFound(what)
     row = db.session.scalars(select(model).where(model.id == row_id, where)).one_or_none()
     if row is None:
         raise NotFound(what)

@@ -54,9 +54,10 @@ def weekly_occurrences(
     03:30), as `zoneinfo` does; a repeated autumn time is its first occurrence.
     """
     occurrences: list[Occurrence] = []
-    day: date = window_from.astimezone(zone).date()
+    first_day: date = window_from.astimezone(zone).date()
     last_day: date = window_to.astimezone(zone).date()
-    while day <= last_day:
+    for offset in range((last_day - first_day).days + 1):
+        day = first_day + timedelta(days=offset)
         for slot in slots:
             if day.weekday() != slot.weekday:
                 continue
@@ -66,7 +67,6 @@ def weekly_occurrences(
                 end = start + (datetime.combine(day, slot.end) - datetime.combine(day, slot.start))
             if window_from <= start < window_to:
                 occurrences.append(Occurrence(start, end))
-        day += timedelta(days=1)
     occurrences.sort(key=lambda occurrence: (occurrence.start, occurrence.end))
     return occurrences
 

@@ -22,7 +22,7 @@ from ..extensions import db
 from ..models import Activity, Assignment, Place, Session
 from ..models.types import utcnow
 from .activities import get_activity, visible_centre, writable_activity
-from .scope import can_write_centre, centre_filter, municipality_filter
+from .scope import MAX_ID, can_write_centre, centre_filter, municipality_filter, visible_or_404
 
 _CANCELLED_WITH_SESSION = ("proposed", "confirmed")
 
@@ -58,13 +58,10 @@ def sessions_query(principal: Principal, filters: dict[str, Any]) -> Select[tupl
 
 def get_session(principal: Principal, session_id: int) -> Session:
     """The session, if the principal may see it; 404 otherwise."""
-    session = db.session.scalars(
-        select(Session)
-        .join(Activity, Activity.id == Session.activity_id)
-        .where(Session.id == session_id, centre_filter(principal, Activity.centre_id))
-    ).first()
-    if session is None:
-        raise NotFound("session")
+    visible_activities = select(Activity.id).where(centre_filter(principal, Activity.centre_id))
+    session: Session = visible_or_404(
+        Session, session_id, Session.activity_id.in_(visible_activities), "session"
+    )
     return session
 
 
@@ -149,7 +146,7 @@ def delete_session(principal: Principal, session_id: int) -> None:
 
 def activity_places(activity: Activity, place_ids: Iterable[int]) -> dict[int, Place]:
     """Those of `place_ids` that are places of the activity's municipality, by id."""
-    wanted = set(place_ids)
+    wanted = {place_id for place_id in place_ids if 0 < place_id <= MAX_ID}
     if not wanted:
         return {}
     places = db.session.scalars(
@@ -321,13 +318,7 @@ def _target_activity(principal: Principal, activity_id: int) -> Activity:
 
 def _visible_place(principal: Principal, place_id: int) -> None:
     """A place filter: the place must belong to a municipality the principal reads."""
-    seen = db.session.scalars(
-        select(Place.id).where(
-            Place.id == place_id, municipality_filter(principal, Place.municipality_id)
-        )
-    ).first()
-    if seen is None:
-        raise NotFound("place")
+    visible_or_404(Place, place_id, municipality_filter(principal, Place.municipality_id), "place")
 
 
 def _cancel_assignments(session_id: int) -> None:

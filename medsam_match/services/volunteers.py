@@ -9,9 +9,11 @@ statistics, but wipes everything that says who the person was: name,
 contact, location, skills, languages, interests, certificates,
 preferences, availability, and the reasons they gave when declining. Their
 future proposed and confirmed assignments are cancelled (nobody can be
-asked to come any more), their past ones stay, and their tokens are
-revoked. An erased volunteer is hidden from everyone but an admin who asks
-for them (`include_erased`).
+asked to come any more), their past ones stay; their tokens are revoked;
+their entries in the scenarios stored with match runs are wiped. An erased
+volunteer is hidden from everyone but an admin who asks for them
+(`include_erased`). A volunteer token cannot erase itself: the coordinator
+does it on request, and so learns what the volunteer had agreed to do.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from sqlalchemy.engine import Engine
 from ..auth import Principal
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..models import Activity, ApiToken, Assignment, Centre, Session, Volunteer
+from ..models import Activity, ApiToken, Assignment, Centre, MatchRun, Session, Volunteer
 from ..models.types import utcnow
 from .scope import can_write_centre, centre_filter
 
@@ -63,6 +65,25 @@ _PLAIN_FIELDS = (
     "active",
 )
 _TAG_FIELDS = ("skills", "languages", "interests")
+# What erasure wipes: every personal field but the centre (the hours given
+# are still counted for it).
+_ERASED_TO_NULL = (
+    "email",
+    "phone",
+    "lat",
+    "lon",
+    "max_travel_km",
+    "max_hours_per_week",
+    "max_sessions_per_week",
+)
+_ERASED_TO_EMPTY = (
+    *_TAG_FIELDS,
+    "certificates",
+    "preferred_activity_ids",
+    "weekly_availability",
+    "unavailable",
+)
+_MAX_ID = 2**31  # ids are 32-bit integers
 # Assignments an erased volunteer can no longer be held to.
 _CANCELLED_ON_ERASURE = ("proposed", "confirmed")
 
@@ -70,7 +91,7 @@ _CANCELLED_ON_ERASURE = ("proposed", "confirmed")
 # --- reading ----------------------------------------------------------------
 
 
-def volunteers_query(principal: Principal, filters: dict[str, Any]) -> Select[tuple[Volunteer]]:
+def volunteers_query(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
     """The volunteers the principal may see, filtered, sorted by id.
 
     Filters: centre_id (404 if out of scope), active, skill, language,
@@ -103,6 +124,8 @@ def volunteers_query(principal: Principal, filters: dict[str, Any]) -> Select[tu
 
 def get_volunteer(principal: Principal, volunteer_id: int) -> Volunteer:
     """The volunteer, if the principal may see it (erased ones: admin only)."""
+    if not 0 < volunteer_id < _MAX_ID:  # the database could not even compare it
+        raise NotFound("volunteer")
     stmt = _visible(principal).where(Volunteer.id == volunteer_id)
     if not principal.is_admin:
         stmt = stmt.where(Volunteer.erased_at.is_(None))
@@ -114,7 +137,7 @@ def get_volunteer(principal: Principal, volunteer_id: int) -> Volunteer:
 
 def volunteer_assignments_query(
     principal: Principal, volunteer_id: int, filters: dict[str, Any]
-) -> Select[tuple[Assignment]]:
+) -> Select[Any]:
     """A volunteer's assignments, soonest first; filters status, from, to (UTC)."""
     volunteer = get_volunteer(principal, volunteer_id)
     stmt = (
@@ -138,9 +161,9 @@ def create_volunteer(principal: Principal, data: dict[str, Any]) -> Volunteer:
     if principal.role == "volunteer":
         raise Forbidden("a volunteer token may not create volunteers")
     _check_target_centre(principal, data["centre_id"])
+    _check_preferred_activities(data["centre_id"], data.get("preferred_activity_ids", []))
     volunteer = Volunteer(centre_id=data["centre_id"])
     _apply(volunteer, data)
-    _check_preferred_activities(volunteer.centre_id, volunteer.preferred_activity_ids)
     db.session.add(volunteer)
     db.session.commit()
     return volunteer
@@ -179,14 +202,10 @@ def erase_volunteer(principal: Principal, volunteer_id: int) -> None:
         return
     now = utcnow()
     volunteer.name = ""
-    for name in ("email", "phone", "lat", "lon", "max_travel_km"):
+    for name in _ERASED_TO_NULL:
         setattr(volunteer, name, None)
-    volunteer.max_hours_per_week = None
-    volunteer.max_sessions_per_week = None
-    for name in (*_TAG_FIELDS, "certificates", "preferred_activity_ids"):
+    for name in _ERASED_TO_EMPTY:
         setattr(volunteer, name, [])
-    volunteer.weekly_availability = []
-    volunteer.unavailable = []
     volunteer.active = False
     volunteer.erased_at = now
 
@@ -206,6 +225,7 @@ def erase_volunteer(principal: Principal, volunteer_id: int) -> None:
         .where(Assignment.volunteer_id == volunteer.id, Assignment.decline_reason.is_not(None))
         .values(decline_reason=None)
     )
+    _scrub_stored_scenarios(volunteer)
     db.session.execute(
         update(ApiToken)
         .where(ApiToken.volunteer_id == volunteer.id, ApiToken.revoked_at.is_(None))
@@ -217,7 +237,43 @@ def erase_volunteer(principal: Principal, volunteer_id: int) -> None:
 # --- helpers ----------------------------------------------------------------
 
 
-def _visible(principal: Principal) -> Select[tuple[Volunteer]]:
+def _scrub_stored_scenarios(volunteer: Volunteer) -> None:
+    """Wipe the volunteer from the scenarios stored with match runs.
+
+    A run keeps the `medsam-scenario/1` document it solved, and that holds the
+    volunteer's name, home, skills and availability. Only the id stays, so the
+    run's result still resolves. Runs of every centre the volunteer was
+    planned in are searched: its own, and those of its assignments' sessions.
+    """
+    key = str(volunteer.id)
+    assignment_centres = (
+        select(Activity.centre_id)
+        .join(Session, Session.activity_id == Activity.id)
+        .join(Assignment, Assignment.session_id == Session.id)
+        .where(Assignment.volunteer_id == volunteer.id)
+    )
+    runs = db.session.scalars(
+        select(MatchRun).where(
+            MatchRun.scenario.is_not(None),
+            (MatchRun.centre_id == volunteer.centre_id)
+            | MatchRun.centre_id.in_(assignment_centres),
+        )
+    )
+    for run in runs:
+        entries = (run.scenario or {}).get("volunteers")
+        if not isinstance(entries, list):
+            continue
+        if any(isinstance(e, dict) and e.get("id") == key for e in entries):
+            scrubbed = [
+                {"id": key, "name": ""} if isinstance(e, dict) and e.get("id") == key else e
+                for e in entries
+            ]
+            # A new dict, so that the JSON column sees the change.
+            run.scenario = {**(run.scenario or {}), "volunteers": scrubbed}
+
+
+
+def _visible(principal: Principal) -> Select[Any]:
     stmt = select(Volunteer).where(centre_filter(principal, Volunteer.centre_id))
     if principal.role == "volunteer":
         stmt = stmt.where(Volunteer.id == principal.volunteer_id)
@@ -227,10 +283,8 @@ def _visible(principal: Principal) -> Select[tuple[Volunteer]]:
 def _writable(principal: Principal, volunteer_id: int, *, allow_erased: bool = False) -> Volunteer:
     """404 if unseen; 403 if seen but read-only; 409 for an erased record."""
     volunteer = get_volunteer(principal, volunteer_id)
-    if principal.role == "volunteer":
-        if volunteer.id != principal.volunteer_id:  # _visible already ensures this
-            raise NotFound("volunteer")
-    elif not can_write_centre(principal, volunteer.centre_id):
+    # A volunteer token sees only itself (see _visible), and may change itself.
+    if principal.role != "volunteer" and not can_write_centre(principal, volunteer.centre_id):
         raise Forbidden("this token may read this volunteer but not change it")
     if volunteer.erased_at is not None and not allow_erased:
         raise Conflict("the volunteer was erased; an erased record cannot be changed")
@@ -305,8 +359,6 @@ def _apply(volunteer: Volunteer, data: dict[str, Any]) -> None:
             {"start": u["start"].isoformat(), "end": u["end"].isoformat()}
             for u in sorted(data["unavailable"], key=lambda u: (u["start"], u["end"]))
         ]
-    if volunteer.active is None:
-        volunteer.active = True
 
 
 def _iso_date(value: date | str) -> str:

@@ -26,6 +26,7 @@ from ..scenario import Assignment, Option, Plan
 from .data import ModelData
 
 Expr = cp_model.LinearExprT | int
+Value = Callable[[cp_model.IntVar], int]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ class Variables:
         self.role_people: dict[tuple[str, str], list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
         #: v -> sessions it has a candidate triple in
         self.sessions_of: dict[str, list[str]] = defaultdict(list)
+        #: auxiliary variables of rules and terms, with how each follows from
+        #: the others (so a hint can be complete)
+        self.derived: list[tuple[cp_model.IntVar, Callable[[Value], int]]] = []
 
         for a in sorted(data.triples):
             var = model.new_bool_var(f"x[{a.volunteer},{a.session},{a.role}]")
@@ -84,6 +88,11 @@ class Variables:
                 eligible = self.data.triples[Assignment(v, s, r)]
                 if len(eligible) < len(options):
                     model.add(x <= sum(self.w[v, s, o] for o in eligible))
+
+    def derive(self, var: cp_model.IntVar, rule: Callable[[Value], int]) -> None:
+        """Record that `var` equals rule(value) at an optimum, where value
+        reads the variables defined before it."""
+        self.derived.append((var, rule))
 
     # -- reading the variables -------------------------------------------------
 
@@ -124,13 +133,20 @@ class Variables:
         return Plan(schedule=schedule, assignments=assignments)
 
     def hint(self, model: cp_model.CpModel, plan: Plan) -> None:
-        """Offer `plan` as the starting solution (only the parts of it that are
-        variables here)."""
+        """Offer `plan` as the starting solution: every variable gets a value,
+        those of auxiliary variables derived from the plan's."""
         chosen = set(plan.assignments)
+        values: dict[int, int] = {}
         for a, x in self.x.items():
-            model.add_hint(x, a in chosen)
+            values[x.index] = int(a in chosen)
         for (s, o), y in self.y.items():
-            model.add_hint(y, plan.schedule.get(s) == o)
+            values[y.index] = int(plan.schedule.get(s) == o)
         for (v, s, o), w in self.w.items():
-            held = plan.schedule.get(s) == o
-            model.add_hint(w, held and any(Assignment(v, s, r) in chosen for r, _ in self.pair_roles[v, s]))
+            works = any(Assignment(v, s, r) in chosen for r, _ in self.pair_roles[v, s])
+            values[w.index] = int(works and plan.schedule.get(s) == o)
+        for var, rule in self.derived:
+            values[var.index] = rule(lambda known: values[known.index])
+        for var in (*self.x.values(), *self.y.values(), *self.w.values()):
+            model.add_hint(var, values[var.index])
+        for var, _ in self.derived:
+            model.add_hint(var, values[var.index])

@@ -191,6 +191,10 @@ BAD_BODIES = [
     ("negative participants", {"participants": -3}, "participants"),
     ("interests not a list", {"interests": "language"}, "interests"),
     ("centre as text", {"centre_id": "one"}, "centre_id"),
+    ("centre id beyond 32 bits", {"centre_id": 2**40}, "centre_id"),
+    ("min not whole", {"roles": [{"role": "host", "min": 1.5}]}, "roles.0.min"),
+    ("max as text", {"roles": [{"role": "host", "max": "2"}]}, "roles.0.max"),
+    ("title with NUL", {"title": "caf\x00e"}, "title"),
 ]
 
 
@@ -240,6 +244,15 @@ def test_malformed_json_is_400(app, client, world):
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     assert stored_activities(app) == []
+
+
+def test_ids_beyond_32_bits_are_not_found(client, world):
+    token = world.admin_token
+    assert client.get(f"{URL}/{2**70}", headers=auth(token)).status_code == 404
+    assert client.delete(f"{URL}/{2**40}", headers=auth(token)).status_code == 404
+    response = client.get(URL, query_string={"centre_id": 2**40}, headers=auth(token))
+    assert response.status_code == 422
+    assert "centre_id" in response.get_json()["errors"]
 
 
 def test_no_token_is_401(client, world):

@@ -49,9 +49,17 @@ def test_a_body_that_is_not_an_object_is_422(client, world, auth):
 
 
 def test_bad_query_parameters_are_422(client, world, auth):
-    response = client.get("/api/v1/centres?municipality_id=abc&page=0", headers=auth(world.admin_token))
-    body = _assert_problem(response, 422)
-    assert set(body["errors"]) == {"municipality_id", "page"}
+    headers = auth(world.admin_token)
+    body = _assert_problem(client.get("/api/v1/centres?municipality_id=abc", headers=headers), 422)
+    assert set(body["errors"]) == {"municipality_id"}
+    body = _assert_problem(client.get("/api/v1/centres?page=0", headers=headers), 422)
+    assert set(body["errors"]) == {"page"}
+
+
+def test_huge_ids_are_404_not_500(client, world, auth):
+    for resource in ("municipalities", "centres", "places"):
+        response = client.get(f"/api/v1/{resource}/{2**70}", headers=auth(world.admin_token))
+        _assert_problem(response, 404)
 
 
 def test_unknown_path_and_wrong_verb(client, world, auth):

@@ -286,6 +286,8 @@ def bad_bodies(place_id: int, foreign_place: int) -> list[tuple[str, dict[str, A
         ("empty options", {"options": []}, "options"),
         ("optional without options", {"optional": True}, "optional"),
         ("unknown field", {"colour": "red"}, "colour"),
+        ("year 9999", {"from": "9999-12-30T00:00:00+00:00", "to": "9999-12-31T23:00:00+00:00"}, "from"),
+        ("place id beyond 32 bits", {"place_id": 2**40}, "place_id"),
     ]
 
 
@@ -347,7 +349,9 @@ def test_other_tenants_get_404_and_volunteers_403(app, client, world, make_token
     for token in (world.no.coordinator_tokens[second], world.dk.coordinator_token, world.dk.municipality_token):
         response = client.post(generate_url(arendal["activity_id"]), json=GOOD, headers=auth(token))
         assert response.status_code == 404
-    assert client.post(generate_url(999_999), json=GOOD, headers=auth(arendal["token"])).status_code == 404
+    for missing in (999_999, 2**70):
+        response = client.post(generate_url(missing), json=GOOD, headers=auth(arendal["token"]))
+        assert response.status_code == 404
     with app.app_context():
         volunteer = Volunteer(centre_id=world.no.centre_id, name="Ahmed")
         db.session.add(volunteer)

@@ -355,6 +355,9 @@ def bad_bodies(world, activity_id: int, place_id: int, foreign_place: int) -> li
             "options.1.place_id",
         ),
         ("activity as text", fixed("one", None, START, END), "activity_id"),
+        ("place id beyond 32 bits", fixed(activity_id, 2**40, START, END), "place_id"),
+        ("year 9999", fixed(activity_id, None, START, "9999-12-31T23:30:00+00:00"), "end"),
+        ("start null, no options", {"activity_id": activity_id, "start": None, "end": END}, "start"),
         ("missing activity", {"start": START, "end": END}, "activity_id"),
     ]
 
@@ -399,6 +402,20 @@ def test_malformed_json_is_400(app, client, no_setup):
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     assert stored_sessions(app) == []
+
+
+def test_null_times_with_options_make_an_open_session(client, no_setup):
+    """Clients that send every field: start/end/options null count as not given."""
+    body = {"activity_id": no_setup["activity_id"], "start": None, "end": None, "options": [OPTION]}
+    created = post_session(client, no_setup["token"], body)
+    assert created["start"] is None
+    assert created["options"][0]["start"] == START
+
+
+def test_huge_session_id_is_404(client, no_setup):
+    path = f"{URL}/{2**70}"
+    assert client.get(path, headers=auth(no_setup["token"])).status_code == 404
+    assert client.patch(path, json={"status": "cancelled"}, headers=auth(no_setup["token"])).status_code == 404
 
 
 def test_busy_place_is_422(app, client, world, no_setup):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from medsam_match.extensions import db
-from medsam_match.models import Activity, ApiToken, Assignment, Session, Volunteer
+from medsam_match.models import Activity, ApiToken, Assignment, MatchRun, Session, Volunteer
 from tests.conftest import World, auth
 
 URL = "/api/v1/volunteers"
@@ -297,6 +297,13 @@ BAD_FIELDS = [
     ({"certificates": [{"kind": "police", "valid_until": "next year"}]},
      "certificates.0.valid_until"),
     ({"certificates": [{"valid_until": "2027-01-01"}]}, "certificates.0.kind"),
+    # What a database could not store or compare must not reach it.
+    ({"name": "Kari\x00"}, "name"),
+    ({"skills": ["driver\x00"]}, "skills.0"),
+    ({"centre_id": 10**20}, "centre_id"),
+    ({"preferred_activity_ids": [2**31]}, "preferred_activity_ids.0"),
+    ({"unavailable": [{"start": "0001-01-01T00:00:00+14:00", "end": "2026-12-22T00:00:00Z"}]},
+     "unavailable.0.start"),
 ]
 
 
@@ -376,8 +383,16 @@ def test_malformed_json_is_400(client, world: World, method: str) -> None:
 
 def test_a_body_that_is_not_an_object_is_refused(client, world: World) -> None:
     response = client.post(URL, json=["Kari"], headers=auth(world.no.coordinator_token))
-    assert response.status_code in (400, 422)
-    assert response.mimetype == "application/problem+json"
+    assert_problem(response, 422)
+
+
+@pytest.mark.parametrize("volunteer_id", [2**31, 10**20])
+def test_an_id_too_large_for_the_database_is_404(client, world: World, volunteer_id: int) -> None:
+    headers = auth(world.admin_token)
+    assert_problem(client.get(f"{URL}/{volunteer_id}", headers=headers), 404)
+    assert_problem(client.get(f"{URL}/{volunteer_id}/assignments", headers=headers), 404)
+    assert_problem(client.patch(f"{URL}/{volunteer_id}", json={"name": "X"}, headers=headers), 404)
+    assert_problem(client.delete(f"{URL}/{volunteer_id}", headers=headers), 404)
 
 
 def test_without_a_token_is_401(client, world: World) -> None:
@@ -607,3 +622,33 @@ def test_erasure_leaves_other_volunteers_alone(client, app, world: World, histor
     assert stored(app, other["id"]) == before
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Assignment)) == 5
+
+
+def test_erasure_wipes_the_volunteer_from_stored_scenarios(client, app, world: World, history) -> None:
+    volunteer_id = history["volunteer"]["id"]
+    other = create(client, world.no.coordinator_token, world.no.centre_id, name="Other")
+    other_doc = {"id": str(other["id"]), "name": "Other", "skills": ["cooking"]}
+    now = datetime.now(UTC)
+    with app.app_context():
+        run = MatchRun(
+            centre_id=world.no.centre_id, window_from=now, window_to=now + timedelta(days=14),
+            status="succeeded",
+            scenario={
+                "format": "medsam-scenario/1",
+                "volunteers": [
+                    {"id": str(volunteer_id), "name": "Kari Nordmann", "lat": 58.46, "lon": 8.77,
+                     "skills": ["driver"], "availability": [], "certificates": {"police": "2027-06-30"}},
+                    other_doc,
+                ],
+            },
+        )
+        db.session.add(run)
+        db.session.commit()
+        run_id = run.id
+
+    assert client.delete(f"{URL}/{volunteer_id}", headers=auth(world.no.coordinator_token)).status_code == 204
+    with app.app_context():
+        scenario = db.session.get(MatchRun, run_id).scenario
+    assert scenario["format"] == "medsam-scenario/1"
+    assert scenario["volunteers"] == [{"id": str(volunteer_id), "name": ""}, other_doc]
+    assert "Kari" not in json.dumps(scenario)

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from solver.geo import haversine_km
 from solver.validator import recompute_score, validate
@@ -621,3 +623,75 @@ def test_changes_count_both_directions_when_previous_is_given() -> None:
     assert validate(doc, result) == []
     result["kpis"]["changes"] = None
     assert validate(doc, result) == ["kpis.changes: reported None, recomputed 2"]
+
+
+# --- untrusted results ------------------------------------------------------------------
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                max_size=3),
+    max_leaves=10,
+)
+_RESULT_KEYS = ("format", "status", "score", "bound", "schedule", "assignments", "unfilled",
+                "kpis")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(_RESULT_KEYS) | st.text(max_size=3), _json, max_size=8),
+       st.sampled_from(["feasible", "optimal"]))
+def test_any_malformed_result_gives_violations_not_a_crash(result: dict[str, Any],
+                                                            status: str) -> None:
+    doc = minimal_scenario()
+    result.setdefault("status", status)
+    problems = validate(doc, result)
+    assert problems and all(isinstance(p, str) for p in problems)
+
+
+@pytest.mark.parametrize("entry", [
+    {"volunteer": ["v1"], "session": "s1", "role": "host"},
+    {"volunteer": "v1", "session": None, "role": "host"},
+    "v1/s1/host",
+])
+def test_malformed_assignment_entries_are_reported(entry: Any) -> None:
+    doc = minimal_scenario()
+    result = plan_result(doc, [])
+    result["assignments"] = [entry]
+    assert validate(doc, result) == [
+        "assignments[0]: not an object with volunteer, session and role"]
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path into a JSON value (dict keys and list indexes)."""
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _paths(inner, (*prefix, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _paths(inner, (*prefix, index))
+    return found
+
+
+def _rich_result() -> tuple[dict[str, Any], dict[str, Any]]:
+    doc = _open_doc()
+    doc["sessions"].append(session("s2", roles=[role("host", min=2)]))
+    doc["volunteers"].append(volunteer("v2"))
+    plan = [assignment("v1", "s1"), assignment("v2", "s2")]
+    schedule = [held("s1", at("10:00"), at("12:00"), "p1"), held("s2", at("17:00"), at("19:00"))]
+    return doc, plan_result(doc, plan, schedule=schedule)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_a_result_with_any_value_replaced_is_checked_without_a_crash(data: Any) -> None:
+    doc, result = _rich_result()
+    assert validate(doc, result) == []
+    path = data.draw(st.sampled_from(_paths(result)))
+    value = data.draw(_json)
+    target: Any = result
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    problems = validate(doc, result)  # may be empty when the new value is as good
+    assert all(isinstance(p, str) for p in problems)

@@ -28,5 +28,6 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
                 model.add_implication(x, takes_part)
         else:
             model.add(takes_part <= sum(own))
+        vars.derive(takes_part, lambda value, own=own: max(value(x) for x in own))
         terms.add(takes_part, -weight)
     return terms

@@ -32,11 +32,18 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
             if top == 0 or not per_cover:
                 continue
             covered = model.new_int_var(0, top, f"covered[{s.id},{role.name}]")
-            if per_cover > 0:
+            if per_cover > 0 and (role.max <= role.min or len(people) <= role.min):
+                # n can never exceed min here (H8), so c = n exactly; the equality
+                # lets CP-SAT prove bounds it cannot with c <= n (SMPTSP: optimal
+                # in seconds instead of never).
+                model.add(covered == sum(people))
+            elif per_cover > 0:
                 model.add(covered <= sum(people))
             else:
                 n = model.new_int_var(0, len(people), f"n[{s.id},{role.name}]")
                 model.add(n == sum(people))
+                vars.derive(n, lambda value, people=people: sum(value(x) for x in people))
                 model.add_min_equality(covered, [n, role.min])
+            vars.derive(covered, lambda value, people=people, top=top: min(top, sum(value(x) for x in people)))
             terms.add(covered, per_cover, top)
     return terms

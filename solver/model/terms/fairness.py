@@ -46,9 +46,12 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
             longest[w.session] = max(longest.get(w.session, 0), (w.option.end - w.option.start) // unit)
         top = sum(longest.values())
         hours = model.new_int_var(0, top, f"hours[{v.id}]")
-        model.add(hours == sum(((w.option.end - w.option.start) // unit) * w.lit for w in work))
+        weighted = [((w.option.end - w.option.start) // unit, part) for w in work for part in w.parts]
+        model.add(hours == sum(units * part for units, part in weighted))
+        vars.derive(hours, lambda value, weighted=weighted: sum(u * value(p) for u, p in weighted))
         square = model.new_int_var(0, top * top, f"hours_squared[{v.id}]")
         model.add_multiplication_equality(square, [hours, hours])
+        vars.derive(square, lambda value, hours=hours: value(hours) ** 2)
         step = max(1, top // MAX_TANGENTS)
         for k in range(0, top, step):
             model.add(square >= (2 * k + 1) * hours - k * (k + 1))

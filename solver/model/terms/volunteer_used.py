@@ -31,5 +31,6 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
         else:
             for x in own:
                 model.add_implication(x, used)
+        vars.derive(used, lambda value, own=own: max(value(x) for x in own))
         terms.add(used, weight)
     return terms

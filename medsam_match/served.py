@@ -1,0 +1,18 @@
+"""The application as served to users: `create_app()` plus, when the
+configuration says `scheduler = "embedded"` (the default), the background
+planning (run worker and nightly scheduler) in the same process."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import create_app
+
+
+def served_app() -> Flask:
+    app = create_app()
+    if app.config.get("MEDSAM_SCHEDULER", "embedded") == "embedded":
+        from .jobs import start_background
+
+        start_background(app)
+    return app
