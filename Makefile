@@ -18,7 +18,7 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/medsam-match db upgrade
 	$(BIN)/medsam-match demo --if-empty
-	$(BIN)/medsam-match serve --host $(HOST) --port $(PORT)
+	$(BIN)/medsam-match serve --host $(HOST) --port $(PORT) --admin-token
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

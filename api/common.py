@@ -152,12 +152,16 @@ MAX_INT = 2**31 - 1
 
 
 class Text(fields.String):
-    """A string without NUL characters (PostgreSQL text cannot hold them)."""
+    """A string PostgreSQL can store: no NUL characters, no lone surrogates."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in text:
             raise ValidationError("must not contain NUL characters")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("must be valid Unicode text") from None
         return text
 
 

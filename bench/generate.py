@@ -386,7 +386,9 @@ class _Generator:
         candidates: list[dict[str, Any]],
     ) -> list[dict[str, Any]]:
         # The first option is the booked (free) one; the others may clash with other sessions.
-        options = [{"start": self.clock.iso(start), "end": self.clock.iso(end), "place": place}]
+        options: list[dict[str, Any]] = [
+            {"start": self.clock.iso(start), "end": self.clock.iso(end), "place": place}
+        ]
         duration = end - start
         for _ in range(self.rng.randint(1, 3)):
             day = self.rng.choice((5, 6)) if kind.weekend else self.rng.randrange(5)
@@ -467,8 +469,8 @@ class _Generator:
         weeks = [w for w in range(self.size.weeks) if self.rng.random() < present]
         holiday: tuple[date, date] | None = None
         if self.rng.random() < 0.1:  # a few days away
-            first = FIRST_MONDAY + timedelta(days=self.rng.randrange(7 * self.size.weeks))
-            holiday = (first, first + timedelta(days=self.rng.randint(2, 6)))
+            away = FIRST_MONDAY + timedelta(days=self.rng.randrange(7 * self.size.weeks))
+            holiday = (away, away + timedelta(days=self.rng.randint(2, 6)))
         windows = []
         fits: dict[int, int] = {}
         for week in weeks:

@@ -10,6 +10,7 @@ from flask import Flask
 from . import sqlite_pragmas  # noqa: F401  (registers the connect hook)
 from .config import database_url, flask_config, load_settings, project_dir
 from .extensions import db, migrate
+from .url_converters import IdConverter
 
 
 def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool | None = None) -> Flask:
@@ -29,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(settings)
 
     _configure_logging(app)
+    app.url_map.converters["int"] = IdConverter
 
     from . import models  # noqa: F401  (the tables, for Alembic and create_all)
 

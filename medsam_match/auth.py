@@ -67,9 +67,9 @@ def _check_scope(
     errors: dict[str, list[str]] = {}
     for field, value in given.items():
         if field == needed[role] and value is None:
-            errors[field] = [f"a {role} token needs {field}"]
+            errors[field] = [f"{role} tokens need {field}"]
         elif field != needed[role] and value is not None:
-            errors[field] = [f"a {role} token takes no {field}"]
+            errors[field] = [f"{role} tokens take no {field}"]
     model = {"municipality_id": Municipality, "centre_id": Centre, "volunteer_id": Volunteer}
     for field, value in given.items():
         if value is not None and field not in errors and db.session.get(model[field], value) is None:

@@ -9,8 +9,12 @@
 3. Within a session, the hardest roles first (fewest eligible people). Each
    slot up to `min` gets the eligible person who adds most to the score:
    preferred activity, interest, short travel, low load so far, the same
-   faces, the published plan. H6 (no overlap) and H7 (weekly limits) are kept.
-4. A second pass in time order adds people up to `max` where that raises the
+   faces, the published plan; someone that later slots of the week depend on
+   (and who has few sessions left that week) is kept for them. H6 (no
+   overlap) and H7 (weekly limits) are kept.
+4. Slots still below `min` are repaired by moving one person: a candidate
+   held elsewhere comes here when somebody free can take their place there.
+5. A last pass in time order adds people up to `max` where that raises the
    score.
 
 The plan keeps every hard rule whenever the fixed assignments do (and the
@@ -33,7 +37,7 @@ from .volunteer_index import VolunteerIndex
 Indices = npt.NDArray[np.int64]
 _EPS = 1e-9
 _REPAIR_TRIES = 25  # candidates tried per slot left below min
-_DEMAND_WEIGHT = 0.5  # how much a volunteer's expected use later in the week counts
+_DEMAND_WEIGHT = 1.0  # how much a volunteer's expected use later in the week counts
 
 
 def greedy_plan(scenario: Scenario) -> Plan:
@@ -75,7 +79,7 @@ class _Choice:
     """How good an option of an open session looks right now."""
 
     fits: bool  # the place can take it and the fixed people can go
-    value: float  # cover_min x slots that free eligible people can fill, less the penalty
+    value: float  # the cover that free eligible people could bring, less the penalty
     staffable: int
     index: int
 
@@ -104,7 +108,9 @@ class _Greedy:
         self.held: list[list[tuple[Assignment, Option]]] = [[] for _ in range(n)]
         self.week_hours: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
         self.week_count: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
+        # How often each volunteer serves each activity, and as a mask (count > 0).
         self.seen_activity: defaultdict[str, Counter[int]] = defaultdict(Counter)
+        self.seen_mask: dict[str, npt.NDArray[np.bool_]] = {}
         self.in_slot: defaultdict[tuple[str, str], int] = defaultdict(int)
         self.assignments: dict[Assignment, None] = {}  # an ordered set
         self.fixed = set(scenario.fixed)
@@ -117,13 +123,16 @@ class _Greedy:
         self.previous: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
         for a in scenario.previous:
             self.previous[(a.session, a.role)].append(self.index.position[a.volunteer])
-        self.prefers: defaultdict[str, list[int]] = defaultdict(list)
+        self.prefers: dict[str, npt.NDArray[np.bool_]] = {}
         for i, v in enumerate(vols):
             for activity in v.preferred_activities:
-                self.prefers[activity].append(i)
+                if activity not in self.prefers:
+                    self.prefers[activity] = np.zeros(n, dtype=bool)
+                self.prefers[activity][i] = True
         self._interested: dict[frozenset[str], npt.NDArray[np.bool_]] = {}
         self.limited = np.isfinite(self.max_hours) | np.isfinite(self.max_sessions)
         self.demand = _Demand(n)
+        self._eligible_cache: dict[tuple[str, str], Indices] = {}  # during repairs only
 
     # -- the passes ----------------------------------------------------------
 
@@ -155,6 +164,7 @@ class _Greedy:
         for session in sessions:
             if session.id in self.schedule:
                 self.repair(session)
+        self._eligible_cache.clear()
         for session in sessions:
             if session.id in self.schedule:
                 self.staff(session, up_to_max=True)
@@ -210,13 +220,17 @@ class _Greedy:
         option = session.options[index]
         fits = self.place_fits(session, option) and self.fixed_can_go(session, option)
         staffable = 0
+        value = -option.penalty
         for role in session.roles:
             fixed_here = sum(1 for a in self.fixed_by_session.get(session.id, ())
                              if a.role == role.name)
-            wanted = role.min - fixed_here
-            if wanted > 0:
-                staffable += self.count_free(session, role, option, wanted)
-        value = self.w.cover_min * staffable - option.penalty
+            room = role.max - fixed_here
+            if room <= 0:
+                continue
+            free = self.count_free(session, role, option, room)
+            to_min = min(free, max(0, role.min - fixed_here))
+            value += self.w.cover_min * to_min + self.w.cover_extra * (free - to_min)
+            staffable += free
         return _Choice(fits, value, staffable, index)
 
     def place_fits(self, session: Session, option: Option) -> bool:
@@ -267,28 +281,43 @@ class _Greedy:
     def move_for(self, session: Session, role: Role, option: Option, v: int) -> bool:
         """Free volunteer `v` for this slot by handing one of their other
         assignments to someone else; True when done."""
-        span = option.interval
-        limited = np.isfinite(self.max_hours[v]) or np.isfinite(self.max_sessions[v])
-        blocking = [
-            (a, o) for a, o in self.held[v]
-            if a not in self.fixed
-            and (o.interval.overlaps(span) or (limited and o.iso_week == option.iso_week))
-        ]
-        for a, o in blocking:
+        for a, o in list(self.held[v]):
+            if a in self.fixed or not self.free_without(v, option, a, o):
+                continue
+            other = self.scenario.session_by_id[a.session]
+            other_role = other.role(a.role)
+            above_min = self.in_slot[(a.session, a.role)] - 1 >= other_role.min
+            substitute = self.pick(other, other_role, o, self.eligible_cached(other, other_role, o),
+                                   self.w.cover_min, exclude=v)
+            if substitute is None and not above_min:
+                continue
             self.unassign(a, o, v)
-            if self.free(v, option):
-                other = self.scenario.session_by_id[a.session]
-                other_role = other.role(a.role)
-                above_min = self.in_slot[(a.session, a.role)] >= other_role.min
-                substitute = self.pick(other, other_role, o, self.eligible(other, other_role, o),
-                                       self.w.cover_min, exclude=v)
-                if substitute is not None or above_min:
-                    if substitute is not None:
-                        self.assign(other, a.role, o, substitute)
-                    self.assign(session, role.name, option, v)
-                    return True
-            self.assign(self.scenario.session_by_id[a.session], a.role, o, v)
+            if substitute is not None:
+                self.assign(other, a.role, o, substitute)
+            self.assign(session, role.name, option, v)
+            return True
         return False
+
+    def free_without(self, v: int, option: Option, a: Assignment, held: Option) -> bool:
+        """Would `v` be free for `option` (H6, H7) if they gave up `a`, held as `held`?"""
+        start, end = option.start, option.end
+        if held.iso_week != option.iso_week and not (held.start < end and start < held.end):
+            return False  # giving it up frees nothing here
+        if any(o.start < end and start < o.end for b, o in self.held[v] if b != a):
+            return False
+        week = option.iso_week
+        same = held.iso_week == week
+        hours = self.week_hours[week][v] - (held.hours if same else 0) if week in self.week_hours \
+            else 0.0
+        count = self.week_count[week][v] - same if week in self.week_hours else 0.0
+        return bool(hours + option.hours <= self.max_hours[v] + _EPS
+                    and count + 1 <= self.max_sessions[v])
+
+    def eligible_cached(self, session: Session, role: Role, option: Option) -> Indices:
+        key = (session.id, role.name)
+        if key not in self._eligible_cache:
+            self._eligible_cache[key] = self.eligible(session, role, option)
+        return self._eligible_cache[key]
 
     # -- staffing ------------------------------------------------------------
 
@@ -311,16 +340,16 @@ class _Greedy:
     def within_limits(self, candidates: Indices, option: Option) -> Indices:
         """H7, for all candidates at once."""
         week = option.iso_week
-        if week not in self.week_hours:
-            return candidates
-        ok = self.week_hours[week][candidates] + option.hours <= self.max_hours[candidates] + _EPS
-        ok &= self.week_count[week][candidates] + 1 <= self.max_sessions[candidates]
+        hours = self.week_hours[week][candidates] if week in self.week_hours else 0.0
+        count = self.week_count[week][candidates] if week in self.week_count else 0.0
+        ok = hours + option.hours <= self.max_hours[candidates] + _EPS
+        ok &= count + 1 <= self.max_sessions[candidates]
         return candidates[ok]
 
     def free(self, volunteer: int, option: Option) -> bool:
         """H6 and H7 for one volunteer."""
-        span = option.interval
-        if any(o.interval.overlaps(span) for _, o in self.held[volunteer]):
+        start, end = option.start, option.end
+        if any(o.start < end and start < o.end for _, o in self.held[volunteer]):
             return False
         week = option.iso_week
         if week in self.week_hours:
@@ -354,22 +383,32 @@ class _Greedy:
         if w.interest and activity.interests:
             gain += w.interest * self.interested(activity.interests)[cand]
         if w.preferred and activity.id in self.prefers:
-            gain += w.preferred * np.isin(cand, self.prefers[activity.id])
+            gain += w.preferred * self.prefers[activity.id][cand]
         if w.travel_km:
             gain -= w.travel_km * self.index.distances(option.place)[cand]
         if w.volunteer_used:
             gain += w.volunteer_used * ~self.used[cand]
         if w.continuity:
-            seen = self.seen_activity.get(activity.id)
-            new_pair = ~np.isin(cand, list(seen)) if seen else np.ones(cand.size, dtype=bool)
-            gain -= w.continuity * new_pair
+            seen = self.seen_mask.get(activity.id)
+            gain -= w.continuity * (~seen[cand] if seen is not None else 1.0)
         previous = self.previous.get((session.id, role.name))
         if w.stability and previous:
             gain += w.stability * np.isin(cand, previous)
         # Keep people that later slots of the week depend on, where the score
         # lets a choice be made (this is not part of the score itself).
-        gain -= _DEMAND_WEIGHT * w.cover_min * self.demand.of(option.iso_week, cand)
+        if _DEMAND_WEIGHT:
+            gain -= _DEMAND_WEIGHT * w.cover_min * self.shortfall(cand, option)
         return gain
+
+    def shortfall(self, cand: Indices, option: Option) -> npt.NDArray[np.float64]:
+        """The later slots of the week (in expectation, at most 1) that would
+        miss each candidate if they took this one: their demand beyond the
+        sessions they have left that week after this one."""
+        week = option.iso_week
+        demand = self.demand.of(week, cand)
+        done = self.week_count[week][cand] if week in self.week_count else 0.0
+        left = self.max_sessions[cand] - done - 1
+        return np.clip(demand - left, 0.0, 1.0)
 
     def interested(self, tags: frozenset[str]) -> npt.NDArray[np.bool_]:
         if tags not in self._interested:
@@ -418,6 +457,9 @@ class _Greedy:
         self.week_hours[week][v] += option.hours
         self.week_count[week][v] += 1
         self.seen_activity[session.activity][v] += 1
+        if session.activity not in self.seen_mask:
+            self.seen_mask[session.activity] = np.zeros(self.index.size, dtype=bool)
+        self.seen_mask[session.activity][v] = True
 
     def unassign(self, a: Assignment, option: Option, v: int) -> None:
         del self.assignments[a]
@@ -431,7 +473,9 @@ class _Greedy:
         self.used[v] = bool(self.held[v])
         self.week_hours[option.iso_week][v] -= option.hours
         self.week_count[option.iso_week][v] -= 1
-        seen = self.seen_activity[self.scenario.session_by_id[a.session].activity]
+        activity = self.scenario.session_by_id[a.session].activity
+        seen = self.seen_activity[activity]
         seen[v] -= 1
         if not seen[v]:
             del seen[v]
+            self.seen_mask[activity][v] = False

@@ -443,7 +443,8 @@ class _Parser(_Reader):
         self, obj: dict[str, Any], path: str, place_ids: set[str]
     ) -> tuple[list[Option], bool]:
         """The session's options and whether it is open."""
-        fixed_keys = [k for k in ("start", "end", "place") if k in obj]
+        # `place: null` says "no place", which does not contradict options.
+        fixed_keys = [k for k in ("start", "end", "place") if obj.get(k) is not None]
         if "options" in obj:
             if fixed_keys:
                 self.problem(

@@ -84,8 +84,9 @@ def solve(
     if fallback_score > score:  # a part stopped early below greedy's level
         plan, score = fallback, fallback_score
     bound = run.bound()
-    if bound is not None:
-        bound = max(bound, score)  # float noise only: the bound is proven
+    if bound is not None and bound < score:
+        # only float noise can do this to a proven bound
+        bound = score if bound >= score - OPTIMAL_TOLERANCE * max(1.0, abs(score)) else None
     optimal = bound is not None and bound - score <= OPTIMAL_TOLERANCE * max(1.0, abs(score))
     from .result import build_result
 
@@ -177,15 +178,16 @@ class _Run:
         return "solved" if part.plan is not None else "unsolved"
 
     @staticmethod
-    def _bound_of(built: BuiltModel, solver: cp_model.CpSolver, status: int) -> float:
+    def _bound_of(
+        built: BuiltModel, solver: cp_model.CpSolver, status: cp_model.CpSolverStatus
+    ) -> float:
         objective = built.objective
         if status == cp_model.OPTIMAL:
             raw = solver.objective_value
-        else:
-            raw = solver.best_objective_bound
-            if not math.isfinite(raw):
-                raw = objective.trivial_bound
-            raw = min(raw, objective.trivial_bound)
+        elif status == cp_model.FEASIBLE:
+            raw = min(solver.best_objective_bound, objective.trivial_bound)
+        else:  # stopped before any solution: the solver's bound may be unset
+            raw = objective.trivial_bound
         return objective.to_score(raw) + objective.error
 
     def part_plan(self, part: _Part, current: Plan | None = None) -> Plan:

@@ -188,7 +188,7 @@ def _role_max(role: dict[str, Any]) -> int:
 
 
 def _describe(held: _Held) -> str:
-    return f"{held.start_text}+{held.hours:g}h at {held.place or 'no place'}"
+    return f"{held.start_text} for {held.hours:g} h at {held.place or 'no place'}"
 
 
 def _read_plan(sc: _Scenario, result: dict[str, Any], problems: list[str]) -> _Plan:
@@ -467,6 +467,12 @@ def _check_score(result: dict[str, Any], tally: _Tally, problems: list[str]) -> 
             problems.append(f"bound: {bound!r} is neither a number nor null")
         elif _is_number(score) and bound < score and not _close(bound, score):
             problems.append(f"bound: {bound!r} is below the score {score!r}")
+    if result.get("status") == "optimal" and _is_number(score):
+        # Optimal means proven: the bound meets the score.
+        if bound is None:
+            problems.append("status: 'optimal' without a bound to prove it")
+        elif _is_number(bound) and bound - score > 1e-6 * max(1.0, abs(score)):
+            problems.append(f"status: 'optimal' but the bound {bound!r} is above the score {score!r}")
 
 
 def _check_unfilled(sc: _Scenario, result: dict[str, Any], tally: _Tally,

@@ -62,7 +62,9 @@ class GenerateSessions(MethodView):
 
         Weekly times are wall-clock times in the municipality's time zone (17:00
         stays 17:00 across daylight-saving changes). At most 500 sessions and a
-        window of at most 366 days per call. All or nothing: a call that fails
-        creates no session.
+        window of at most 366 days per call. Times at which the activity already
+        has a session (even a cancelled one) are skipped, so repeating a call
+        creates no duplicates. All or nothing: a call that fails creates no
+        session.
         """
         return generate_sessions(current_principal(), activity_id, data)

@@ -17,14 +17,20 @@ _ID = validate.Range(min=1, max=2**31 - 1, error="no such id")
 
 
 class Text(fields.String):
-    """A string without control characters (PostgreSQL cannot store NUL)."""
+    """A string that a database can store: no control characters (PostgreSQL
+    refuses NUL) and no lone surrogates (JSON may escape one; UTF-8 cannot hold it)."""
 
-    default_error_messages = {"control": "must not contain control characters"}
+    default_error_messages = {
+        "control": "must not contain control characters",
+        "surrogate": "must be valid Unicode text",
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         if any(ord(char) < 32 or ord(char) == 127 for char in text):
             raise self.make_error("control")
+        if any(0xD800 <= ord(char) <= 0xDFFF for char in text):
+            raise self.make_error("surrogate")
         return text
 
 
@@ -124,7 +130,12 @@ class VolunteerSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     centre_id = fields.Integer(required=True, strict=True, validate=_ID)
     name = Text(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    email = Text(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Email(error="not an email address"), validate.Length(max=254)],
+        metadata={"format": "email"},
+    )
     phone = Text(
         load_default=None,
         allow_none=True,
@@ -165,7 +176,7 @@ class VolunteerSchema(StrictSchema):
         ZonedNested(UnavailableSchema), load_default=list, validate=validate.Length(max=500)
     )
     active = StrictBoolean(load_default=True)
-    erased_at = Time(dump_only=True, metadata={"description": "set once erased (GDPR)"})
+    erased_at = Time(dump_only=True, allow_none=True, metadata={"description": "set once erased (GDPR)"})
     created_at = Time(dump_only=True)
     updated_at = Time(dump_only=True)
 
@@ -224,8 +235,8 @@ class VolunteerAssignmentSchema(StrictSchema):
     session_id = fields.Integer(dump_only=True)
     activity_id = fields.Integer(attribute="session.activity_id", dump_only=True)
     activity_title = Text(attribute="session.activity.title", dump_only=True)
-    start = Time(attribute="session.start", dump_only=True)
-    end = Time(attribute="session.end", dump_only=True)
+    start = Time(attribute="session.start", dump_only=True, allow_none=True)
+    end = Time(attribute="session.end", dump_only=True, allow_none=True)
     place_id = fields.Integer(attribute="session.place_id", dump_only=True, allow_none=True)
     role = Text(dump_only=True)
     status = Text(dump_only=True)

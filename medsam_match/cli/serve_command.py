@@ -9,19 +9,45 @@ import click
 from ..config import project_dir
 from . import main
 
+ADMIN_TOKEN_LABEL = "serve --admin-token"
 
-def _check_startup() -> None:
-    """Fail here, once and readably, on bad settings or an old schema."""
+
+def _check_startup(admin_token: bool) -> str | None:
+    """Fail here, once and readably, on bad settings or an old schema.
+
+    With `admin_token`, returns a fresh admin token and revokes the one the
+    previous start printed, so that exactly one such token is valid.
+    """
     from medsam_match import create_app
 
     # Scheduler off: this app only checks; the workers build their own.
-    create_app({"MEDSAM_SCHEDULER": "off"})
+    app = create_app({"MEDSAM_SCHEDULER": "off"})
+    if not admin_token:
+        return None
+    with app.app_context():
+        from sqlalchemy import update
+
+        from ..auth import create_token
+        from ..extensions import db
+        from ..models import ApiToken
+        from ..models.types import utcnow
+
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.label == ADMIN_TOKEN_LABEL, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+        token = create_token("admin", label=ADMIN_TOKEN_LABEL)
+        db.engine.dispose()  # no connections carried into forked workers
+        return token
 
 
 def _gunicorn_application(options: dict[str, Any]) -> Any:
-    from gunicorn.app.base import BaseApplication
+    # Application (not BaseApplication) can read a config file; load_config
+    # is replaced, so it never parses sys.argv.
+    from gunicorn.app.base import Application
 
-    class MedsamGunicorn(BaseApplication):  # type: ignore[misc]
+    class MedsamGunicorn(Application):  # type: ignore[misc]
         def load_config(self) -> None:
             config_file = project_dir() / "config" / "gunicorn.conf.py"
             if config_file.is_file():
@@ -45,9 +71,14 @@ def _gunicorn_application(options: dict[str, Any]) -> Any:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="processes; each serves several requests at once with threads")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+@click.option("--admin-token", is_flag=True,
+              help="print a fresh admin token (revoking the one the last start printed)")
+def serve(host: str, port: int, workers: int, threads: int, admin_token: bool) -> None:
     """Serve the API (and web pages) with gunicorn."""
-    _check_startup()
+    token = _check_startup(admin_token)
     url = f"http://{host}:{port}"
     click.echo(f"medsam-match serves {url}  (API {url}/api/v1, docs {url}/api/v1/docs)")
+    if token:
+        click.echo(f"Admin token: {token}")
+        click.echo(f'  try: curl -H "Authorization: Bearer {token}" {url}/api/v1/volunteers')
     _gunicorn_application({"bind": f"{host}:{port}", "workers": workers, "threads": threads}).run()

@@ -115,6 +115,8 @@ def solve_command(scenario: str, output: str | None, time_limit: float, workers:
     """
     import solver
 
+    if output is not None and not Path(output).resolve().parent.is_dir():
+        _fail(f"cannot write {output}: its folder does not exist")
     try:
         doc = _read_json(scenario, "scenario")
     except _BadInput as exc:

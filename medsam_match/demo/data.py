@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+DAYS = 28  # sessions fall on the 28 days after `today`
+TOTAL_VOLUNTEERS = 400
+# Days without sessions: Christmas and New Year in both countries.
+CLOSED_DAYS: tuple[tuple[int, int], ...] = ((12, 24), (12, 25), (12, 26), (12, 31), (1, 1))
+LOCAL_LANGUAGE: dict[str, str] = {"NO": "no", "DK": "da"}  # by country
+
 # Tags shared by volunteers (interests, skills) and activities (interests, role skills).
 INTERESTS: tuple[str, ...] = (
     "language",

@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Activity, Centre, Municipality, Place, Session, Volunteer
-from .generate import DAYS, DemoNetwork, OptionRow, generate
+from .data import DAYS
+from .generate import generate
+from .rows import DemoNetwork, OptionRow
 
 DEFAULT_SEED = 2026
 

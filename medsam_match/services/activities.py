@@ -16,8 +16,8 @@ from sqlalchemy import Select, func, select
 from ..auth import Principal
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..models import Activity, Assignment, Centre, Session
-from .scope import can_write_centre, centre_filter, visible_or_404
+from ..models import Activity, Assignment, Centre, Municipality, Session
+from .scope import can_write_centre, centre_filter, municipality_filter, visible_or_404
 
 # Assignment states that still bind a volunteer to a role.
 _LIVE_ASSIGNMENT_STATUSES = ("proposed", "confirmed")
@@ -36,12 +36,17 @@ def activities_query(principal: Principal, filters: dict[str, Any]) -> Select[tu
         stmt = stmt.where(Activity.centre_id == centre_id)
     municipality_id = filters.get("municipality_id")
     if municipality_id is not None:
-        visible_centres = select(Centre.id).where(
-            Centre.municipality_id == municipality_id, centre_filter(principal, Centre.id)
+        visible_or_404(
+            Municipality,
+            municipality_id,
+            municipality_filter(principal, Municipality.id),
+            "municipality",
         )
-        if db.session.scalars(visible_centres.limit(1)).first() is None:
-            raise NotFound("municipality")
-        stmt = stmt.where(Activity.centre_id.in_(visible_centres))
+        stmt = stmt.where(
+            Activity.centre_id.in_(
+                select(Centre.id).where(Centre.municipality_id == municipality_id)
+            )
+        )
     return stmt.order_by(Activity.id)
 
 

@@ -7,16 +7,20 @@ occurrence whose start lies in [from, to). With `options` (`[{place_id,
 penalty}]`) every occurrence becomes an open session whose options are that
 time at each listed place; otherwise a fixed session at `place_id`.
 
-All or nothing: every occurrence is checked before any is stored, and all are
-committed together, so a failing call writes nothing.
+An occurrence at which the activity already has a session (same start, even
+if cancelled) is skipped, so repeating a call or overlapping windows creates
+no duplicates. All or nothing: every occurrence is checked before any is
+stored, and all are committed together, so a failing call writes nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
 
 from ..auth import Principal
 from ..errors import Invalid
@@ -100,8 +104,11 @@ def generate_sessions(
             }
         )
 
+    taken = _existing_starts(activity.id, window_from, window_to)
     sessions = []
     for occurrence in occurrences:
+        if occurrence.start.astimezone(UTC) in taken:
+            continue  # already there (perhaps cancelled): a repeated call adds nothing
         session_options = None
         if options is not None:
             session_options = [
@@ -129,6 +136,19 @@ def generate_sessions(
     db.session.add_all(sessions)
     db.session.commit()
     return sessions
+
+
+def _existing_starts(activity_id: int, window_from: datetime, window_to: datetime) -> set[datetime]:
+    """Start instants (UTC) of the activity's sessions, cancelled ones included, in the window."""
+    return set(
+        db.session.scalars(
+            select(Session.window_start).where(
+                Session.activity_id == activity_id,
+                Session.window_start >= window_from,
+                Session.window_start < window_to,
+            )
+        )
+    )
 
 
 def _for_occurrence(errors: dict[str, list[str]], occurrence: Occurrence) -> dict[str, list[str]]:

@@ -115,7 +115,8 @@ def update_session(principal: Principal, session_id: int, data: dict[str, Any]) 
     _apply_shape(
         session,
         activity,
-        optional=data.get("optional", session.optional),
+        # a session made fixed stops being optional unless the body says otherwise
+        optional=data.get("optional", session.optional and shape["options"] is not None),
         check_busy=any(name in data for name in ("start", "end", "place_id", "activity_id")),
         **shape,
     )  # checks everything before it writes anything

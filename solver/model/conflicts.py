@@ -29,25 +29,25 @@ def find_conflicts(scenario: Scenario) -> list[str]:
     roles_of: dict[tuple[str, str], list[str]] = defaultdict(list)
     for a in fixed:
         roles_of[a.volunteer, a.session].append(a.role)
-    for (v, s), roles in sorted(roles_of.items()):
+    for (v, sid), roles in sorted(roles_of.items()):
         if len(roles) > 1:
             conflicts.append(
-                f"volunteer {v} is fixed to {len(roles)} roles ({', '.join(roles)}) at session {s}"
+                f"volunteer {v} is fixed to {len(roles)} roles ({', '.join(roles)}) at session {sid}"
             )
 
-    for (s, r), n in sorted(Counter((a.session, a.role) for a in fixed).items()):
-        most = sessions[s].role(r).max
+    for (sid, r), n in sorted(Counter((a.session, a.role) for a in fixed).items()):
+        most = sessions[sid].role(r).max
         if n > most:
-            conflicts.append(f"session {s} role {r} has {n} fixed people, at most {most} allowed")
+            conflicts.append(f"session {sid} role {r} has {n} fixed people, at most {most} allowed")
 
     # fixed work at fixed sessions: overlaps and weekly limits
     work: dict[str, list[str]] = defaultdict(list)
-    for v, s in sorted(roles_of):
-        if not sessions[s].is_open:
-            work[v].append(s)
+    for v, sid in sorted(roles_of):
+        if not sessions[sid].is_open:
+            work[v].append(sid)
     for v, own in work.items():
         volunteer = scenario.volunteer_by_id[v]
-        options = [sessions[s].options[0] for s in own]
+        options = [sessions[sid].options[0] for sid in own]
         for clique in overlap_cliques([(o.start, o.end) for o in options]):
             names = ", ".join(own[i] for i in clique)
             conflicts.append(f"volunteer {v} is fixed to sessions that overlap in time: {names}")
@@ -93,7 +93,7 @@ def find_conflicts(scenario: Scenario) -> list[str]:
             at_place[s.options[0].place].append(s.id)
     for p, own in sorted(at_place.items()):
         parallel = scenario.place_by_id[p].parallel
-        spans = [(sessions[s].options[0].start, sessions[s].options[0].end) for s in own]
+        spans = [(sessions[sid].options[0].start, sessions[sid].options[0].end) for sid in own]
         for clique in overlap_cliques(spans):
             if len(clique) > parallel:
                 names = ", ".join(own[i] for i in clique)

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 MAX_FACTOR = 10**6
-TARGET_ERROR = 1e-4
+TARGET_ERROR = 1e-7
 
 
 @dataclass
@@ -58,15 +59,18 @@ def scale(terms: Terms) -> ScaledObjective:
         entry[1] += coef
         entry[2] = max(entry[2], upper)
     entries = [e for e in merged.values() if e[1]]
+    coefs = np.array([e[1] for e in entries], dtype=np.float64)
+    uppers = np.array([e[2] for e in entries], dtype=np.float64)
 
     def rounding_error(factor: int) -> float:
-        return sum(abs(c * factor - round(c * factor)) * u for _, c, u in entries) / factor
+        scaled = coefs * factor
+        return float(np.sum(np.abs(scaled - np.round(scaled)) * uppers)) / factor
 
     factor = 1
     while factor < MAX_FACTOR and rounding_error(factor) > TARGET_ERROR:
         factor *= 10
-    coefficients = [round(c * factor) for _, c, _ in entries]
-    trivial = sum(max(0, k) * u for k, (_, _, u) in zip(coefficients, entries, strict=True))
+    coefficients = [int(k) for k in np.round(coefs * factor)]
+    trivial = sum(max(0, k) * e[2] for k, e in zip(coefficients, entries, strict=True))
     return ScaledObjective(
         variables=[e[0] for e in entries],
         coefficients=coefficients,

@@ -40,7 +40,22 @@ class Work:
 
     @property
     def lit(self) -> Expr:
-        return self.parts[0] if len(self.parts) == 1 else sum(self.parts)
+        return self.parts[0] if len(self.parts) == 1 else cp_model.LinearExpr.sum(list(self.parts))
+
+
+def count_of(parts: list[cp_model.IntVar]) -> Callable[[Value], int]:
+    """A derivation rule: how many of `parts` are 1."""
+    return lambda value: sum(value(p) for p in parts)
+
+
+def any_of(parts: list[cp_model.IntVar]) -> Callable[[Value], int]:
+    """A derivation rule: 1 when any of `parts` is."""
+    return lambda value: max(value(p) for p in parts)
+
+
+def weighted_count(pairs: list[tuple[int, cp_model.IntVar]]) -> Callable[[Value], int]:
+    """A derivation rule: sum of weight * value over (weight, var) pairs."""
+    return lambda value: sum(k * value(p) for k, p in pairs)
 
 
 class Variables:
@@ -83,11 +98,11 @@ class Variables:
                 w = model.new_bool_var(f"w[{v},{s},{o}]")
                 self.w[v, s, o] = w
                 model.add_implication(w, self.y[s, o])
-            model.add(sum(self.w[v, s, o] for o in options) == self.assigned(v, s))
+            model.add(cp_model.LinearExpr.sum([self.w[v, s, o] for o in options]) == self.assigned(v, s))
             for r, x in roles:
                 eligible = self.data.triples[Assignment(v, s, r)]
                 if len(eligible) < len(options):
-                    model.add(x <= sum(self.w[v, s, o] for o in eligible))
+                    model.add(x <= cp_model.LinearExpr.sum([self.w[v, s, o] for o in eligible]))
 
     def derive(self, var: cp_model.IntVar, rule: Callable[[Value], int]) -> None:
         """Record that `var` equals rule(value) at an optimum, where value
@@ -99,13 +114,15 @@ class Variables:
     def assigned(self, v: str, s: str) -> Expr:
         """1 when v holds a role at s (0/1 once H6 allows one role per session)."""
         roles = self.pair_roles.get((v, s), ())
-        return sum(x for _, x in roles) if roles else 0
+        if not roles:
+            return 0
+        return roles[0][1] if len(roles) == 1 else cp_model.LinearExpr.sum([x for _, x in roles])
 
     def scheduled(self, s: str) -> Expr:
         session = self.data.scenario.session_by_id[s]
         if not session.is_open:
             return 1
-        return sum(self.y[s, o] for o in self.data.usable[s])
+        return cp_model.LinearExpr.sum([self.y[s, o] for o in self.data.usable[s]])
 
     def attendance(self, v: str) -> list[Work]:
         """Every way v can be at work."""

@@ -131,7 +131,14 @@ def test_patch_roles_replaces_the_whole_list(client, world):
     )
     assert response.status_code == 200
     assert response.get_json()["roles"] == [
-        {"role": "driver", "min": 2, "max": 2, "skills": [], "languages": [], "certificate": "police"}
+        {
+            "role": "driver",
+            "min": 2,
+            "max": 2,
+            "skills": [],
+            "languages": [],
+            "certificate": "police",
+        }
     ]
 
 
@@ -152,7 +159,9 @@ def test_admin_filters_by_municipality(client, world):
     no = create_activity(client, world.admin_token, world.no.centre_id)
     dk = create_activity(client, world.admin_token, world.dk.centre_id)
     response = client.get(
-        URL, query_string={"municipality_id": world.dk.municipality_id}, headers=auth(world.admin_token)
+        URL,
+        query_string={"municipality_id": world.dk.municipality_id},
+        headers=auth(world.admin_token),
     )
     assert [item["id"] for item in response.get_json()] == [dk["id"]]
     assert dk["created_at"].endswith("+01:00")  # Copenhagen
@@ -161,7 +170,9 @@ def test_admin_filters_by_municipality(client, world):
 
 def test_pagination(client, world):
     token = world.no.coordinator_token
-    ids = [create_activity(client, token, world.no.centre_id, title=f"A{n}")["id"] for n in range(5)]
+    ids = [
+        create_activity(client, token, world.no.centre_id, title=f"A{n}")["id"] for n in range(5)
+    ]
     seen = []
     for page in (1, 2, 3):
         response = client.get(URL, query_string={"page": page, "page_size": 2}, headers=auth(token))
@@ -222,7 +233,9 @@ def test_missing_required_field_is_named(client, world, missing):
     assert missing in response.get_json()["errors"]
 
 
-@pytest.mark.parametrize(("case", "overrides", "field"), BAD_BODIES[:9], ids=[c[0] for c in BAD_BODIES[:9]])
+@pytest.mark.parametrize(
+    ("case", "overrides", "field"), BAD_BODIES[:9], ids=[c[0] for c in BAD_BODIES[:9]]
+)
 def test_bad_patch_is_422_and_changes_nothing(app, client, world, case, overrides, field):
     token = world.no.coordinator_token
     created = create_activity(client, token, world.no.centre_id)
@@ -295,7 +308,9 @@ def test_dropping_a_role_held_by_an_assignment_is_409(app, client, world, make_t
     volunteer_id, _ = volunteer_token(app, make_token, world.no.centre_id)
     with app.app_context():
         db.session.add(
-            Assignment(volunteer_id=volunteer_id, session_id=session_id, role="helper", status="confirmed")
+            Assignment(
+                volunteer_id=volunteer_id, session_id=session_id, role="helper", status="confirmed"
+            )
         )
         db.session.commit()
     before = stored_activities(app)
@@ -368,9 +383,15 @@ def test_volunteer_reads_its_centres_activities_only(app, client, world, make_to
     assert client.get(f"{URL}/{own['id']}", headers=auth(token)).status_code == 200
     assert client.get(f"{URL}/{other['id']}", headers=auth(token)).status_code == 404
     # sees it but may not change it: 403; cannot see it: 404
-    assert client.patch(f"{URL}/{own['id']}", json={"title": "x"}, headers=auth(token)).status_code == 403
+    assert (
+        client.patch(f"{URL}/{own['id']}", json={"title": "x"}, headers=auth(token)).status_code
+        == 403
+    )
     assert client.delete(f"{URL}/{own['id']}", headers=auth(token)).status_code == 403
-    assert client.patch(f"{URL}/{other['id']}", json={"title": "x"}, headers=auth(token)).status_code == 404
+    assert (
+        client.patch(f"{URL}/{other['id']}", json={"title": "x"}, headers=auth(token)).status_code
+        == 404
+    )
     assert client.post(URL, json=activity_body(first), headers=auth(token)).status_code == 403
     assert stored_activities(app) == before
 

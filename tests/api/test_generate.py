@@ -40,7 +40,9 @@ def session_count(app) -> int:
         return db.session.scalar(select(func.count()).select_from(Session)) or 0
 
 
-def add_place(app, municipality_id: int, name: str, busy: list[dict[str, str]] | None = None) -> int:
+def add_place(
+    app, municipality_id: int, name: str, busy: list[dict[str, str]] | None = None
+) -> int:
     with app.app_context():
         place = Place(municipality_id=municipality_id, name=name, busy=busy or [])
         db.session.add(place)
@@ -116,13 +118,23 @@ def test_tuesday_evenings_stay_at_17_local_across_the_spring_change(client, aren
 def test_sessions_on_the_change_days_themselves(client, arendal):
     """Sunday 10:00-12:00 on the two Sundays the clocks change: two hours each."""
     for window, expected in (
-        (("2026-10-24T00:00:00+02:00", "2026-10-26T00:00:00+01:00"), ("2026-10-25T10:00:00+01:00", "2026-10-25T12:00:00+01:00")),
-        (("2027-03-27T00:00:00+01:00", "2027-03-29T00:00:00+02:00"), ("2027-03-28T10:00:00+02:00", "2027-03-28T12:00:00+02:00")),
+        (
+            ("2026-10-24T00:00:00+02:00", "2026-10-26T00:00:00+01:00"),
+            ("2026-10-25T10:00:00+01:00", "2026-10-25T12:00:00+01:00"),
+        ),
+        (
+            ("2027-03-27T00:00:00+01:00", "2027-03-29T00:00:00+02:00"),
+            ("2027-03-28T10:00:00+02:00", "2027-03-28T12:00:00+02:00"),
+        ),
     ):
         response = generate(
             client,
             arendal,
-            {"from": window[0], "to": window[1], "weekly": [{"weekday": 6, "start": "10:00", "end": "12:00"}]},
+            {
+                "from": window[0],
+                "to": window[1],
+                "weekly": [{"weekday": 6, "start": "10:00", "end": "12:00"}],
+            },
         )
         assert response.status_code == 201, response.get_json()
         assert [(s["start"], s["end"]) for s in response.get_json()] == [expected]
@@ -203,8 +215,18 @@ def test_open_sessions_with_place_options(app, client, world, arendal):
     first = created[0]
     assert first["start"] is None and first["place_id"] is None and first["optional"] is True
     assert first["options"] == [
-        {"start": "2026-12-03T18:00:00+01:00", "end": "2026-12-03T20:00:00+01:00", "place_id": arendal["place_id"], "penalty": 0.0},
-        {"start": "2026-12-03T18:00:00+01:00", "end": "2026-12-03T20:00:00+01:00", "place_id": second, "penalty": 5.0},
+        {
+            "start": "2026-12-03T18:00:00+01:00",
+            "end": "2026-12-03T20:00:00+01:00",
+            "place_id": arendal["place_id"],
+            "penalty": 0.0,
+        },
+        {
+            "start": "2026-12-03T18:00:00+01:00",
+            "end": "2026-12-03T20:00:00+01:00",
+            "place_id": second,
+            "penalty": 5.0,
+        },
     ]
     listed = client.get(
         "/api/v1/sessions",
@@ -228,16 +250,47 @@ def test_an_empty_pattern_window_creates_nothing(client, arendal):
     assert response.get_json() == []
 
 
+def test_repeating_a_call_creates_no_duplicates(app, client, arendal):
+    body = {**GOOD, "to": "2026-12-15T00:00:00+01:00"}  # Tuesdays 1 and 8 December
+    first = generate(client, arendal, body)
+    assert [s["start"] for s in first.get_json()] == [
+        "2026-12-01T17:00:00+01:00",
+        "2026-12-08T17:00:00+01:00",
+    ]
+    cancelled = client.patch(
+        f"/api/v1/sessions/{first.get_json()[1]['id']}",
+        json={"status": "cancelled"},
+        headers=auth(arendal["token"]),
+    )
+    assert cancelled.status_code == 200
+    # a longer window adds only the new Tuesdays; the cancelled one stays cancelled
+    again = generate(client, arendal, GOOD)
+    assert again.status_code == 201
+    assert [s["start"] for s in again.get_json()] == [
+        "2026-12-15T17:00:00+01:00",
+        "2026-12-22T17:00:00+01:00",
+    ]
+    assert session_count(app) == 4
+
+
 # --- limits --------------------------------------------------------------------------
 
-TWICE_DAILY = [{"weekday": day, "start": start, "end": end} for day in range(7) for start, end in (("10:00", "11:00"), ("14:00", "15:00"))]
+TWICE_DAILY = [
+    {"weekday": day, "start": start, "end": end}
+    for day in range(7)
+    for start, end in (("10:00", "11:00"), ("14:00", "15:00"))
+]
 
 
 def test_exactly_the_limit_is_allowed_and_one_more_is_not(app, client, arendal):
     over = generate(
         client,
         arendal,
-        {"from": "2027-01-04T00:00:00+01:00", "to": "2027-09-11T12:00:00+02:00", "weekly": TWICE_DAILY},
+        {
+            "from": "2027-01-04T00:00:00+01:00",
+            "to": "2027-09-11T12:00:00+02:00",
+            "weekly": TWICE_DAILY,
+        },
     )
     assert over.status_code == 422
     assert "501" in over.get_json()["errors"]["to"][0]
@@ -246,7 +299,11 @@ def test_exactly_the_limit_is_allowed_and_one_more_is_not(app, client, arendal):
     at_limit = generate(
         client,
         arendal,
-        {"from": "2027-01-04T00:00:00+01:00", "to": "2027-09-11T00:00:00+02:00", "weekly": TWICE_DAILY},
+        {
+            "from": "2027-01-04T00:00:00+01:00",
+            "to": "2027-09-11T00:00:00+02:00",
+            "weekly": TWICE_DAILY,
+        },
     )
     assert at_limit.status_code == 201
     assert len(at_limit.get_json()) == 500
@@ -270,23 +327,47 @@ def bad_bodies(place_id: int, foreign_place: int) -> list[tuple[str, dict[str, A
         ("weekday as text", {"weekly": [{**SLOT, "weekday": "tuesday"}]}, "weekly.0.weekday"),
         ("hour 25", {"weekly": [{**SLOT, "start": "25:00"}]}, "weekly.0.start"),
         ("not HH:MM", {"weekly": [{**SLOT, "end": "7pm"}]}, "weekly.0.end"),
-        ("weekly end before start", {"weekly": [{**SLOT, "start": "19:00", "end": "17:00"}]}, "weekly.0.end"),
+        (
+            "weekly end before start",
+            {"weekly": [{**SLOT, "start": "19:00", "end": "17:00"}]},
+            "weekly.0.end",
+        ),
         ("unknown weekly field", {"weekly": [{**SLOT, "every": 2}]}, "weekly.0.every"),
         ("empty weekly", {"weekly": []}, "weekly"),
         ("from without offset", {"from": "2026-12-01T00:00:00"}, "from"),
         ("to without offset", {"to": "2026-12-29"}, "to"),
-        ("to before from", {"from": "2026-12-29T00:00:00+01:00", "to": "2026-12-01T00:00:00+01:00"}, "to"),
+        (
+            "to before from",
+            {"from": "2026-12-29T00:00:00+01:00", "to": "2026-12-01T00:00:00+01:00"},
+            "to",
+        ),
         ("to equals from", {"to": GOOD["from"]}, "to"),
         ("window over a year", {"to": "2027-12-03T00:00:00+01:00"}, "to"),
         ("too many sessions", {"to": "2027-12-01T00:00:00+01:00", "weekly": TWICE_DAILY}, "to"),
         ("place of another municipality", {"place_id": foreign_place}, "place_id"),
-        ("both place and options", {"place_id": place_id, "options": [{"place_id": place_id}]}, "options"),
-        ("option place of another municipality", {"options": [{"place_id": place_id}, {"place_id": foreign_place}]}, "options.1.place_id"),
-        ("negative penalty", {"options": [{"place_id": place_id, "penalty": -2}]}, "options.0.penalty"),
+        (
+            "both place and options",
+            {"place_id": place_id, "options": [{"place_id": place_id}]},
+            "options",
+        ),
+        (
+            "option place of another municipality",
+            {"options": [{"place_id": place_id}, {"place_id": foreign_place}]},
+            "options.1.place_id",
+        ),
+        (
+            "negative penalty",
+            {"options": [{"place_id": place_id, "penalty": -2}]},
+            "options.0.penalty",
+        ),
         ("empty options", {"options": []}, "options"),
         ("optional without options", {"optional": True}, "optional"),
         ("unknown field", {"colour": "red"}, "colour"),
-        ("year 9999", {"from": "9999-12-30T00:00:00+00:00", "to": "9999-12-31T23:00:00+00:00"}, "from"),
+        (
+            "year 9999",
+            {"from": "9999-12-30T00:00:00+00:00", "to": "9999-12-31T23:00:00+00:00"},
+            "from",
+        ),
         ("place id beyond 32 bits", {"place_id": 2**40}, "place_id"),
     ]
 
@@ -346,7 +427,11 @@ def test_a_failing_generate_writes_nothing(app, client, world, arendal):
 
 def test_other_tenants_get_404_and_volunteers_403(app, client, world, make_token, arendal):
     second = world.no.centre_ids[1]
-    for token in (world.no.coordinator_tokens[second], world.dk.coordinator_token, world.dk.municipality_token):
+    for token in (
+        world.no.coordinator_tokens[second],
+        world.dk.coordinator_token,
+        world.dk.municipality_token,
+    ):
         response = client.post(generate_url(arendal["activity_id"]), json=GOOD, headers=auth(token))
         assert response.status_code == 404
     for missing in (999_999, 2**70):
@@ -357,7 +442,9 @@ def test_other_tenants_get_404_and_volunteers_403(app, client, world, make_token
         db.session.add(volunteer)
         db.session.commit()
         volunteer_token = make_token("volunteer", volunteer_id=volunteer.id)
-    response = client.post(generate_url(arendal["activity_id"]), json=GOOD, headers=auth(volunteer_token))
+    response = client.post(
+        generate_url(arendal["activity_id"]), json=GOOD, headers=auth(volunteer_token)
+    )
     assert response.status_code == 403
     assert session_count(app) == 0
     # the municipality of the activity may

@@ -14,6 +14,12 @@ from medsam_match.models import Activity, ApiToken, Assignment, MatchRun, Sessio
 from tests.conftest import World, auth
 
 URL = "/api/v1/volunteers"
+JSON = "application/json"
+
+
+def ascii_json(body: Any) -> str:
+    """JSON with escapes for non-ASCII, so that even a lone surrogate can be sent."""
+    return json.dumps(body, ensure_ascii=True)
 
 
 def full_body(centre_id: int, **overrides: Any) -> dict[str, Any]:
@@ -300,6 +306,9 @@ BAD_FIELDS = [
     # What a database could not store or compare must not reach it.
     ({"name": "Kari\x00"}, "name"),
     ({"skills": ["driver\x00"]}, "skills.0"),
+    ({"name": "Kari\ud800"}, "name"),
+    ({"email": "kari\udfff@example.no"}, "email"),
+    ({"interests": ["walking\ud83d"]}, "interests.0"),
     ({"centre_id": 10**20}, "centre_id"),
     ({"preferred_activity_ids": [2**31]}, "preferred_activity_ids.0"),
     ({"unavailable": [{"start": "0001-01-01T00:00:00+14:00", "end": "2026-12-22T00:00:00Z"}]},
@@ -313,7 +322,7 @@ def test_bad_field_on_create_is_422_naming_it_and_stores_nothing(
 ) -> None:
     token = world.no.coordinator_token
     body = {**full_body(world.no.centre_id), **change}
-    response = client.post(URL, json=body, headers=auth(token))
+    response = client.post(URL, data=ascii_json(body), content_type=JSON, headers=auth(token))
     problem = assert_problem(response, 422)
     assert field in problem["errors"], problem
     assert all(isinstance(m, str) for m in problem["errors"][field])
@@ -345,7 +354,10 @@ def test_rejected_patch_changes_nothing(
     created = create(client, token, world.no.centre_id)
     before = stored(app, created["id"])
     response = client.patch(
-        f"{URL}/{created['id']}", json={"name": "Changed", **change}, headers=auth(token)
+        f"{URL}/{created['id']}",
+        data=ascii_json({"name": "Changed", **change}),
+        content_type=JSON,
+        headers=auth(token),
     )
     assert field in assert_problem(response, 422)["errors"]
     assert stored(app, created["id"]) == before

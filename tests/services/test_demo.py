@@ -132,8 +132,10 @@ def test_another_process_with_another_hash_seed_draws_the_same_network() -> None
     # String hashing differs between processes: iterating over a set of
     # strings anywhere in the generator would show up here.
     code = (
-        "from datetime import date; from tests.services.test_demo import _network_hash; "
-        f"print(_network_hash(2026, date({TODAY.year}, {TODAY.month}, {TODAY.day})))"
+        "import hashlib; from datetime import date; "
+        "from medsam_match.demo.generate import generate; "
+        f"network = generate(2026, date({TODAY.year}, {TODAY.month}, {TODAY.day})); "
+        "print(hashlib.sha256(repr(network).encode()).hexdigest())"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run(
@@ -455,6 +457,45 @@ def test_a_plan_staffs_most_but_not_all_slots(demo: Any) -> None:
         rates.append(plan["kpis"]["fill_rate"])
     assert 0.8 <= filled / slots < 1.0
     assert max(rates) == 1.0 and min(rates) < 1.0
+
+
+def test_the_demo_reads_back_through_the_api(demo: Any, app: Flask, make_token: Any) -> None:
+    headers = {"Authorization": f"Bearer {make_token('admin')}"}
+    client = app.test_client()
+    expected = {"municipalities": demo.municipalities, "centres": demo.centres, "places": demo.places,
+                "volunteers": demo.volunteers, "activities": demo.activities, "sessions": demo.sessions}
+    for resource, count in expected.items():
+        response = client.get(f"/api/v1/{resource}?page_size=500", headers=headers)
+        assert response.status_code == 200, (resource, response.get_json())
+        assert json.loads(response.headers["X-Pagination"])["total"] == count, resource
+    workshops = [s for s in client.get("/api/v1/sessions?page_size=500", headers=headers).get_json()
+                 if s.get("options")]
+    assert len(workshops) == 7
+
+
+# The fields the demo fills, by resource (api.md): each must pass the API's own checks.
+CONTENT_FIELDS = {
+    "places": ("name", "address", "lat", "lon", "capacity", "parallel", "features", "busy"),
+    "activities": ("title", "description", "interests", "needs", "participants", "roles"),
+    "volunteers": ("name", "email", "phone", "lat", "lon", "max_travel_km", "skills", "languages",
+                   "interests", "certificates", "max_hours_per_week", "max_sessions_per_week",
+                   "preferred_activity_ids", "weekly_availability", "unavailable", "active"),
+}
+
+
+def test_the_demo_is_valid_input_for_the_api(demo: Any, app: Flask, make_token: Any) -> None:
+    # Send what the API shows back as a PATCH: the demo holds nothing a
+    # coordinator could not have typed in (every place and activity, every
+    # fifth volunteer to keep it quick).
+    headers = {"Authorization": f"Bearer {make_token('admin')}"}
+    client = app.test_client()
+    for resource, fields in CONTENT_FIELDS.items():
+        items = client.get(f"/api/v1/{resource}?page_size=500", headers=headers).get_json()
+        for item in items[:: 5 if resource == "volunteers" else 1]:
+            body = {name: item[name] for name in fields}
+            response = client.patch(f"/api/v1/{resource}/{item['id']}", json=body, headers=headers)
+            assert response.status_code == 200, (resource, item["id"], response.get_json())
+            assert {name: response.get_json()[name] for name in fields} == body
 
 
 # ---- loading into a database that is not empty -----------------------------

@@ -165,6 +165,33 @@ def test_hardest_role_first() -> None:
     assert assigned(plan, role_name="host") == ["ada"]
 
 
+def test_moves_a_volunteer_to_the_slot_only_they_can_fill() -> None:
+    # s1 comes first and bo is its most attractive host, but he is the only
+    # driver for s2 at the same time: the plan must end with both filled.
+    _, plan = planned(
+        activities=[activity("a1", interests=["music"])],
+        sessions=[session("s1", place=None), session("s2", place=None,
+                                                     roles=[role("driver", skills=["car"])])],
+        volunteers=[volunteer("ada"), volunteer("bo", skills=["car"], interests=["music"])],
+    )
+    assert assigned(plan, "s1") == ["ada"]
+    assert assigned(plan, "s2", "driver") == ["bo"]
+
+
+def test_keeps_a_scarce_volunteer_for_later_in_the_week() -> None:
+    # bo may do one session a week and is the only driver for Thursday.
+    _, plan = planned(
+        activities=[activity("a1", interests=["music"])],
+        sessions=[session("mon", start=at("17:00", "2026-12-07"), end=at("19:00", "2026-12-07")),
+                  session("thu", start=at("17:00", "2026-12-10"), end=at("19:00", "2026-12-10"),
+                          roles=[role("driver", skills=["car"])])],
+        volunteers=[volunteer("ada"), volunteer("bo", skills=["car"], interests=["music"],
+                                                max_sessions_per_week=1)],
+    )
+    assert assigned(plan, "mon") == ["ada"]
+    assert assigned(plan, "thu", "driver") == ["bo"]
+
+
 def test_adds_extra_hands_up_to_max() -> None:
     _, plan = planned(sessions=[session(roles=[role("host", min=1, max=2)])],
                       volunteers=[volunteer("ada"), volunteer("bo"), volunteer("cy")])
@@ -291,6 +318,21 @@ def test_optional_session_nobody_can_staff_is_left_out() -> None:
         volunteers=[volunteer("ada")],
     )
     assert "s1" not in plan.schedule
+
+
+def test_optional_session_with_only_extra_hands_is_held_when_worth_it() -> None:
+    _, plan = planned(
+        sessions=[session(roles=[role("helper", min=0, max=2)], optional=True,
+                          options=[option(at("10:00"), at("11:00"), penalty=20)])],
+        volunteers=[volunteer("ada")],
+    )
+    assert plan.schedule == {"s1": 0} and assigned(plan, role_name="helper") == ["ada"]
+    _, plan = planned(
+        sessions=[session(roles=[role("helper", min=0, max=2)], optional=True,
+                          options=[option(at("10:00"), at("11:00"), penalty=60)])],
+        volunteers=[volunteer("ada")],
+    )
+    assert plan.schedule == {}
 
 
 def test_non_optional_session_is_held_even_when_nobody_can_staff_it() -> None:

@@ -84,6 +84,12 @@ def test_open_session_keeps_its_options_in_order() -> None:
     assert [(o.place, o.penalty) for o in s.options] == [("p1", 5.0), (None, 0.0)]
 
 
+def test_open_session_may_say_place_null() -> None:
+    doc = minimal_scenario(sessions=[{**session(options=[option(at("17:00"), at("18:00"))]),
+                                      "place": None}])
+    assert parse_scenario(doc).sessions[0].is_open
+
+
 def test_fixed_session_without_place_has_none() -> None:
     sc = scenario_of(sessions=[session(place=None)])
     assert sc.sessions[0].options[0].place is None

@@ -8,7 +8,10 @@ that the rule under test is the only thing wrong with it.
 
 from __future__ import annotations
 
+import ast
+import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -491,6 +494,19 @@ def test_bound_below_the_score_is_caught() -> None:
     assert len(only(validate(doc, result), "bound")) == 1
 
 
+def test_optimal_needs_a_bound_that_meets_the_score() -> None:
+    doc = minimal_scenario()
+    result = plan_result(doc, [assignment("v1", "s1")], status="optimal")
+    assert validate(doc, result) == ["status: 'optimal' without a bound to prove it"]
+    result["bound"] = result["score"] + 1e-7
+    assert validate(doc, result) == []
+    result["bound"] = result["score"] + 1
+    assert validate(doc, result) == [
+        f"status: 'optimal' but the bound {result['bound']!r} is above the score {result['score']!r}"]
+    result["status"] = "feasible"
+    assert validate(doc, result) == []
+
+
 @pytest.mark.parametrize("status", ["done", None, "infeasible", "error"])
 def test_status_without_a_plan_is_reported(status: Any) -> None:
     doc = minimal_scenario()
@@ -695,3 +711,51 @@ def test_a_result_with_any_value_replaced_is_checked_without_a_crash(data: Any) 
     target[path[-1]] = value
     problems = validate(doc, result)  # may be empty when the new value is as good
     assert all(isinstance(p, str) for p in problems)
+
+
+# --- agreement with the solver on a believable centre ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def centre() -> dict[str, Any]:
+    generate = pytest.importorskip("bench.generate")
+    return generate.generate("S", seed=1)
+
+
+def test_solver_and_greedy_plans_for_a_centre_pass(centre: dict[str, Any]) -> None:
+    import solver
+
+    planned = solver.solve(centre, time_limit=3.0, workers=1, seed=0)
+    baseline = solver.greedy(centre)
+    assert planned["assignments"] and baseline["assignments"]
+    assert validate(centre, planned) == []
+    assert validate(centre, baseline) == []
+
+
+def test_a_real_plan_missing_one_assignment_is_caught(centre: dict[str, Any]) -> None:
+    import solver
+
+    result = solver.greedy(centre)
+    dropped = result["assignments"].pop()
+    problems = validate(centre, result)
+    assert any(p.startswith("score: reported") for p in problems)
+    assert "kpis.assignments: reported" in " ".join(problems)
+    result["assignments"].append(dropped)
+    result["assignments"].append(dict(dropped))  # the same triple twice
+    assert validate(centre, result) == [
+        f"H6: volunteer {dropped['volunteer']} is assigned to role {dropped['role']} "
+        f"of session {dropped['session']} twice"]
+
+
+def test_the_validator_imports_only_the_standard_library() -> None:
+    import solver.validator
+
+    tree = ast.parse(Path(solver.validator.__file__).read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "no relative imports: nothing shared with the solver"
+            imported.add((node.module or "").split(".")[0])
+    assert imported and imported <= set(sys.stdlib_module_names) | {"__future__"}, imported

@@ -24,4 +24,4 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> None:
         parallel = data.scenario.place_by_id[place_id].parallel
         for clique in overlap_cliques([(start, end) for _, start, end, _ in uses]):
             if len({uses[i][0] for i in clique}) > parallel:
-                model.add(sum(uses[i][3] for i in clique) <= parallel)
+                model.add(cp_model.LinearExpr.sum([uses[i][3] for i in clique]) <= parallel)

@@ -22,4 +22,4 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> None:
             continue
         for clique in overlap_cliques([(w.option.start, w.option.end) for w in work]):
             if len({work[i].session for i in clique}) >= 2:
-                model.add(sum(p for i in clique for p in work[i].parts) <= 1)
+                model.add_at_most_one(p for i in clique for p in work[i].parts)

@@ -12,16 +12,17 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from ..data import ModelData
-from ..variables import Expr, Variables
+from ..variables import Variables
 
 
 def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> None:
     for v in data.volunteers:
         if v.max_hours_per_week is None and v.max_sessions_per_week is None:
             continue
-        weeks: dict[tuple[int, int], list[tuple[str, int, Expr]]] = defaultdict(list)
+        weeks: dict[tuple[int, int], list[tuple[str, int, cp_model.IntVar]]] = defaultdict(list)
         for w in vars.attendance(v.id):
-            weeks[w.option.iso_week].append((w.session, w.option.end - w.option.start, w.lit))
+            for part in w.parts:
+                weeks[w.option.iso_week].append((w.session, w.option.end - w.option.start, part))
         for work in weeks.values():
             if v.max_hours_per_week is not None:
                 limit = math.floor(v.max_hours_per_week * 3600 + 1e-6)
@@ -30,7 +31,11 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> None:
                 for s, seconds, _ in work:
                     longest[s] = max(longest.get(s, 0), seconds)
                 if sum(longest.values()) > limit:
-                    model.add(sum(seconds * lit for _, seconds, lit in work) <= limit)
+                    model.add(
+                        cp_model.LinearExpr.weighted_sum(
+                            [lit for _, _, lit in work], [seconds for _, seconds, _ in work]
+                        ) <= limit
+                    )
             if v.max_sessions_per_week is not None:
                 if len({s for s, _, _ in work}) > v.max_sessions_per_week:
-                    model.add(sum(lit for _, _, lit in work) <= v.max_sessions_per_week)
+                    model.add(cp_model.LinearExpr.sum([lit for _, _, lit in work]) <= v.max_sessions_per_week)

@@ -13,4 +13,4 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> None:
         for role in s.roles:
             people = vars.role_people.get((s.id, role.name), [])
             if len(people) > role.max:
-                model.add(sum(x for _, x in people) <= role.max)
+                model.add(cp_model.LinearExpr.sum([x for _, x in people]) <= role.max)

@@ -10,11 +10,17 @@ negative one (cover_extra above cover_min) gets an exact min equality.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ortools.sat.python import cp_model
 
 from ..data import ModelData
 from ..objective import Terms
-from ..variables import Variables
+from ..variables import Value, Variables, count_of
+
+
+def _capped(rule: Callable[[Value], int], top: int) -> Callable[[Value], int]:
+    return lambda value: min(top, rule(value))
 
 
 def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
@@ -36,14 +42,14 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
                 # n can never exceed min here (H8), so c = n exactly; the equality
                 # lets CP-SAT prove bounds it cannot with c <= n (SMPTSP: optimal
                 # in seconds instead of never).
-                model.add(covered == sum(people))
+                model.add(covered == cp_model.LinearExpr.sum(people))
             elif per_cover > 0:
-                model.add(covered <= sum(people))
+                model.add(covered <= cp_model.LinearExpr.sum(people))
             else:
                 n = model.new_int_var(0, len(people), f"n[{s.id},{role.name}]")
-                model.add(n == sum(people))
-                vars.derive(n, lambda value, people=people: sum(value(x) for x in people))
+                model.add(n == cp_model.LinearExpr.sum(people))
+                vars.derive(n, count_of(people))
                 model.add_min_equality(covered, [n, role.min])
-            vars.derive(covered, lambda value, people=people, top=top: min(top, sum(value(x) for x in people)))
+            vars.derive(covered, _capped(count_of(people), top))
             terms.add(covered, per_cover, top)
     return terms

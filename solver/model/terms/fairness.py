@@ -10,12 +10,13 @@ give the LP relaxation something to work with.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
 from ..data import ModelData
 from ..objective import Terms
-from ..variables import Variables
+from ..variables import Value, Variables, weighted_count
 
 MAX_TANGENTS = 12
 
@@ -23,6 +24,10 @@ MAX_TANGENTS = 12
 def hour_unit_seconds(data: ModelData) -> int:
     durations = [o.end - o.start for s in data.sessions for o in s.options]
     return math.gcd(*durations) if durations else 3600
+
+
+def _squared(var: cp_model.IntVar) -> Callable[[Value], int]:
+    return lambda value: value(var) ** 2
 
 
 def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
@@ -47,11 +52,11 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
         top = sum(longest.values())
         hours = model.new_int_var(0, top, f"hours[{v.id}]")
         weighted = [((w.option.end - w.option.start) // unit, part) for w in work for part in w.parts]
-        model.add(hours == sum(units * part for units, part in weighted))
-        vars.derive(hours, lambda value, weighted=weighted: sum(u * value(p) for u, p in weighted))
+        model.add(hours == cp_model.LinearExpr.weighted_sum([p for _, p in weighted], [u for u, _ in weighted]))
+        vars.derive(hours, weighted_count(weighted))
         square = model.new_int_var(0, top * top, f"hours_squared[{v.id}]")
         model.add_multiplication_equality(square, [hours, hours])
-        vars.derive(square, lambda value, hours=hours: value(hours) ** 2)
+        vars.derive(square, _squared(hours))
         step = max(1, top // MAX_TANGENTS)
         for k in range(0, top, step):
             model.add(square >= (2 * k + 1) * hours - k * (k + 1))

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from ..data import ModelData
 from ..objective import Terms
-from ..variables import Variables
+from ..variables import Variables, any_of
 
 
 def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
@@ -27,10 +27,10 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
     for v, own in xs.items():
         used = model.new_bool_var(f"used[{v}]")
         if weight > 0:
-            model.add(used <= sum(own))
+            model.add(used <= cp_model.LinearExpr.sum(own))
         else:
             for x in own:
                 model.add_implication(x, used)
-        vars.derive(used, lambda value, own=own: max(value(x) for x in own))
+        vars.derive(used, any_of(own))
         terms.add(used, weight)
     return terms
