@@ -140,6 +140,28 @@ class _Greedy:
         sessions = sorted(
             self.scenario.sessions, key=lambda s: (min(o.start for o in s.options), s.id)
         )
+        self.keep_fixed(sessions)
+        self.estimate_demand(sessions)
+        for session in sessions:  # time order: hold, then staff up to min
+            self.demand.release(session.id)
+            if session.id not in self.schedule and session.is_open:
+                choice = self.choose_option(session, forced=False)
+                if choice is None:
+                    continue
+                self.hold(session, choice)
+            self.staff(session, up_to_max=False)
+        held = [s for s in sessions if s.id in self.schedule]
+        for session in held:
+            self.repair(session)
+        self._eligible_cache.clear()
+        for session in held:
+            self.staff(session, up_to_max=True)
+        self.drop_empty_optional()
+        return Plan(schedule=dict(self.schedule), assignments=tuple(self.assignments))
+
+    def keep_fixed(self, sessions: list[Session]) -> None:
+        """Hold the fixed sessions and assign their fixed people; then the open
+        sessions with fixed people, each at an option those people can go to."""
         for session in sessions:
             if not session.is_open:
                 self.hold(session, 0)
@@ -152,24 +174,6 @@ class _Greedy:
                 assert forced is not None  # a forced session always gets an option
                 self.hold(session, forced)
                 self.add_fixed(session)
-        self.estimate_demand(sessions)
-        for session in sessions:
-            self.demand.release(session.id)
-            if session.id not in self.schedule and session.is_open:
-                choice = self.choose_option(session, forced=False)
-                if choice is None:
-                    continue
-                self.hold(session, choice)
-            self.staff(session, up_to_max=False)
-        for session in sessions:
-            if session.id in self.schedule:
-                self.repair(session)
-        self._eligible_cache.clear()
-        for session in sessions:
-            if session.id in self.schedule:
-                self.staff(session, up_to_max=True)
-        self.drop_empty_optional()
-        return Plan(schedule=dict(self.schedule), assignments=tuple(self.assignments))
 
     def estimate_demand(self, sessions: list[Session]) -> None:
         """Fill `self.demand` from every slot's `min` (an open session not yet

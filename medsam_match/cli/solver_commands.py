@@ -75,7 +75,7 @@ def _summary(result: dict[str, Any]) -> str:
     seconds = (result.get("solver") or {}).get("seconds")
     parts = [f"status {result.get('status')}", f"score {_number(result.get('score'), '.10g')}",
              f"bound {_number(result.get('bound'), '.10g')}"]
-    if kpis:
+    if "assignments" in kpis:  # a plan's KPIs
         parts.append(_count(kpis.get("assignments"), "assignment"))
         parts.append(f"fill rate {_number(kpis.get('fill_rate'), '.1%')}")
         parts.append(f"{len(result.get('unfilled') or [])} unfilled")

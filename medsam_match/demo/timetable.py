@@ -81,6 +81,8 @@ class Timetable:
         )
 
     def plan_centre(self, net: DemoNetwork, c_index: int, centre: CentreFact) -> None:
+        """The centre's activities, each on a weekly slot at the best place
+        free every week; the workshop if the centre runs one."""
         locale = self.fact.locale
         for key in centre.designs:
             design = data.ACTIVITY_DESIGNS[key]

@@ -212,6 +212,8 @@ PARSER_ONLY: dict[str, dict[str, Any]] = {
     "unknown time zone": _set("timezone", "Europe/Atlantis"),
     "February 30th": _set("volunteers.0.certificates.police", "2027-02-30"),
     "lat without lon": _set("volunteers.0.lon", DROP),
+    "a time that does not exist": _set("sessions.0.start", "2026-13-08T25:00:00+01:00"),
+    "unknown preferred activity": _set("volunteers.0.preferred_activities", ["knitting"]),
     "duplicate fixed triple": _edit(lambda d: d["fixed"].append(dict(d["fixed"][0]))),
 }
 
