@@ -27,7 +27,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy solver
 
-# The benchmarks of bench/README.md (long: about an hour on 2 cores).
+# The benchmarks of bench/README.md (long: up to two hours on 2 cores).
 bench: install
 	$(BIN)/python -m bench.sizes
 	$(BIN)/python -m bench.smptsp --time-limit 60

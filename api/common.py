@@ -121,7 +121,7 @@ class TimeField(fields.DateTime):
 class ZonedNested(fields.Nested):
     """A Nested field whose TimeFields show the zone of the enclosing object."""
 
-    def _serialize(self, nested_obj: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+    def _serialize(self, nested_obj: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         token = _display_zone.set(tz_for(obj) or _display_zone.get())
         try:
             return super()._serialize(nested_obj, attr, obj, **kwargs)

@@ -138,10 +138,10 @@ def _handle_http_exception(error: HTTPException) -> Response:
         return problem(400, "The request body is not valid JSON.", headers=headers)
     if messages:
         errors = _webargs_errors(messages)
-        detail = "Invalid fields: " + ", ".join(sorted(errors)) + "."
-        return problem(status, detail, errors, headers)
+        fields_detail = "Invalid fields: " + ", ".join(sorted(errors)) + "."
+        return problem(status, fields_detail, errors, headers)
     detail = data.get("message") or (error.description if status < 500 else "")
-    return problem(status, detail or "", headers=headers)
+    return problem(status, str(detail or ""), headers=headers)
 
 
 def _handle_domain_error(error: DomainError) -> Response:

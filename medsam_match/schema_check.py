@@ -32,7 +32,8 @@ def check_schema(app: Flask) -> None:
             with db.engine.connect() as connection:
                 current = set(MigrationContext.configure(connection).get_current_heads())
         except SQLAlchemyError as exc:
-            reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+            cause = getattr(exc, "orig", None) or exc
+            reason = (str(cause).strip().splitlines() or ["unknown error"])[0]
             raise ConfigError(f"MEDSAM_DATABASE_URL: cannot connect to the database: {reason}") from None
         finally:
             db.engine.dispose()

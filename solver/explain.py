@@ -3,8 +3,10 @@
 For every scheduled (session, role) with fewer people than `min`:
 `candidates` who pass H1-H5 and H9, `excluded` per rule (each rule counted on
 its own, so a volunteer can count under several), `occupied` candidates who
-could not be added without breaking H6-H8 given the rest of the plan, and a
-sentence a coordinator understands.
+could not be added without breaking H6-H8 given the rest of the plan, a
+sentence a coordinator understands (`reason`, English) and what it is made of
+(`why`: a code and its params, which `solver.reasons` phrases in English,
+Norwegian bokmål and nynorsk, and Danish).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import eligibility as rules
+from . import reasons
 from .scenario import Assignment, Option, Plan, Role, Scenario, Session
 from .score import unique_assignments
 from .volunteer_index import Mask, VolunteerIndex
@@ -106,6 +109,8 @@ def _explain_slot(
         1 for v in candidates if v not in here and load.blocked(scenario, v, session.id)
     )
     missing = role.min - len(here)
+    why = _why(scenario, role, option, masks, len(candidates), occupied,
+               len(here & set(candidates)))
     return {
         "session": session.id,
         "role": role.name,
@@ -113,56 +118,15 @@ def _explain_slot(
         "candidates": len(candidates),
         "excluded": {rule: int((~masks[rule]).sum()) for rule in rules.RULES},
         "occupied": occupied,
-        "reason": _reason(scenario, role, option, masks, len(candidates), occupied,
-                          len(here & set(candidates))),
+        "reason": reasons.render_reason(why, "en"),
+        "why": why,
     }
 
 
-# -- the sentence ------------------------------------------------------------
-
-def _words(items: frozenset[str], joiner: str) -> str:
-    names = sorted(items)
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + f" {joiner} " + names[-1]
+# -- why, and the sentence ----------------------------------------------------
 
 
-def _skills(role: Role) -> str:
-    return f"the skill{'s' if len(role.skills) > 1 else ''} {_words(role.skills, 'and')}"
-
-
-def _qualifier(rule: str, role: Role, option: Option) -> str:
-    """'Nobody <qualifier> ...': the people who pass `rule`."""
-    if rule == rules.AVAILABILITY:
-        return "available at this time"
-    if rule == rules.SKILLS:
-        return "with " + _skills(role)
-    if rule == rules.LANGUAGES:
-        return f"who speaks {_words(role.languages, 'or')}"
-    if rule == rules.CERTIFICATE:
-        return f"with a valid {role.certificate} certificate"
-    if rule == rules.DISTANCE:
-        return "living within their travel limit"
-    return "who has not declined this session"
-
-
-def _predicate(rule: str, role: Role, option: Option) -> str:
-    """'Nobody <predicate>': what fails `rule`."""
-    if rule == rules.AVAILABILITY:
-        return "is available at this time"
-    if rule == rules.SKILLS:
-        return "has " + _skills(role)
-    if rule == rules.LANGUAGES:
-        return f"speaks {_words(role.languages, 'or')}"
-    if rule == rules.CERTIFICATE:
-        return (f"holds a {role.certificate} certificate valid on "
-                f"{option.local_date.isoformat()}")
-    if rule == rules.DISTANCE:
-        return "lives within their travel limit of the place"
-    return "is left who has not declined this session"
-
-
-def _reason(
+def _why(
     scenario: Scenario,
     role: Role,
     option: Option,
@@ -170,31 +134,25 @@ def _reason(
     candidates: int,
     occupied: int,
     serving: int,
-) -> str:
-    total = len(scenario.volunteers)
-    if total == 0:
-        return "There are no volunteers in the scenario."
+) -> dict[str, Any]:
+    """The code and params `solver.reasons` phrases (see its table of codes)."""
+    if not scenario.volunteers:
+        return {"code": reasons.NO_VOLUNTEERS, "params": {}}
     if candidates == 0:
-        return _nobody(role, option, masks) + "."
+        return _nobody(role, option, masks)
+    counts = {"candidates": candidates, "serving": serving, "occupied": occupied}
     free = candidates - serving - occupied
     if free <= 0:
-        people = "volunteer qualifies" if candidates == 1 else "volunteers qualify"
-        parts = [f"Only {candidates} {people}"]
-        if serving:
-            parts.append(f"{serving} already serve{'s' if serving == 1 else ''} here")
-        if occupied:
-            parts.append(f"{occupied} {'is' if occupied == 1 else 'are'} busy elsewhere at "
-                         "this time or at their weekly limit")
-        return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] + "."
-    return (f"{free} qualified volunteer{' is' if free == 1 else 's are'} still free, but the "
-            "plan weighs other goals (fairness, travel, other sessions) above this slot.")
+        return {"code": reasons.TOO_FEW, "params": counts}
+    return {"code": reasons.FREE_BUT_OUTWEIGHED, "params": {"free": free, **counts}}
 
 
-def _nobody(role: Role, option: Option, masks: dict[str, Mask]) -> str:
+def _nobody(role: Role, option: Option, masks: dict[str, Mask]) -> dict[str, Any]:
     """Name the rule, or the pair of rules, that leaves nobody."""
     failing = [rule for rule in rules.RULES if not masks[rule].any()]
     if failing:
-        return "Nobody " + _predicate(failing[0], role, option)
+        return {"code": reasons.NOBODY,
+                "params": {"rule": failing[0], **_facts(failing[:1], role, option)}}
     # A pair: among those passing `first`, everybody fails `second`. Prefer the
     # narrowest `first` (fewest people pass it), as a coordinator would say it.
     by_narrowness = sorted(rules.RULES, key=lambda rule: int(masks[rule].sum()))
@@ -204,9 +162,21 @@ def _nobody(role: Role, option: Option, masks: dict[str, Mask]) -> str:
             continue
         for second in rules.RULES:
             if second != first and not (passing & masks[second]).any():
-                return ("Nobody " + _qualifier(first, role, option) + " "
-                        + _predicate(second, role, option))
-    counts = ", ".join(
-        f"{rule} {int((~masks[rule]).sum())}" for rule in rules.RULES if not masks[rule].all()
-    )
-    return f"Nobody meets every requirement at once (excluded by {counts})"
+                return {"code": reasons.NOBODY_PAIR,
+                        "params": {"rules": [first, second],
+                                   **_facts([first, second], role, option)}}
+    excluded = {rule: int((~masks[rule]).sum()) for rule in rules.RULES if not masks[rule].all()}
+    return {"code": reasons.NOBODY_COMBINED, "params": {"excluded": excluded}}
+
+
+def _facts(named: list[str], role: Role, option: Option) -> dict[str, Any]:
+    """What a sentence naming these rules says about the role."""
+    facts: dict[str, Any] = {}
+    if rules.SKILLS in named:
+        facts["skills"] = sorted(role.skills)
+    if rules.LANGUAGES in named:
+        facts["languages"] = sorted(role.languages)
+    if rules.CERTIFICATE in named:
+        facts["certificate"] = role.certificate
+        facts["date"] = option.local_date.isoformat()
+    return facts

@@ -33,6 +33,9 @@ OPTIMAL_TOLERANCE = 1e-6
 RESERVE_SHARE = 0.03
 RESERVE_SECONDS = 0.05
 
+#: models with more candidate triples than this skip presolve probing
+LARGE_MODEL = 20_000
+
 Progress = Callable[[dict[str, Any]], None]
 
 
@@ -164,6 +167,10 @@ class _Run:
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
         _favour_the_lp(solver.parameters, workers)
+        if len(built.vars.x) > LARGE_MODEL:
+            # probing in presolve costs tens of seconds at this size, and
+            # the time is better spent searching
+            solver.parameters.cp_model_probing_level = 0
         callback = _Reporter(self, index) if self.progress else None
         status = solver.solve(built.model, callback)
 

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from api.common import QuerySchema, StrictSchema, TimeField, ZonedNested
+from api.common import Text as CommonText
 from medsam_match.models import ASSIGNMENT_STATUSES
 from medsam_match.services.availability import parse_clock
 
@@ -16,21 +17,14 @@ _TAGS_MAX = validate.Length(max=100)
 _ID = validate.Range(min=1, max=2**31 - 1, error="no such id")
 
 
-class Text(fields.String):
-    """A string that a database can store: no control characters (PostgreSQL
-    refuses NUL) and no lone surrogates (JSON may escape one; UTF-8 cannot hold it)."""
-
-    default_error_messages = {
-        "control": "must not contain control characters",
-        "surrogate": "must be valid Unicode text",
-    }
+class Text(CommonText):
+    """Text (no NUL, no lone surrogates) without any control character either:
+    a tab or line break in a name or a tag is a mistake, not data."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         if any(ord(char) < 32 or ord(char) == 127 for char in text):
-            raise self.make_error("control")
-        if any(0xD800 <= ord(char) <= 0xDFFF for char in text):
-            raise self.make_error("surrogate")
+            raise ValidationError("must not contain control characters")
         return text
 
 

@@ -27,6 +27,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import Assignment, Centre, MatchRun, Session
 from ..models.types import utcnow
+from .explanations import localize_unfilled
 from .planning_scenario import (
     assignments_in_window,
     build_scenario,
@@ -293,7 +294,7 @@ def _finish(run_id: int, result: dict[str, Any]) -> MatchRun:
     run.score = result.get("score")
     run.bound = result.get("bound")
     run.kpis = result.get("kpis")
-    run.unfilled = result.get("unfilled")
+    run.unfilled = localize_unfilled(result.get("unfilled") or [], run.centre.municipality.locale)
     if result.get("status") not in PLAN_STATUSES:
         conflicts = result.get("conflicts") or [result.get("message") or "no reason given"]
         raise Conflict("no plan satisfies the hard rules: " + "; ".join(map(str, conflicts)))

@@ -1,5 +1,7 @@
-"""The whole schema: municipalities, centres, places, volunteers, tokens,
-activities, sessions, match runs and assignments.
+"""The whole schema.
+
+Municipalities, centres, places, volunteers, tokens, activities, sessions,
+match runs and assignments.
 
 Revision ID: 8d6a91242719
 Revises: (none)

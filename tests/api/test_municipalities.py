@@ -108,3 +108,13 @@ def test_patch_validates_like_create(client, world, auth):
                             headers=auth(world.admin_token))
     assert response.status_code == 422
     assert set(response.json["errors"]) == {"timezone", "name"}
+
+
+def test_deleting_a_municipality_ends_its_tokens(client, world, auth, make_token):
+    headers = auth(world.admin_token)
+    created = client.post("/api/v1/municipalities", json={"name": "Steinkjer", "country": "NO"},
+                          headers=headers).json
+    token = make_token("municipality", municipality_id=created["id"])
+    assert client.get("/api/v1/municipalities", headers=auth(token)).status_code == 200
+    assert client.delete(f"/api/v1/municipalities/{created['id']}", headers=headers).status_code == 204
+    assert client.get("/api/v1/municipalities", headers=auth(token)).status_code == 401

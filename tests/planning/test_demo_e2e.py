@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 import solver
 from medsam_match.demo import load_demo
@@ -122,7 +122,7 @@ def test_plan_confirm_decline_and_repair_on_the_demo(demo: Demo) -> None:
     # start after the window's first midnight, so "overlaps" means "starts in").
     in_window = demo.get("/sessions", centre_id=demo.centre_id, page_size=500,
                          **{"from": demo.window_from.isoformat(), "to": demo.window_to.isoformat()})
-    assert len(in_window) >= 10
+    assert len(in_window) >= 5  # a real centre's fortnight (fewer around Christmas)
     assert {s["id"] for s in scenario["sessions"]} == {str(s["id"]) for s in in_window}
     proposed = demo.assignments()
     assert proposed and {a["status"] for a in proposed} == {"proposed"}
@@ -155,7 +155,8 @@ def test_plan_confirm_decline_and_repair_on_the_demo(demo: Demo) -> None:
     # Declines are gathered for a minute before the repair starts: nothing runs yet.
     assert run_pending(demo.app) == []
     with demo.app.app_context():
-        db.session.get(MatchRun, repair_id).not_before = datetime.now(UTC) - timedelta(seconds=1)
+        db.session.execute(update(MatchRun).where(MatchRun.id == repair_id)
+                           .values(not_before=datetime.now(UTC) - timedelta(seconds=1)))
         db.session.commit()
     before = plan - {(drop["volunteer_id"], drop["session_id"], drop["role"])}
     repair = demo.execute_and_poll(repair_id)

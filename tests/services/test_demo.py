@@ -25,7 +25,7 @@ from medsam_match.demo import DatabaseNotEmpty, load_demo
 from medsam_match.demo.generate import generate
 from medsam_match.extensions import db
 from medsam_match.models import Activity, ApiToken, Centre, Municipality, Place, Session, Volunteer
-from medsam_match.services.availability import expand_availability
+from medsam_match.services.planning_scenario import build_scenario
 from solver.geo import haversine_km
 
 # A Monday two weeks before summer time starts (2027-03-28): the four weeks
@@ -398,58 +398,12 @@ def test_no_sessions_on_christmas_eve_christmas_or_new_years_day() -> None:
 # ---- staffable, but not trivially --------------------------------------------
 
 
-def _scenario(centre: Centre) -> dict[str, Any]:
-    """The centre's four weeks as a medsam-scenario/1 document (a plain
-    translation for this check; the planning service has its own)."""
-    municipality = centre.municipality
-    window_from, window_to = _local_bounds(municipality.timezone)
-    activities = list(db.session.scalars(select(Activity).where(Activity.centre_id == centre.id)))
-    sessions = []
-    for activity in activities:
-        for s in activity.sessions:
-            doc: dict[str, Any] = {"id": f"s{s.id}", "activity": f"a{activity.id}",
-                                   "participants": activity.participants, "needs": activity.needs,
-                                   "roles": activity.roles}
-            if s.options is None:
-                doc.update(start=s.start.isoformat(), end=s.end.isoformat(), place=f"p{s.place_id}")
-            else:
-                doc["options"] = [{"start": o["start"], "end": o["end"], "place": f"p{o['place_id']}",
-                                   "penalty": o["penalty"]} for o in s.options]
-            sessions.append(doc)
-    volunteers = []
-    for v in db.session.scalars(select(Volunteer).where(Volunteer.centre_id == centre.id, Volunteer.active)):
-        spans = expand_availability(v.weekly_availability, v.unavailable, window_from, window_to,
-                                    municipality.timezone)
-        volunteers.append({
-            "id": f"v{v.id}", "lat": v.lat, "lon": v.lon, "max_travel_km": v.max_travel_km,
-            "skills": v.skills, "languages": v.languages, "interests": v.interests,
-            "certificates": {c["kind"]: c["valid_until"] for c in v.certificates},
-            "availability": [{"start": a.isoformat(), "end": b.isoformat()} for a, b in spans],
-            "max_hours_per_week": v.max_hours_per_week,
-            "max_sessions_per_week": v.max_sessions_per_week,
-            "preferred_activities": [f"a{i}" for i in v.preferred_activity_ids],
-        })
-    places = db.session.scalars(select(Place).where(Place.municipality_id == municipality.id))
-    return {
-        "format": "medsam-scenario/1",
-        "name": centre.name,
-        "timezone": municipality.timezone,
-        "places": [{"id": f"p{p.id}", "name": p.name, "lat": p.lat, "lon": p.lon,
-                    "capacity": p.capacity, "parallel": p.parallel, "features": p.features,
-                    "busy": p.busy} for p in places],
-        "activities": [{"id": f"a{a.id}", "title": a.title, "interests": a.interests}
-                       for a in activities],
-        "sessions": sessions,
-        "volunteers": volunteers,
-    }
-
-
 def test_a_plan_staffs_most_but_not_all_slots(demo: Any) -> None:
     # The greedy baseline is a lower bound on what the solver reaches.
     slots = filled = 0
     rates = []
     for centre in _all(Centre):
-        doc = _scenario(centre)
+        doc = build_scenario(centre, *_local_bounds(centre.municipality.timezone))
         plan = solver.greedy(doc)  # raises ScenarioError on data the solver would reject
         assert solver.validate(doc, plan) == [], centre.name
         slots += plan["kpis"]["slots_min"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from ortools.sat.python import cp_model
 
 from solver.model import ModelData, build_model, find_candidates
@@ -327,10 +326,9 @@ def test_h10_fixed_sessions_over_parallel_is_a_conflict() -> None:
     ]
 
 
-@pytest.mark.parametrize("rules", [(h10_sessions, h10_places)])
-def test_h10_open_sessions_compete_for_a_place(rules: tuple) -> None:
+def test_h10_open_sessions_compete_for_a_place() -> None:
     # two must-hold sessions, each can only be at p1 17-19 or 19-21: one each
     options = [option(at("17:00"), at("19:00")), option(at("19:00"), at("21:00"))]
     doc = minimal_scenario(sessions=[session("s1", options=options), session("s2", options=options)])
-    plan = solve_with(doc, rules=rules, terms=())
+    plan = solve_with(doc, rules=(h10_sessions, h10_places), terms=())
     assert plan is not None and sorted(plan.schedule.values()) == [0, 1]

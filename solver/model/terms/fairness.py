@@ -2,9 +2,11 @@
 
 Exact: hours are counted in whole units of the greatest common divisor of all
 option durations, so h(v) = unit · H(v) with H an integer variable and
-H² = H · H a multiplication equality. Tangent lines
-H² >= (2k+1)·H − k·(k+1) hold at every integer H, and are added at a few k to
-give the LP relaxation something to work with.
+H² = H · H. The lines H² >= (2k+1)·H − k·(k+1) hold at every integer H and
+are tight at H = k and k+1; when the weight is positive (the square is pushed
+down) and H is small, all of them together are H² exactly, which the LP
+relaxation likes far better than a product. Otherwise a multiplication
+equality is exact, and a few of the lines help its relaxation.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from ..objective import Terms
 from ..variables import Value, Variables, weighted_count
 
 MAX_TANGENTS = 12
+#: up to this many units of hours, H² is modelled by all its lines (no product)
+MAX_EXACT_LINES = 64
 
 
 def hour_unit_seconds(data: ModelData) -> int:
@@ -55,8 +59,15 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
         model.add(hours == cp_model.LinearExpr.weighted_sum([p for _, p in weighted], [u for u, _ in weighted]))
         vars.derive(hours, weighted_count(weighted))
         square = model.new_int_var(0, top * top, f"hours_squared[{v.id}]")
-        model.add_multiplication_equality(square, [hours, hours])
         vars.derive(square, _squared(hours))
+        if weight > 0 and top <= MAX_EXACT_LINES:
+            # every line: their maximum is H² at each integer H, and the
+            # objective pushes the square down onto it
+            for k in range(top):
+                model.add(square >= (2 * k + 1) * hours - k * (k + 1))
+            terms.add(square, -per_square, top * top)
+            continue
+        model.add_multiplication_equality(square, [hours, hours])
         step = max(1, top // MAX_TANGENTS)
         for k in range(0, top, step):
             model.add(square >= (2 * k + 1) * hours - k * (k + 1))
