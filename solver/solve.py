@@ -20,10 +20,12 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from .decompose import components, packed_components
+from .greedy import greedy_plan
 from .model import BuiltModel, ModelData, build_model, find_candidates
 from .model.candidates import Candidates
 from .model.conflicts import find_conflicts
 from .parse import parse_scenario
+from .result import build_failure_result, build_result
 from .scenario import Assignment, Plan, Scenario
 from .score import compute_score
 
@@ -68,11 +70,13 @@ def solve(
         packed_components(scenario, candidates)
         if decompose else [[s.id for s in scenario.sessions]]
     )
-    fallback = _greedy_plan(scenario)
+    fallback = greedy_plan(scenario)
     hint = _best_hint(scenario, candidates, fallback)
     run = _Run(scenario, candidates, groups, fallback, hint, progress, started)
     deadline = started + time_limit - max(RESERVE_SECONDS, RESERVE_SHARE * time_limit)
     for index in range(len(groups)):
+        if time.monotonic() >= deadline:
+            break  # the parts left keep the greedy plan, and no bound
         outcome = run.solve_part(index, deadline, workers, seed)
         if outcome == "infeasible":
             names = ", ".join(groups[index][:10])
@@ -91,8 +95,6 @@ def solve(
         # only float noise can do this to a proven bound
         bound = score if bound >= score - OPTIMAL_TOLERANCE * max(1.0, abs(score)) else None
     optimal = bound is not None and bound - score <= OPTIMAL_TOLERANCE * max(1.0, abs(score))
-    from .result import build_result
-
     result = build_result(
         scenario, plan, status="optimal" if optimal else "feasible", bound=bound, solver_info=info
     )
@@ -108,9 +110,7 @@ def greedy(doc: dict[str, Any]) -> dict[str, Any]:
     conflicts = find_conflicts(scenario)
     if conflicts:
         return _failure(scenario, conflicts, info, started)
-    from .result import build_result
-
-    plan = _greedy_plan(scenario)
+    plan = greedy_plan(scenario)
     result = build_result(scenario, plan, status="feasible", bound=None, solver_info=info)
     result["solver"]["seconds"] = round(time.monotonic() - started, 3)
     return result
@@ -279,33 +279,25 @@ def _restrict(plan: Plan, sessions: set[str]) -> Plan:
     )
 
 
-def _greedy_plan(scenario: Scenario) -> Plan:
-    from .greedy import greedy_plan
-
-    return greedy_plan(scenario)
-
-
-def _best_hint(scenario: Scenario, candidates: Candidates, greedy_plan: Plan) -> Plan:
+def _best_hint(scenario: Scenario, candidates: Candidates, baseline: Plan) -> Plan:
     """The greedy plan, or the previous plan where it scores better. The
     previous plan may no longer be feasible: it is only a hint, CP-SAT repairs
     or drops it; the greedy plan stays the fallback."""
     if not scenario.previous:
-        return greedy_plan
+        return baseline
     kept = {
         a for a in scenario.previous
-        if greedy_plan.schedule.get(a.session) in candidates.triples.get(a, ())
+        if baseline.schedule.get(a.session) in candidates.triples.get(a, ())
     } | set(scenario.fixed)
-    previous_plan = Plan(schedule=dict(greedy_plan.schedule), assignments=tuple(sorted(kept)))
-    if compute_score(scenario, previous_plan) > compute_score(scenario, greedy_plan):
+    previous_plan = Plan(schedule=dict(baseline.schedule), assignments=tuple(sorted(kept)))
+    if compute_score(scenario, previous_plan) > compute_score(scenario, baseline):
         return previous_plan
-    return greedy_plan
+    return baseline
 
 
 def _failure(
     scenario: Scenario, conflicts: list[str], info: dict[str, Any], started: float
 ) -> dict[str, Any]:
-    from .result import build_failure_result
-
     result = build_failure_result(
         scenario, status="infeasible", conflicts=conflicts,
         message="no plan satisfies the hard rules", solver_info=info,

@@ -243,6 +243,8 @@ def execute_run(
         raise NotFound("match run")
     try:
         centre = db.session.get(Centre, run.centre_id)
+        if centre is None:
+            raise NotFound("centre")
         scenario = build_scenario(centre, run.window_from, run.window_to, mode=run.mode)
         run.scenario = scenario
         db.session.commit()
@@ -339,7 +341,7 @@ def plan_changes(run: MatchRun, result: dict[str, Any]) -> dict[str, Any]:
         for v, s in sorted(role_moves)
     ]
     sessions_moved = []
-    for session_id, (start, end, place_id) in schedule_rows(result).items():
+    for session_id, (start, _end, place_id) in schedule_rows(result).items():
         session = db.session.get(Session, session_id)
         if (
             session is not None

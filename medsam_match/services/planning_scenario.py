@@ -135,7 +135,7 @@ def _others_at_place(
             Session.end > span_from,
         )
     )
-    return [(start, end) for start, end in db.session.execute(stmt)]
+    return [(start, end) for start, end in db.session.execute(stmt) if start and end]
 
 
 def _place_doc(

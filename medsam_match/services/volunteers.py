@@ -210,6 +210,17 @@ def erase_volunteer(principal: Principal, volunteer_id: int) -> None:
     volunteer.erased_at = now
 
     future_sessions = select(Session.id).where(Session.window_start >= now)
+    # The slots this person leaves open are refilled by a repair run, as after a decline.
+    latest_opened = db.session.scalars(
+        select(Session)
+        .join(Assignment, Assignment.session_id == Session.id)
+        .where(
+            Assignment.volunteer_id == volunteer.id,
+            Assignment.status.in_(_CANCELLED_ON_ERASURE),
+            Session.window_start >= now,
+        )
+        .order_by(Session.window_start.desc())
+    ).first()
     db.session.execute(
         update(Assignment)
         .where(
@@ -226,6 +237,10 @@ def erase_volunteer(principal: Principal, volunteer_id: int) -> None:
         .values(decline_reason=None)
     )
     _scrub_stored_scenarios(volunteer)
+    if latest_opened is not None:
+        from .match_runs import queue_repair
+
+        queue_repair(volunteer.centre_id, latest_opened)
     db.session.execute(
         update(ApiToken)
         .where(ApiToken.volunteer_id == volunteer.id, ApiToken.revoked_at.is_(None))

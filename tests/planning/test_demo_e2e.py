@@ -38,6 +38,8 @@ class Demo:
 
     def __init__(self, app: Flask, client: FlaskClient, make_token: Any) -> None:
         self.app = app
+        # Repair runs queued by a decline take their limit from the configuration.
+        app.config["MEDSAM_REPAIR_TIME_LIMIT_S"] = TIME_LIMIT_S
         self.client = client
         self.make_token = make_token
         with app.app_context():
@@ -172,6 +174,7 @@ def test_plan_confirm_decline_and_repair_on_the_demo(demo: Demo) -> None:
     by_id = {a["id"]: a for a in after_rows}
     assert by_id[keep["id"]]["status"] == "confirmed"
     assert by_id[drop["id"]]["status"] == "declined"
+    assert repair["time_limit_s"] == TIME_LIMIT_S
     after = _live(after_rows)
     # The decliner never gets that session again, in any role.
     assert not any((v, s) == (drop["volunteer_id"], drop["session_id"]) for v, s, _ in after)

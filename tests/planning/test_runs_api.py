@@ -7,7 +7,7 @@ from typing import Any
 
 import solver
 from medsam_match.extensions import db
-from medsam_match.models import Assignment, MatchRun
+from medsam_match.models import MatchRun
 from tests.conftest import auth
 
 from .conftest import WINDOW_FROM, WINDOW_TO, post_run, run_queued
@@ -251,3 +251,17 @@ def test_a_volunteer_sees_only_their_own_assignments(app, client, centre):
     assert starts == sorted(starts)
 
 
+
+
+def test_erasing_a_volunteer_frees_their_slots_and_queues_a_repair(app, client, centre):
+    post_run(client, centre)
+    run_queued(app)
+    some = _assignments(client, centre)[0]
+    erased = client.delete(f"/api/v1/volunteers/{some['volunteer_id']}", headers=centre.headers)
+    assert erased.status_code == 204
+    after = client.get(f"/api/v1/assignments/{some['id']}", headers=centre.headers).get_json()
+    assert after["status"] == "cancelled"
+    repairs = client.get("/api/v1/match-runs", headers=centre.headers,
+                         query_string={"mode": "repair"}).get_json()
+    assert len(repairs) == 1 and repairs[0]["status"] == "queued"
+    assert repairs[0]["to"] >= after["start"]
