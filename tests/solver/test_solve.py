@@ -170,3 +170,27 @@ def test_time_limit_covers_the_whole_call() -> None:
     assert validate(doc, result) == []
     # generous: the machine is shared; the design keeps a reserve for the result
     assert result["solver"]["seconds"] <= 1.0 * 1.1 + 0.5
+
+
+def test_sessions_competing_for_a_place_stay_in_one_component() -> None:
+    from solver.decompose import components
+    from solver.model import find_candidates
+    from solver.parse import parse_scenario
+
+    # nobody can work at s2, but s1 and s2 may run at p1 at the same time
+    doc = minimal_scenario(
+        volunteers=[volunteer("v1", availability=[{"start": at("16:00"), "end": at("19:00")}])],
+        sessions=[session("s1"),
+                  session("s2", options=[option(at("18:00"), at("20:00")),
+                                         option(at("20:00"), at("22:00"), penalty=1)])],
+    )
+    scenario = parse_scenario(doc)
+    assert components(scenario, find_candidates(scenario)) == [["s1", "s2"]]
+    result = solved(doc)
+    assert result["status"] == "optimal"
+    assert [s["session"] for s in result["schedule"]] == ["s1", "s2"]
+    assert result["schedule"][1]["start"] == at("20:00")
+    apart = minimal_scenario(places=[place("p1", parallel=2)], sessions=doc["sessions"],
+                             volunteers=doc["volunteers"])
+    scenario = parse_scenario(apart)
+    assert sorted(components(scenario, find_candidates(scenario))) == [["s1"], ["s2"]]
