@@ -33,6 +33,7 @@ from .planning_scenario import (
     build_scenario,
     plan_rows,
     schedule_rows,
+    window_sessions,
 )
 from .scope import centre_filter
 
@@ -312,6 +313,10 @@ def _finish(run_id: int, result: dict[str, Any]) -> MatchRun:
 # --- publishing ----------------------------------------------------------------
 
 
+def _window_session_ids(run: MatchRun) -> set[int]:
+    return {s.id for s in window_sessions(run.centre_id, run.window_from, run.window_to)}
+
+
 def _triples(assignments: list[Assignment]) -> set[tuple[int, int, str]]:
     return {(a.volunteer_id, a.session_id, a.role) for a in assignments}
 
@@ -328,7 +333,8 @@ def plan_changes(run: MatchRun, result: dict[str, Any]) -> dict[str, Any]:
         if a.status in ("proposed", "confirmed")
     ]
     before = _triples(current)
-    after = {(r.volunteer_id, r.session_id, r.role) for r in plan_rows(result)}
+    in_window = _window_session_ids(run)
+    after = {(r.volunteer_id, r.session_id, r.role) for r in plan_rows(result, in_window)}
     added, removed = after - before, before - after
     role_moves = {(v, s) for v, s, _ in added} & {(v, s) for v, s, _ in removed}
     moved = [
@@ -342,6 +348,8 @@ def plan_changes(run: MatchRun, result: dict[str, Any]) -> dict[str, Any]:
     ]
     sessions_moved = []
     for session_id, (start, _end, place_id) in schedule_rows(result).items():
+        if session_id not in in_window:
+            continue
         session = db.session.get(Session, session_id)
         if (
             session is not None
@@ -380,7 +388,8 @@ def _publish(run: MatchRun, result: dict[str, Any]) -> None:
     existing = list(
         db.session.scalars(assignments_in_window(run.centre_id, run.window_from, run.window_to))
     )
-    plan = {(r.volunteer_id, r.session_id, r.role) for r in plan_rows(result)}
+    in_window = _window_session_ids(run)
+    plan = {(r.volunteer_id, r.session_id, r.role) for r in plan_rows(result, in_window)}
     standing = {
         (a.volunteer_id, a.session_id, a.role): a
         for a in existing
@@ -420,6 +429,8 @@ def _publish(run: MatchRun, result: dict[str, Any]) -> None:
             )
         )
     for session_id, (start, end, place_id) in schedule_rows(result).items():
+        if session_id not in in_window:
+            continue  # a frozen session from around the window
         session = db.session.get(Session, session_id)
         if session is None or session.status == "cancelled":
             continue

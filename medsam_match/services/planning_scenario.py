@@ -12,7 +12,11 @@ a window `[from, to)`:
 - the centre's active volunteers, their weekly availability expanded over the
   window in the municipality's time zone (DST-correct), holidays cut out;
 - confirmed and locked assignments as `fixed`, declined ones as `forbidden`,
-  the current proposed plan as `previous`.
+  the current proposed plan as `previous`;
+- frozen: the sessions outside the window but in the ISO weeks it touches that
+  have people assigned, with those people as `fixed` and no room for more, so
+  weekly limits and overlaps count the whole week (a window starting on a
+  Wednesday still knows about Monday's assignments).
 
 A `repair` run uses the same scenario with a heavier `stability` weight, so the
 solver keeps the published plan and only fills what declines opened.
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -207,6 +211,68 @@ def _triple(a: Assignment) -> dict[str, str]:
     return {"volunteer": str(a.volunteer_id), "session": str(a.session_id), "role": a.role}
 
 
+def _week_bounds(window_from: datetime, window_to: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """Monday 00:00 local of the week `from` falls in, and the Monday after `to`'s week."""
+    first = window_from.astimezone(zone).date()
+    last = (window_to - timedelta(microseconds=1)).astimezone(zone).date()
+    monday = first - timedelta(days=first.weekday())
+    next_monday = last + timedelta(days=7 - last.weekday())
+    return (
+        datetime.combine(monday, time(0), tzinfo=zone).astimezone(UTC),
+        datetime.combine(next_monday, time(0), tzinfo=zone).astimezone(UTC),
+    )
+
+
+def context_sessions(
+    centre_id: int, window_from: datetime, window_to: datetime, zone: ZoneInfo, window_ids: set[int]
+) -> tuple[list[Session], list[Assignment]]:
+    """Sessions outside the window but in the weeks it touches, with their
+    standing (proposed or confirmed) assignments.
+
+    They enter the scenario frozen (see `_context_session_doc`), so the weekly
+    limits and the overlap rule see the whole week of every volunteer, not
+    only the part inside the window."""
+    week_from, week_to = _week_bounds(window_from, window_to, zone)
+    stmt = (
+        select(Assignment)
+        .join(Session, Assignment.session_id == Session.id)
+        .join(Activity, Session.activity_id == Activity.id)
+        .where(
+            Activity.centre_id == centre_id,
+            Session.status != "cancelled",
+            Session.start.is_not(None),
+            Session.window_start >= week_from,
+            Session.window_start < week_to,
+            Assignment.status.in_(("proposed", "confirmed")),
+        )
+        .order_by(Assignment.id)
+    )
+    assignments = [a for a in db.session.scalars(stmt) if a.session_id not in window_ids]
+    sessions = {a.session_id: a.session for a in assignments}
+    return sorted(sessions.values(), key=lambda s: (s.window_start, s.id)), assignments
+
+
+def _context_session_doc(session: Session, standing: list[Assignment], zone: ZoneInfo) -> dict[str, Any]:
+    """A frozen session: its own time and place, one role per role held, each
+    with min 0 and max = the people holding it, who come in as `fixed`. Nobody
+    can be added, and it adds nothing to the slots to fill."""
+    held: dict[str, int] = {}
+    for a in standing:
+        held[a.role] = held.get(a.role, 0) + 1
+    assert session.start is not None and session.end is not None
+    return {
+        "id": str(session.id),
+        "activity": str(session.activity_id),
+        "start": _iso(session.start, zone),
+        "end": _iso(session.end, zone),
+        # No place: its place was settled when it was planned, and a frozen
+        # session must not make this plan infeasible over a place.
+        "place": None,
+        "participants": 0,
+        "roles": [{"role": role, "min": 0, "max": count} for role, count in sorted(held.items())],
+    }
+
+
 def build_scenario(
     centre: Centre,
     window_from: datetime,
@@ -223,7 +289,14 @@ def build_scenario(
     span_from = min([s.window_start for s in sessions], default=window_from)
     span_to = max([s.window_end for s in sessions], default=window_to)
 
-    activities = {s.activity_id: s.activity for s in sessions}
+    frozen, frozen_assignments = context_sessions(
+        centre.id, window_from, window_to, zone, session_ids
+    )
+    if frozen:
+        span_from = min(span_from, *(s.window_start for s in frozen))
+        span_to = max(span_to, *(s.window_end for s in frozen))
+
+    activities = {s.activity_id: s.activity for s in [*sessions, *frozen]}
     activity_ids = {str(a) for a in activities}
     places = [db.session.get(Place, pid) for pid in sorted(_place_ids(sessions))]
 
@@ -239,6 +312,7 @@ def build_scenario(
         else []
     )
     fixed = [a for a in assignments if a.status == "confirmed" or (a.locked and a.status == "proposed")]
+    fixed += frozen_assignments
     forbidden = [a for a in assignments if a.status == "declined"]
     previous = [a for a in assignments if a.status == "proposed" and not a.locked]
 
@@ -282,7 +356,11 @@ def build_scenario(
             {"id": str(a.id), "title": a.title, "interests": sorted(set(a.interests or []))}
             for a in sorted(activities.values(), key=lambda a: a.id)
         ],
-        "sessions": [_session_doc(s, zone) for s in sessions],
+        "sessions": [_session_doc(s, zone) for s in sessions]
+        + [
+            _context_session_doc(s, [a for a in frozen_assignments if a.session_id == s.id], zone)
+            for s in frozen
+        ],
         "volunteers": [
             _volunteer_doc(v, span_from, span_to, zone_name, activity_ids) for v in volunteers
         ],
@@ -292,12 +370,14 @@ def build_scenario(
     }
 
 
-def plan_rows(result: dict[str, Any]) -> list[PlanRow]:
-    """A result's assignments with database ids."""
-    return [
+def plan_rows(result: dict[str, Any], session_ids: set[int] | None = None) -> list[PlanRow]:
+    """A result's assignments with database ids (only at `session_ids` if given:
+    the window's sessions, leaving out the frozen ones from around it)."""
+    rows = [
         PlanRow(int(a["volunteer"]), int(a["session"]), a["role"])
         for a in result.get("assignments", [])
     ]
+    return rows if session_ids is None else [r for r in rows if r.session_id in session_ids]
 
 
 def schedule_rows(result: dict[str, Any]) -> dict[int, tuple[datetime, datetime, int | None]]:

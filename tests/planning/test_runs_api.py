@@ -7,7 +7,7 @@ from typing import Any
 
 import solver
 from medsam_match.extensions import db
-from medsam_match.models import MatchRun
+from medsam_match.models import Assignment, MatchRun
 from tests.conftest import auth
 
 from .conftest import WINDOW_FROM, WINDOW_TO, post_run, run_queued
@@ -265,3 +265,28 @@ def test_erasing_a_volunteer_frees_their_slots_and_queues_a_repair(app, client, 
                          query_string={"mode": "repair"}).get_json()
     assert len(repairs) == 1 and repairs[0]["status"] == "queued"
     assert repairs[0]["to"] >= after["start"]
+
+
+def test_weekly_limits_count_assignments_just_outside_the_window(app, client, centre):
+    """Kari (at most one session a week) is confirmed at Tuesday's café. A plan
+    from Wednesday of the same week must not also give her Wednesday's
+    homework help, although that week's Tuesday lies outside its window."""
+    kari = centre.volunteer_ids[0]
+    tuesday, wednesday = centre.session_ids[0], centre.session_ids[-1]
+    with app.app_context():
+        db.session.add(Assignment(volunteer_id=kari, session_id=tuesday, role="helper",
+                                  status="confirmed"))
+        db.session.commit()
+    run = post_run(client, centre, **{"from": "2027-01-13T00:00:00+01:00",
+                                      "to": "2027-01-18T00:00:00+01:00"})
+    run_queued(app)
+    done = _run(client, centre, run["id"])
+    assert done["status"] == "succeeded", done["error"]
+    scenario = client.get(f"/api/v1/match-runs/{run['id']}/scenario", headers=centre.headers).get_json()
+    assert {"volunteer": str(kari), "session": str(tuesday), "role": "helper"} in scenario["fixed"]
+    homework = _assignments(client, centre, session_id=wednesday)
+    assert homework, "Amina (valid police certificate) should take the homework help"
+    assert kari not in {a["volunteer_id"] for a in homework}
+    # The frozen Tuesday is not re-published: Kari's confirmed row is the only one there.
+    tuesday_rows = _assignments(client, centre, session_id=tuesday)
+    assert [(a["volunteer_id"], a["status"]) for a in tuesday_rows] == [(kari, "confirmed")]

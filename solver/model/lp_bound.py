@@ -1,0 +1,185 @@
+"""The LP relaxation of a built model, solved with GLOP: a proven bound, and
+fractional values that point the search at good plans.
+
+The relaxation is read from the CP-SAT model itself (linear constraints,
+at-most-one, exactly-one, implications, clauses), so it relaxes exactly the
+constraints CP-SAT solves; constraints it cannot express linearly (products,
+min/max, enforced linear constraints) are left out, which only loosens it.
+
+Why the bound is valid whatever GLOP returns: for the integer objective
+max c·x subject to lo <= A·x <= hi and l <= x <= u, and any multipliers y
+(y_i > 0 used with hi_i, y_i < 0 with lo_i, else 0),
+
+    c·x = y·A·x + (c - y·A)·x <= Σ_i y_i·(hi_i or lo_i) + Σ_j max((c - yA)_j·l_j, (c - yA)_j·u_j)
+
+holds for every feasible x (weak Lagrangian duality), integer or not. GLOP's
+duals only make it tight; the sum is evaluated in float64 with a margin far
+above its rounding error. The caller adds the objective's own rounding error
+(`ScaledObjective.error`) when turning it into a score.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from ortools.linear_solver import linear_solver_pb2, pywraplp
+
+from .objective import ScaledObjective
+
+#: relative margin added to the bound for float64 rounding in its evaluation
+_FLOAT_MARGIN = 1e-9
+_INF = math.inf
+
+
+@dataclass(frozen=True)
+class LpRelaxation:
+    #: proven upper bound on the integer objective (the raw, scaled one)
+    bound: float
+    #: the LP's value of each model variable, by proto index
+    values: npt.NDArray[np.float64]
+    optimal: bool
+
+
+@dataclass
+class _Rows:
+    """Sparse rows lo <= Σ coef·var <= hi, gathered from the CP-SAT proto."""
+
+    starts: list[int]
+    indices: list[int]
+    coefs: list[float]
+    lo: list[float]
+    hi: list[float]
+
+    def add(self, lits: list[tuple[int, float]], lo: float, hi: float) -> None:
+        """A row over literals: (proto literal, coefficient); a negated
+        literal ~x is 1 - x, its constant moving into the sides."""
+        constant = 0.0
+        for lit, coef in lits:
+            if lit >= 0:
+                self.indices.append(lit)
+                self.coefs.append(coef)
+            else:
+                self.indices.append(-lit - 1)
+                self.coefs.append(-coef)
+                constant += coef
+        self.starts.append(len(self.indices))
+        self.lo.append(lo - constant)
+        self.hi.append(hi - constant)
+
+
+_KINDS = ("linear", "at_most_one", "exactly_one", "bool_and", "bool_or")
+
+
+def _kind(ct: object) -> str | None:
+    for kind in _KINDS:
+        if getattr(ct, f"has_{kind}")():
+            return kind
+    return None
+
+
+def _ends(domain: object) -> tuple[float, float]:
+    """The hull of a CP-SAT domain (a flat list of intervals; the proto
+    wrapper takes no negative indices), infinite beyond int64's half range."""
+    values = list(domain)  # type: ignore[call-overload]
+    lo, hi = values[0], values[len(values) - 1]
+    return (-_INF if lo <= -(2**62) else float(lo), _INF if hi >= 2**62 else float(hi))
+
+
+def _relaxation_rows(model_proto: object) -> _Rows:
+    rows = _Rows([0], [], [], [], [])
+    for ct in model_proto.constraints:  # type: ignore[attr-defined]
+        kind = _kind(ct)
+        enforced = list(ct.enforcement_literal)
+        if kind == "linear":
+            if enforced:
+                continue  # left out: a relaxation
+            lo, hi = _ends(ct.linear.domain)
+            rows.add(list(zip(ct.linear.vars, map(float, ct.linear.coeffs), strict=True)), lo, hi)
+        elif kind in ("at_most_one", "exactly_one"):
+            literals = getattr(ct, kind).literals
+            if not enforced:
+                rows.add([(lit, 1.0) for lit in literals], 1.0 if kind == "exactly_one" else -_INF, 1.0)
+        elif kind == "bool_and":
+            if len(enforced) == 1:  # e => l: e - l <= 0
+                for lit in ct.bool_and.literals:
+                    rows.add([(enforced[0], 1.0), (lit, -1.0)], -_INF, 0.0)
+        elif kind == "bool_or":
+            if not enforced:
+                rows.add([(lit, 1.0) for lit in ct.bool_or.literals], 1.0, _INF)
+        # products, min/max and the rest: left out (a relaxation)
+    return rows
+
+
+def solve_relaxation(
+    model_proto: object, objective: ScaledObjective, time_limit: float
+) -> LpRelaxation | None:
+    """The LP relaxation's proven bound and values; None when GLOP finds no
+    usable duals in time (no bound is claimed then)."""
+    if time_limit <= 0:
+        return None
+    variables = model_proto.variables  # type: ignore[attr-defined]
+    n = len(variables)
+    ends = [_ends(v.domain) for v in variables]
+    lower = np.array([lo for lo, _ in ends], dtype=np.float64)
+    upper = np.array([hi for _, hi in ends], dtype=np.float64)
+    cost = np.zeros(n, dtype=np.float64)
+    for var, coef in zip(objective.variables, objective.coefficients, strict=True):
+        cost[var.index] += coef
+    rows = _relaxation_rows(model_proto)
+
+    request = linear_solver_pb2.MPModelRequest()
+    request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
+    request.solver_time_limit_seconds = time_limit
+    lp = request.model
+    lp.maximize = True
+    for j in range(n):
+        var = lp.variable.add()
+        var.lower_bound = lower[j]
+        var.upper_bound = upper[j]
+        var.objective_coefficient = cost[j]
+    for i in range(len(rows.lo)):
+        ct = lp.constraint.add()
+        begin, end = rows.starts[i], rows.starts[i + 1]
+        ct.var_index.extend(rows.indices[begin:end])
+        ct.coefficient.extend(rows.coefs[begin:end])
+        ct.lower_bound = rows.lo[i]
+        ct.upper_bound = rows.hi[i]
+    response = linear_solver_pb2.MPSolutionResponse()
+    pywraplp.Solver.SolveWithProto(request, response)
+    if len(response.dual_value) != len(rows.lo) or len(response.variable_value) != n:
+        print("LPDEBUG", response.status, response.status_str, len(response.dual_value), len(rows.lo))
+        return None
+    duals = np.array(response.dual_value, dtype=np.float64)
+    # the sign convention of the duals does not matter: both are tried and
+    # each gives a valid bound
+    bound = min(_lagrangian_bound(rows, cost, lower, upper, duals),
+                _lagrangian_bound(rows, cost, lower, upper, -duals))
+    if not math.isfinite(bound):
+        return None
+    optimal = response.status == linear_solver_pb2.MPSOLVER_OPTIMAL
+    return LpRelaxation(bound, np.array(response.variable_value, dtype=np.float64), optimal)
+
+
+def _lagrangian_bound(
+    rows: _Rows, cost: npt.NDArray[np.float64], lower: npt.NDArray[np.float64],
+    upper: npt.NDArray[np.float64], duals: npt.NDArray[np.float64],
+) -> float:
+    lo = np.array(rows.lo, dtype=np.float64)
+    hi = np.array(rows.hi, dtype=np.float64)
+    # a multiplier whose side is infinite would void the inequality: drop it
+    y = np.where((duals > 0) & np.isfinite(hi), duals, 0.0)
+    y = np.where((duals < 0) & np.isfinite(lo), duals, y)
+    side = np.where(y > 0, hi, lo)
+    constant_terms = np.where(y != 0, y * np.where(np.isfinite(side), side, 0.0), 0.0)
+    starts = np.array(rows.starts, dtype=np.int64)
+    row_of_entry = np.repeat(np.arange(len(rows.lo)), np.diff(starts))
+    reduced = cost.copy()
+    np.subtract.at(reduced, np.array(rows.indices, dtype=np.int64),
+                   y[row_of_entry] * np.array(rows.coefs, dtype=np.float64))
+    column_terms = np.maximum(reduced * lower, reduced * upper)
+    total = float(np.sum(constant_terms) + np.sum(column_terms))
+    size = float(np.sum(np.abs(constant_terms)) + np.sum(np.abs(column_terms)))
+    return total + _FLOAT_MARGIN * size + 1.0
