@@ -130,6 +130,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("solver_workers", _integer(1, 64)),
     Setting("run_time_limit_s", _integer(1, 3600)),
     Setting("max_run_time_limit_s", _integer(1, 86400)),
+    Setting("nightly_time_limit_s", _integer(1, 3600)),
+    Setting("nightly_grace_hours", _integer(0, 23)),
+    Setting("repair_time_limit_s", _integer(1, 3600)),
+    Setting("solver_memory_limit_mb", _integer(256, 1048576)),
     Setting("log_level", _one_of(LOG_LEVELS, upper=True)),
     Setting("check_schema", _boolean),
 )

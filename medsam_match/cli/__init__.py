@@ -25,7 +25,9 @@ def _invoked_command() -> str | None:
 def _create_app():  # type: ignore[no-untyped-def]
     from medsam_match import create_app
 
-    if _invoked_command() in SCHEMA_CHECK_EXEMPT:
+    command = _invoked_command()
+    # Listing commands (`--help`, no command) must work on any database.
+    if command is None or command in SCHEMA_CHECK_EXEMPT or "--help" in sys.argv[1:]:
         return create_app(check_schema=False)
     return create_app()
 

@@ -27,6 +27,10 @@ def _parse_time(value: str | None, name: str) -> datetime | None:
     return moment
 
 
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.1f}"
+
+
 @main.command("plan")
 @click.option("--centre", "centre_id", type=int, required=True, help="the centre's id")
 @click.option("--from", "window_from", help="start of the window (ISO 8601 with offset); default now")
@@ -52,10 +56,10 @@ def plan(centre_id: int, window_from: str | None, window_to: str | None, dry_run
                                     mode=mode, dry_run=dry_run, time_limit_s=limit)
 
     def progress(event: dict) -> None:  # type: ignore[type-arg]
-        gap = event.get("gap")
+        gap, score, bound = event.get("gap"), event.get("score"), event.get("bound")
         click.echo(
-            f"  {event.get('seconds', 0):7.1f} s  score {event.get('score')}  "
-            f"bound {event.get('bound')}  gap {'-' if gap is None else f'{100 * gap:.2f} %'}",
+            f"  {event.get('seconds', 0):7.1f} s  score {_number(score)}  bound {_number(bound)}  "
+            f"gap {'-' if gap is None else f'{100 * gap:.2f} %'}",
             err=True,
         )
 
@@ -74,7 +78,7 @@ def plan(centre_id: int, window_from: str | None, window_to: str | None, dry_run
     kpis = run.kpis or {}
     changes = (run.changes or {}).get("counts", {})
     click.echo(
-        f"run {run.id} succeeded: score {run.score}, bound {run.bound}, "
+        f"run {run.id} succeeded: score {_number(run.score)}, bound {_number(run.bound)}, "
         f"fill rate {kpis.get('fill_rate', 0):.1%}, {kpis.get('assignments', 0)} assignments, "
         f"{len(run.unfilled or [])} unfilled slots; changes: +{changes.get('added', 0)} "
         f"-{changes.get('removed', 0)} ~{changes.get('moved', 0)}; "

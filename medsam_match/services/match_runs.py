@@ -93,8 +93,9 @@ def check_request(request: RunRequest) -> None:
         errors["to"] = [f"the window may be at most {MAX_WINDOW.days} days long"]
     if request.mode not in ("plan", "repair"):
         errors["mode"] = ["must be plan or repair"]
-    if not 1 <= request.time_limit_s <= MAX_TIME_LIMIT:
-        errors["time_limit_s"] = [f"must be between 1 and {MAX_TIME_LIMIT:.0f} seconds"]
+    most = float(current_app.config.get("MEDSAM_MAX_RUN_TIME_LIMIT_S", MAX_TIME_LIMIT))
+    if not 1 <= request.time_limit_s <= most:
+        errors["time_limit_s"] = [f"must be between 1 and {most:.0f} seconds"]
     if errors:
         raise Invalid(errors)
 
