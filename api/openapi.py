@@ -79,6 +79,7 @@ def api_settings(version: str) -> dict[str, Any]:
                     "Plans volunteer work for municipal volunteer centres. "
                     "Send `Authorization: Bearer <token>` (tokens come from "
                     "`medsam-match token create`). Errors are application/problem+json. "
+                    "Too many requests answer 429 with a Retry-After header. "
                     f"Service version {version}."
                 ),
             },

@@ -41,9 +41,10 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
 
     register_error_handlers(app)
 
-    from . import auth
+    from . import auth, ratelimit
 
     auth.init_app(app)
+    ratelimit.init_app(app)
 
     from api.openapi import init_api
 

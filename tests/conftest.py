@@ -105,6 +105,8 @@ TEST_CONFIG = {
     "MEDSAM_SCHEDULER": "off",
     "MEDSAM_CHECK_SCHEMA": False,
     "SECRET_KEY": "test",
+    # Tests make many requests a minute; tests/api/test_rate_limit.py turns it on.
+    "MEDSAM_RATE_LIMIT_PER_MINUTE": 0,
 }
 
 

@@ -114,7 +114,9 @@ def _relaxation_rows(model_proto: object) -> _Rows:
 
 
 def solve_relaxation(
-    model_proto: object, objective: ScaledObjective, time_limit: float
+    model_proto: object, objective: ScaledObjective, time_limit: float,
+    solver_type: int = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING,
+    parameters: str = "",
 ) -> LpRelaxation | None:
     """The LP relaxation's proven bound and values; None when GLOP finds no
     usable duals in time (no bound is claimed then)."""
@@ -131,7 +133,8 @@ def solve_relaxation(
     rows = _relaxation_rows(model_proto)
 
     request = linear_solver_pb2.MPModelRequest()
-    request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
+    request.solver_type = solver_type  # type: ignore[assignment]
+    request.solver_specific_parameters = parameters
     request.solver_time_limit_seconds = time_limit
     lp = request.model
     lp.maximize = True
