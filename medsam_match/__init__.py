@@ -41,10 +41,11 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
 
     register_error_handlers(app)
 
-    from . import auth, ratelimit
+    from . import auth, ratelimit, web
 
     auth.init_app(app)
     ratelimit.init_app(app)
+    web.init_app(app)  # the volunteers' page, /my/
 
     from api.openapi import init_api
 

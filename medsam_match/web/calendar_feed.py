@@ -1,0 +1,97 @@
+"""A volunteer's assignments as an iCalendar feed a calendar app subscribes to.
+
+Calendar apps cannot send headers or cookies, so the feed's address carries
+its own proof: `<volunteer id>-<HMAC-SHA256 of the id under SECRET_KEY>`.
+Nobody can make the address of another volunteer's feed without the key;
+changing the service's secret_key changes every address (all subscriptions
+stop working and volunteers must add the new link).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from datetime import timedelta
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import Volunteer
+from ..models.types import utcnow
+from .i18n import Translator
+from .ical import Event, calendar
+from .listing import AssignmentView, feed_views, volunteer_principal
+
+# Calendars keep entries that ended this long ago, and learn of declined or
+# cancelled ones (STATUS:CANCELLED) for this long after the change.
+FEED_HISTORY = timedelta(days=14)
+CANCELLED_KEPT = timedelta(days=30)
+REFRESH_MINUTES = 60
+PRODUCT_ID = "-//medsam-match//Volunteer assignments//EN"
+_KEY_PATTERN = re.compile(r"(\d{1,18})-([0-9a-f]{32})")
+_ICAL_STATUS = {"proposed": "TENTATIVE", "confirmed": "CONFIRMED",
+                "declined": "CANCELLED", "cancelled": "CANCELLED"}
+# Calendars update an event whose SEQUENCE grows; the lifecycle only moves forward.
+_SEQUENCE = {"proposed": 0, "confirmed": 1, "declined": 2, "cancelled": 2}
+
+
+def _mac(message: bytes) -> str:
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def feed_key(volunteer_id: int) -> str:
+    """The secret part of a volunteer's feed address."""
+    return f"{volunteer_id}-{_mac(f'calendar-feed:{volunteer_id}'.encode())[:32]}"
+
+
+def volunteer_for_key(key: str) -> Volunteer | None:
+    """The volunteer whose feed this key opens, or None (wrong key, erased)."""
+    match = _KEY_PATTERN.fullmatch(key)
+    if match is None:
+        return None
+    volunteer_id = int(match[1])
+    if not hmac.compare_digest(feed_key(volunteer_id), key):
+        return None
+    volunteer = db.session.get(Volunteer, volunteer_id)
+    if volunteer is None or volunteer.erased_at is not None:
+        return None
+    return volunteer
+
+
+def _uid(assignment_id: int) -> str:
+    # Stable per assignment; the tag keeps two installations' UIDs apart.
+    installation = _mac(b"calendar-uid")[:10]
+    return f"assignment-{assignment_id}-{installation}@medsam-match"
+
+
+def _event(view: AssignmentView, t: Translator, page_url: str) -> Event:
+    location = ", ".join(part for part in (view.place_name, view.place_address) if part)
+    geo = (view.lat, view.lon) if view.lat is not None and view.lon is not None else None
+    return Event(
+        uid=_uid(view.id),
+        start=view.start,
+        end=view.end,
+        summary=f"{view.title} ({t.role(view.role)})",
+        status=_ICAL_STATUS[view.status],
+        sequence=_SEQUENCE[view.status],
+        stamp=utcnow(),
+        last_modified=view.updated_at,
+        location=location or None,
+        geo=geo,
+        description=t("calendar_event_description", url=page_url),
+        url=page_url,
+    )
+
+
+def feed_text(volunteer: Volunteer, t: Translator, page_url: str) -> str:
+    """The whole VCALENDAR for one volunteer."""
+    views = feed_views(volunteer_principal(volunteer), volunteer,
+                       history=FEED_HISTORY, cancelled_kept=CANCELLED_KEPT)
+    return calendar(
+        (_event(view, t, page_url) for view in views),
+        product_id=PRODUCT_ID,
+        name=t("calendar_name"),
+        refresh_minutes=REFRESH_MINUTES,
+    )

@@ -1,0 +1,172 @@
+"""Signing a volunteer in and out of their page, CSRF tokens, and the limit
+on failed sign-ins.
+
+The signed Flask session cookie holds the volunteer's id and the id of the
+token they signed in with (never the token itself). Every request checks
+that token again, so revoking it or erasing the volunteer ends the sign-in
+at once.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, abort, current_app, request, session
+from sqlalchemy import select
+
+from ..auth import Principal, hash_token
+from ..extensions import db
+from ..models import ApiToken, Volunteer
+from ..models.types import utcnow
+from ..ratelimit import WINDOW_SECONDS, FixedWindowCounter
+from .listing import volunteer_principal
+
+VOLUNTEER_KEY = "volunteer_id"
+TOKEN_KEY = "token_id"
+CSRF_KEY = "csrf"
+CSRF_FIELD = "csrf_token"
+FAILURES_EXTENSION = "medsam_web_signin_failures"
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    volunteer: Volunteer
+    principal: Principal
+
+
+class SignInRefused(Exception):
+    """A sign-in attempt that fails; `reason` names the text to show."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _usable_token(row: ApiToken | None) -> Volunteer | None:
+    """The volunteer a token row signs in, if it is a live volunteer token."""
+    if row is None or row.revoked_at is not None or row.role != "volunteer":
+        return None
+    volunteer = row.volunteer
+    if volunteer is None or volunteer.erased_at is not None:
+        return None
+    return volunteer
+
+
+def sign_in(plain_token: str) -> SignedIn:
+    """Check a token the way the API does (by its SHA-256 hash) and start a
+    fresh session for its volunteer. Raises SignInRefused."""
+    plain_token = plain_token.strip()
+    if not plain_token:
+        raise SignInRefused("signin_empty")
+    row = db.session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(plain_token))
+    ).one_or_none()
+    if row is not None and row.revoked_at is None and row.role != "volunteer":
+        raise SignInRefused("signin_not_volunteer")
+    volunteer = _usable_token(row)
+    if volunteer is None or row is None:
+        raise SignInRefused("signin_wrong")
+    row.last_used_at = utcnow()
+    db.session.commit()
+    language = session.get("lang")
+    # A new session on every sign-in: nothing from before carries over
+    # (no session fixation) except the language picked on the sign-in page.
+    session.clear()
+    session.permanent = True
+    session[VOLUNTEER_KEY] = volunteer.id
+    session[TOKEN_KEY] = row.id
+    if language:
+        session["lang"] = language
+    new_csrf_token()
+    return SignedIn(volunteer, volunteer_principal(volunteer, row.id))
+
+
+def signed_in() -> SignedIn | None:
+    """The volunteer of this request's session, if its token still holds."""
+    volunteer_id, token_id = session.get(VOLUNTEER_KEY), session.get(TOKEN_KEY)
+    if not isinstance(volunteer_id, int) or not isinstance(token_id, int):
+        return None
+    row = db.session.get(ApiToken, token_id)
+    volunteer = _usable_token(row)
+    if volunteer is None or volunteer.id != volunteer_id:
+        return None
+    return SignedIn(volunteer, volunteer_principal(volunteer, token_id))
+
+
+def was_signed_in() -> bool:
+    return VOLUNTEER_KEY in session
+
+
+def sign_out() -> None:
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
+# --- CSRF --------------------------------------------------------------------
+
+def new_csrf_token() -> str:
+    session[CSRF_KEY] = secrets.token_urlsafe(32)
+    return str(session[CSRF_KEY])
+
+
+def csrf_token() -> str:
+    """The session's CSRF token for the forms of this page (made on first use)."""
+    token = session.get(CSRF_KEY)
+    return str(token) if isinstance(token, str) else new_csrf_token()
+
+
+def check_csrf() -> None:
+    """400 unless the form carries the session's CSRF token."""
+    expected = session.get(CSRF_KEY)
+    given = request.form.get(CSRF_FIELD, "")
+    if not isinstance(expected, str) or not hmac.compare_digest(expected, given):
+        abort(400)
+
+
+# --- failed sign-ins per address ------------------------------------------------
+
+class FailedSignIns:
+    """Wrong tokens per client address in one-minute windows (the API's
+    limit does not cover /my/). Past the limit an address waits for the
+    window to end, whatever it sends."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._counter = FixedWindowCounter(clock)
+
+    def seconds_blocked(self, address: str, limit: int) -> int:
+        if limit <= 0 or self._counter.count(address) < limit:
+            return 0
+        return max(1, math.ceil(WINDOW_SECONDS - self._clock() % WINDOW_SECONDS))
+
+    def count(self, address: str) -> None:
+        self._counter.hit(address)
+
+
+def _failed_sign_ins() -> FailedSignIns:
+    return current_app.extensions[FAILURES_EXTENSION]  # type: ignore[no-any-return]
+
+
+def _address() -> str:
+    return "a:" + (request.remote_addr or "unknown")
+
+
+def seconds_blocked() -> int:
+    """Seconds this address must wait before it may try again (0: it may)."""
+    limit = int(current_app.config.get("MEDSAM_FAILED_LOGINS_PER_MINUTE", 20))
+    return _failed_sign_ins().seconds_blocked(_address(), limit)
+
+
+def count_failure() -> None:
+    _failed_sign_ins().count(_address())
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[FAILURES_EXTENSION] = FailedSignIns()

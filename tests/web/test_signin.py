@@ -1,0 +1,160 @@
+"""Signing in to /my/ with a personal volunteer token, and out again."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from medsam_match.extensions import db
+from tests.web.conftest import PageClient, WebWorld, csrf_from
+
+
+def test_the_sign_in_page_has_a_labelled_field_and_no_assignments(page: PageClient) -> None:
+    response = page.page()
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<label for="token">Personlig kode</label>' in html
+    assert 'id="token" name="token" type="password"' in html
+    assert 'name="viewport"' in html
+    assert 'action="/my/sign-in"' in html
+
+
+def test_a_volunteer_token_signs_in_and_the_cookie_is_guarded(
+    page: PageClient, web_world: WebWorld
+) -> None:
+    response = page.sign_in(web_world.kari_token)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/my/")
+    cookie = response.headers["Set-Cookie"]
+    for flag in ("HttpOnly", "SameSite=Lax", "Secure", "Path=/my/"):
+        assert flag in cookie
+    assert web_world.kari_token not in cookie
+    html = page.page().get_data(as_text=True)
+    assert "Hei, Kari!" in html
+    assert "Logg ut" in html
+
+
+def test_a_wrong_token_gets_a_clear_message(page: PageClient, web_world: WebWorld) -> None:
+    response = page.sign_in("msm_not-a-real-token")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "Koden er ikke riktig" in html
+    assert 'aria-invalid="true"' in html
+    assert "Hei, Kari" not in page.page().get_data(as_text=True)
+
+
+def test_an_empty_token_asks_for_one(page: PageClient) -> None:
+    response = page.sign_in("   ")
+    assert response.status_code == 422
+    assert "Skriv inn koden din." in response.get_data(as_text=True)
+
+
+def test_coordinator_and_admin_tokens_are_refused(page: PageClient, web_world: WebWorld) -> None:
+    for token in (web_world.world.no.coordinator_token, web_world.world.admin_token,
+                  web_world.world.no.municipality_token):
+        response = page.sign_in(token)
+        assert response.status_code == 401
+        assert "Dette er ikke en kode for frivillige" in response.get_data(as_text=True)
+        assert "Logg ut" not in page.page().get_data(as_text=True)
+
+
+def test_a_revoked_token_cannot_sign_in_and_revoking_ends_a_sign_in(
+    app: Flask, page: PageClient, web_world: WebWorld
+) -> None:
+    from medsam_match.models import ApiToken
+    from medsam_match.models.types import utcnow
+
+    assert page.sign_in(web_world.kari_token).status_code == 303
+    with app.app_context():
+        for row in db.session.query(ApiToken).filter_by(volunteer_id=web_world.kari_id):
+            row.revoked_at = utcnow()
+        db.session.commit()
+    html = page.page().get_data(as_text=True)
+    assert "Koden din gjelder ikke lenger" in html
+    assert "Språkkafé" not in html
+    assert page.sign_in(web_world.kari_token).status_code == 401
+
+
+def test_an_erased_volunteer_cannot_sign_in(
+    app: Flask, page: PageClient, web_world: WebWorld
+) -> None:
+    from medsam_match.models import Volunteer
+    from medsam_match.models.types import utcnow
+
+    with app.app_context():
+        db.session.get(Volunteer, web_world.ola_id).erased_at = utcnow()
+        db.session.commit()
+    assert page.sign_in(web_world.ola_token).status_code == 401
+
+
+def test_sign_in_without_the_csrf_token_is_refused(page: PageClient, web_world: WebWorld) -> None:
+    page.page()
+    response = page.client.post("/my/sign-in", data={"token": web_world.kari_token})
+    assert response.status_code == 400
+    assert "Skjemaet var utløpt" in response.get_data(as_text=True)
+    assert "Logg ut" not in page.page().get_data(as_text=True)
+
+
+def test_sign_out_forgets_the_volunteer(kari_page: PageClient) -> None:
+    response = kari_page.post("/my/sign-out")
+    assert response.status_code == 303
+    html = kari_page.page().get_data(as_text=True)
+    assert "Du er logget ut." in html
+    assert "Språkkafé" not in html
+    assert 'action="/my/sign-in"' in html
+
+
+def test_sign_in_starts_a_new_session_with_a_new_csrf_token(
+    page: PageClient, web_world: WebWorld
+) -> None:
+    before = page.csrf()
+    page.client.post("/my/sign-in", data={"token": web_world.kari_token, "csrf_token": before})
+    after = csrf_from(page.page().get_data(as_text=True))
+    assert after != before
+
+
+def test_failed_sign_ins_are_limited_per_address(app: Flask, page: PageClient,
+                                                 web_world: WebWorld) -> None:
+    from medsam_match.web.signin import FAILURES_EXTENSION, FailedSignIns
+
+    app.config["MEDSAM_FAILED_LOGINS_PER_MINUTE"] = 3
+    now = [1000.0]  # a clock that stands still, 40 s into a window
+    app.extensions[FAILURES_EXTENSION] = FailedSignIns(clock=lambda: now[0])
+    for _ in range(3):
+        assert page.sign_in("msm_guess").status_code == 401
+    # Past the limit even the right token waits, until the window ends.
+    response = page.sign_in(web_world.kari_token)
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "20"
+    assert "For mange feil forsøk. Vent 20 sekunder" in response.get_data(as_text=True)
+    # Another address is not affected.
+    other = PageClient(app.test_client())
+    other_response = other.client.post(
+        "/my/sign-in", data={"token": web_world.kari_token, "csrf_token": other.csrf()},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other_response.status_code == 303
+    # The next window starts afresh.
+    now[0] = 1021.0
+    assert page.sign_in(web_world.kari_token).status_code == 303
+
+
+def test_a_failure_limit_of_zero_turns_the_limit_off(app: Flask, page: PageClient) -> None:
+    app.config["MEDSAM_FAILED_LOGINS_PER_MINUTE"] = 0
+    for _ in range(25):
+        assert page.sign_in("msm_guess").status_code == 401
+
+
+def test_the_api_rate_limit_does_not_count_page_requests(app: Flask, page: PageClient) -> None:
+    app.config["MEDSAM_RATE_LIMIT_PER_MINUTE"] = 2
+    for _ in range(5):
+        assert page.page().status_code == 200
+
+
+def test_the_cookie_drops_secure_only_in_debug_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    from medsam_match import create_app
+    from tests.conftest import TEST_CONFIG
+
+    config = {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    assert create_app(config).config["SESSION_COOKIE_SECURE"] is True
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    assert create_app(config).config["SESSION_COOKIE_SECURE"] is False
