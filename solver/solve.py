@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from .decompose import components, packed_components
@@ -24,6 +25,8 @@ from .greedy import greedy_plan
 from .model import BuiltModel, ModelData, build_model, find_candidates
 from .model.candidates import Candidates
 from .model.conflicts import find_conflicts
+from .model.lp_bound import solve_relaxation
+from .model.terms import fairness
 from .parse import parse_scenario
 from .result import build_failure_result, build_result
 from .scenario import Assignment, Plan, Scenario
@@ -35,8 +38,20 @@ OPTIMAL_TOLERANCE = 1e-6
 RESERVE_SHARE = 0.03
 RESERVE_SECONDS = 0.05
 
-#: models with more candidate triples than this skip presolve probing
+#: models with more candidate triples than this skip presolve probing and are
+#: searched on the support of their LP relaxation
 LARGE_MODEL = 20_000
+#: share of a large part's time the LP relaxation may take
+LP_SHARE = 0.6
+#: LP values above this put a triple in the narrowed model
+LP_SUPPORT = 1e-6
+#: parts with more candidate triples than this are searched on a narrowed
+#: model only (building the whole one would take most of their time)
+HUGE_MODEL = 150_000
+#: candidates per wanted person that such a narrowed model keeps
+CONTESTED_PER_SLOT = 3
+#: how much the narrowed model grows each round
+GROWTH = 3
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -155,6 +170,10 @@ class _Run:
     def solve_part(self, index: int, deadline: float, workers: int, seed: int) -> str:
         part = self.parts[index]
         data = ModelData.restricted(self.scenario, self.candidates, part.sessions)
+        if len(data.triples) > HUGE_MODEL:
+            left = sum(p.size for p in self.parts[index:]) or 1
+            budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
+            return self._solve_least_contested(index, data, time.monotonic() + budget, workers, seed)
         built = build_model(data)
         part.built = built
         self.variables += len(built.model.proto.variables)
@@ -162,11 +181,13 @@ class _Run:
 
         left = sum(p.size for p in self.parts[index:]) or 1
         budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(budget, 0.01)
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
-        _favour_the_lp(solver.parameters, workers)
+        if len(built.vars.x) > LARGE_MODEL:
+            outcome = self._solve_on_lp_support(index, built, time.monotonic() + budget, workers, seed)
+            if outcome is not None:
+                self._report(None)
+                return outcome
+            budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
+        solver = self._solver(budget, workers, seed)
         if len(built.vars.x) > LARGE_MODEL:
             # probing in presolve costs tens of seconds at this size, and
             # the time is better spent searching
@@ -181,6 +202,126 @@ class _Run:
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             part.plan = built.vars.extract(solver.boolean_value)
         part.bound = self._bound_of(built, solver, status)
+        self._report(None)
+        return "solved" if part.plan is not None else "unsolved"
+
+    @staticmethod
+    def _solver(budget: float, workers: int, seed: int) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(budget, 0.01)
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        _favour_the_lp(solver.parameters, workers)
+        return solver
+
+    def _solve_on_lp_support(
+        self, index: int, built: BuiltModel, part_deadline: float, workers: int, seed: int
+    ) -> str | None:
+        """Large parts: CP-SAT on the whole model spends most of a short
+        budget in presolve and its root LP, and ends near the hint. Instead,
+        GLOP solves the LP relaxation (a proven bound, see `lp_bound.py`),
+        and CP-SAT searches the model narrowed to the triples the LP uses
+        plus the hint's: a small model whose plans are plans of the whole.
+        While time is left the narrowed model grows by the triples of best
+        reduced cost, each round hinted with the last round's plan.
+        None when the LP does not finish in its share of the time (or the
+        hint is no plan): the caller then solves the whole model as before."""
+        part = self.parts[index]
+        share = LP_SHARE * max(0.0, part_deadline - time.monotonic())
+        # the fairness lines make GLOP much slower and move its bound by
+        # little (its floor does the work); without them the relaxation is
+        # looser, still valid
+        triples = list(built.vars.x)
+        columns = np.array([built.vars.x[a].index for a in triples], dtype=np.int64)
+        relaxation = solve_relaxation(
+            built.model.proto, built.objective, share,
+            skip=[built.term_constraints.get("fairness", range(0))], keep_named={fairness.FLOOR},
+        )
+        if relaxation is None:
+            return None
+        objective = built.objective
+        lp_raw = min(relaxation.bound, objective.trivial_bound)
+        part.built = built
+        part.bound = objective.to_score(lp_raw) + objective.error
+        self._report(None)
+
+        reduced = relaxation.reduced[columns]
+        # most promising first: used by the LP, then by reduced cost
+        order = np.lexsort((-reduced, relaxation.values[columns] <= LP_SUPPORT))
+        size = max(int(np.sum(relaxation.values[columns] > LP_SUPPORT)), 1)
+        always = set(self.hint.assignments) | set(built.data.fixed) | set(built.data.previous)
+        plan = _restrict(self.hint, set(part.sessions))
+        while True:
+            kept = {triples[i] for i in order[:size]} | always | set(plan.assignments)
+            # every triple left out has a reduced cost below the last kept
+            # one: a plan using it scores at most lp + that reduced cost
+            cutoff = float(reduced[order[size]]) if size < len(order) else -math.inf
+            narrowed = Candidates(
+                self.candidates.usable, {a: o for a, o in built.data.triples.items() if a in kept}
+            )
+            small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
+            small.vars.hint(small.model, plan)
+            left = part_deadline - time.monotonic()
+            if left <= 0.2:
+                break
+            solver = self._solver(left, workers, seed)
+            status = solver.solve(small.model, _Reporter(self, index, small) if self.progress else None)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                # INFEASIBLE only when the hint was not a plan: the whole
+                # model decides then (the caller's fallback)
+                if status == cp_model.INFEASIBLE and part.plan is None:
+                    return None
+                break
+            plan = small.vars.extract(solver.boolean_value)
+            part.plan = plan
+            small_raw = min(
+                solver.objective_value if status == cp_model.OPTIMAL else solver.best_objective_bound,
+                small.objective.trivial_bound,
+            )
+            # a plan using a left-out triple scores at most the LP bound plus
+            # that triple's reduced cost; one within the narrowed model at
+            # most that model's bound: the larger of the two bounds them all
+            outside_raw = min(relaxation.bound + min(cutoff, 0.0), objective.trivial_bound)
+            outside = objective.to_score(outside_raw) + objective.error
+            inside = small.objective.to_score(small_raw) + small.objective.error
+            part.bound = min(part.bound, max(outside, inside))
+            if status != cp_model.OPTIMAL or size >= len(order):
+                break
+            size *= GROWTH
+        return "solved" if part.plan is not None else "unsolved"
+
+    def _solve_least_contested(
+        self, index: int, data: ModelData, part_deadline: float, workers: int, seed: int
+    ) -> str:
+        """Parts too large to build whole, let alone relax, in their time
+        (a city): CP-SAT searches the model narrowed to the hint's triples
+        and, per role, the CONTESTED_PER_SLOT candidates per wanted person
+        who have the fewest sessions to choose from. Its plans are plans of
+        the whole; no bound is claimed for the part."""
+        part = self.parts[index]
+        sessions_of: dict[str, set[str]] = {}
+        people: dict[tuple[str, str], list[str]] = {}
+        for a in data.triples:
+            sessions_of.setdefault(a.volunteer, set()).add(a.session)
+            people.setdefault((a.session, a.role), []).append(a.volunteer)
+        kept = set(self.hint.assignments) | set(data.fixed) | set(data.previous)
+        for s in data.sessions:
+            for role in s.roles:
+                found = sorted(people.get((s.id, role.name), []), key=lambda v: len(sessions_of[v]))
+                for v in found[: CONTESTED_PER_SLOT * max(role.max, 1)]:
+                    kept.add(Assignment(v, s.id, role.name))
+        narrowed = Candidates(
+            self.candidates.usable, {a: o for a, o in data.triples.items() if a in kept}
+        )
+        small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
+        part.built = small
+        self.variables += len(small.model.proto.variables)
+        small.vars.hint(small.model, self.hint)
+        solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers, seed)
+        solver.parameters.cp_model_probing_level = 0
+        status = solver.solve(small.model, _Reporter(self, index, small) if self.progress else None)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            part.plan = small.vars.extract(solver.boolean_value)
         self._report(None)
         return "solved" if part.plan is not None else "unsolved"
 
@@ -214,10 +355,12 @@ class _Run:
             assignments.extend(own.assignments)
         return Plan(schedule=schedule, assignments=tuple(assignments))
 
-    def bound(self, current: tuple[int, float] | None = None) -> float | None:
+    def bound(self, current: tuple[int, float | None] | None = None) -> float | None:
         total = 0.0
         for i, part in enumerate(self.parts):
             if current and current[0] == i:
+                if current[1] is None:
+                    return None
                 total += current[1]
             elif part.bound is not None:
                 total += part.bound
@@ -225,7 +368,7 @@ class _Run:
                 return None
         return total
 
-    def _report(self, override: tuple[int, Plan, float] | None) -> None:
+    def _report(self, override: tuple[int, Plan, float | None] | None) -> None:
         if self.progress is None:
             return
         plan = self.plan((override[0], override[1]) if override else None)
@@ -242,15 +385,21 @@ class _Run:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Reports the combined picture of all parts at each improvement."""
+    """Reports the combined picture of all parts at each improvement. A
+    narrowed model (`built`) reports the bound known for the whole part."""
 
-    def __init__(self, run: _Run, index: int):
+    def __init__(self, run: _Run, index: int, built: BuiltModel | None = None):
         super().__init__()
         self.run = run
         self.index = index
+        self.built = built
 
     def on_solution_callback(self) -> None:
         part = self.run.parts[self.index]
+        if self.built is not None:
+            plan = self.built.vars.extract(self.boolean_value)
+            self.run._report((self.index, plan, part.bound))
+            return
         assert part.built is not None
         objective = part.built.objective
         plan = part.built.vars.extract(self.boolean_value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -40,6 +40,8 @@ class BuiltModel:
     model: cp_model.CpModel
     vars: Variables
     objective: ScaledObjective
+    #: term module name -> the range of constraint indices it added
+    term_constraints: dict[str, range] = field(default_factory=dict)
 
 
 def build_model(data: ModelData, rules=RULES, terms=TERMS) -> BuiltModel:  # type: ignore[no-untyped-def]
@@ -50,8 +52,11 @@ def build_model(data: ModelData, rules=RULES, terms=TERMS) -> BuiltModel:  # typ
     for rule in rules:
         rule.build(data, model, vars)
     collected = Terms()
+    term_constraints: dict[str, range] = {}
     for term in terms:
+        first = len(model.proto.constraints)
         collected.extend(term.build(data, model, vars))
+        term_constraints[term.__name__.rsplit(".", 1)[-1]] = range(first, len(model.proto.constraints))
     objective = scale(collected)
     model.maximize(objective.expression())
-    return BuiltModel(data, model, vars, objective)
+    return BuiltModel(data, model, vars, objective, term_constraints)

@@ -14,13 +14,16 @@ max c·x subject to lo <= A·x <= hi and l <= x <= u, and any multipliers y
 
 holds for every feasible x (weak Lagrangian duality), integer or not. GLOP's
 duals only make it tight; the sum is evaluated in float64 with a margin far
-above its rounding error. The caller adds the objective's own rounding error
+above its rounding error and rounded down (an integer plan has an integer
+objective). The caller adds the objective's own rounding error
 (`ScaledObjective.error`) when turning it into a score.
 """
 
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +35,13 @@ from .objective import ScaledObjective
 #: relative margin added to the bound for float64 rounding in its evaluation
 _FLOAT_MARGIN = 1e-9
 _INF = math.inf
+#: GLOP settings tried in turn while one stops with numerical trouble: the
+#: dual simplex with perturbed costs is fastest on these (degenerate) models
+GLOP_SETTINGS = (
+    "use_dual_simplex: true, perturb_costs_in_dual_simplex: true",
+    "use_dual_simplex: true",
+    "",
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,10 @@ class LpRelaxation:
     bound: float
     #: the LP's value of each model variable, by proto index
     values: npt.NDArray[np.float64]
+    #: (c - yA) of each variable for the multipliers of `bound`: a plan with
+    #: a 0/1 variable j at 1 has an objective of at most bound + reduced[j]
+    #: when reduced[j] < 0 (and the variable's LP lower bound is 0)
+    reduced: npt.NDArray[np.float64]
     optimal: bool
 
 
@@ -88,9 +102,14 @@ def _ends(domain: object) -> tuple[float, float]:
     return (-_INF if lo <= -(2**62) else float(lo), _INF if hi >= 2**62 else float(hi))
 
 
-def _relaxation_rows(model_proto: object) -> _Rows:
+def _relaxation_rows(
+    model_proto: object, skip: Sequence[range], keep_named: Container[str] = ()
+) -> _Rows:
     rows = _Rows([0], [], [], [], [])
-    for ct in model_proto.constraints:  # type: ignore[attr-defined]
+    skipped = set().union(*skip) if skip else set()
+    for index, ct in enumerate(model_proto.constraints):  # type: ignore[attr-defined]
+        if index in skipped and ct.name not in keep_named:
+            continue  # left out: a relaxation
         kind = _kind(ct)
         enforced = list(ct.enforcement_literal)
         if kind == "linear":
@@ -115,13 +134,15 @@ def _relaxation_rows(model_proto: object) -> _Rows:
 
 def solve_relaxation(
     model_proto: object, objective: ScaledObjective, time_limit: float,
-    solver_type: int = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING,
-    parameters: str = "",
+    skip: Sequence[range] = (), keep_named: Container[str] = (),
 ) -> LpRelaxation | None:
     """The LP relaxation's proven bound and values; None when GLOP finds no
-    usable duals in time (no bound is claimed then)."""
+    usable duals in time (no bound is claimed then). The constraints at the
+    indices in `skip` are left out (a looser, faster relaxation), except
+    those named in `keep_named`."""
     if time_limit <= 0:
         return None
+    deadline = time.monotonic() + time_limit
     variables = model_proto.variables  # type: ignore[attr-defined]
     n = len(variables)
     ends = [_ends(v.domain) for v in variables]
@@ -130,12 +151,10 @@ def solve_relaxation(
     cost = np.zeros(n, dtype=np.float64)
     for var, coef in zip(objective.variables, objective.coefficients, strict=True):
         cost[var.index] += coef
-    rows = _relaxation_rows(model_proto)
+    rows = _relaxation_rows(model_proto, skip, keep_named)
 
     request = linear_solver_pb2.MPModelRequest()
-    request.solver_type = solver_type  # type: ignore[assignment]
-    request.solver_specific_parameters = parameters
-    request.solver_time_limit_seconds = time_limit
+    request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
     lp = request.model
     lp.maximize = True
     for j in range(n):
@@ -150,26 +169,41 @@ def solve_relaxation(
         ct.coefficient.extend(rows.coefs[begin:end])
         ct.lower_bound = rows.lo[i]
         ct.upper_bound = rows.hi[i]
-    response = linear_solver_pb2.MPSolutionResponse()
-    pywraplp.Solver.SolveWithProto(request, response)
-    if len(response.dual_value) != len(rows.lo) or len(response.variable_value) != n:
-        print("LPDEBUG", response.status, response.status_str, len(response.dual_value), len(rows.lo))
+
+    response = _solve_glop(request, deadline)
+    if response is None or len(response.dual_value) != len(rows.lo) or len(response.variable_value) != n:
         return None
     duals = np.array(response.dual_value, dtype=np.float64)
     # the sign convention of the duals does not matter: both are tried and
     # each gives a valid bound
-    bound = min(_lagrangian_bound(rows, cost, lower, upper, duals),
-                _lagrangian_bound(rows, cost, lower, upper, -duals))
+    bound, reduced = min(_lagrangian_bound(rows, cost, lower, upper, duals),
+                         _lagrangian_bound(rows, cost, lower, upper, -duals), key=lambda b: b[0])
     if not math.isfinite(bound):
         return None
     optimal = response.status == linear_solver_pb2.MPSOLVER_OPTIMAL
-    return LpRelaxation(bound, np.array(response.variable_value, dtype=np.float64), optimal)
+    values = np.array(response.variable_value, dtype=np.float64)
+    return LpRelaxation(bound, values, reduced, optimal)
+
+
+def _solve_glop(
+    request: linear_solver_pb2.MPModelRequest, deadline: float
+) -> linear_solver_pb2.MPSolutionResponse | None:
+    for parameters in GLOP_SETTINGS:
+        request.solver_time_limit_seconds = deadline - time.monotonic()
+        if request.solver_time_limit_seconds <= 0:
+            return None
+        request.solver_specific_parameters = parameters
+        response = linear_solver_pb2.MPSolutionResponse()
+        pywraplp.Solver.SolveWithProto(request, response)
+        if response.status != linear_solver_pb2.MPSOLVER_ABNORMAL:
+            return response
+    return None
 
 
 def _lagrangian_bound(
     rows: _Rows, cost: npt.NDArray[np.float64], lower: npt.NDArray[np.float64],
     upper: npt.NDArray[np.float64], duals: npt.NDArray[np.float64],
-) -> float:
+) -> tuple[float, npt.NDArray[np.float64]]:
     lo = np.array(rows.lo, dtype=np.float64)
     hi = np.array(rows.hi, dtype=np.float64)
     # a multiplier whose side is infinite would void the inequality: drop it
@@ -185,4 +219,7 @@ def _lagrangian_bound(
     column_terms = np.maximum(reduced * lower, reduced * upper)
     total = float(np.sum(constant_terms) + np.sum(column_terms))
     size = float(np.sum(np.abs(constant_terms)) + np.sum(np.abs(column_terms)))
-    return total + _FLOAT_MARGIN * size + 1.0
+    if not math.isfinite(total):
+        return math.inf, reduced
+    # the integer objective of an integer plan is an integer
+    return float(math.floor(total + _FLOAT_MARGIN * size + 1e-6)), reduced

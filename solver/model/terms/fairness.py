@@ -5,7 +5,9 @@ option durations, so h(v) = unit · H(v) with H an integer variable and
 H² = H · H. The lines H² >= (2k+1)·H − k·(k+1) hold at every integer H and
 are tight at H = k and k+1; when the weight is positive (the square is pushed
 down) and H is small, all of them together are H² exactly, which the LP
-relaxation likes far better than a product. Otherwise a multiplication
+relaxation likes far better than a product. A floor H² >= Σ u_i²·p_i over
+the 0/1 parts (each session's hours, squared) holds too, and keeps an LP from
+spreading hours thinly to dodge the square. Otherwise a multiplication
 equality is exact, and a few of the lines help its relaxation.
 """
 
@@ -20,6 +22,8 @@ from ..data import ModelData
 from ..objective import Terms
 from ..variables import Value, Variables, weighted_count
 
+#: name of the per-volunteer floor H² >= Σ u_i² · part_i (kept in the LP bound)
+FLOOR = "fairness floor"
 MAX_TANGENTS = 12
 #: up to this many units of hours, H² is modelled by all its lines (no product)
 MAX_EXACT_LINES = 64
@@ -60,6 +64,12 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
         vars.derive(hours, weighted_count(weighted))
         square = model.new_int_var(0, top * top, f"hours_squared[{v.id}]")
         vars.derive(square, _squared(hours))
+        # H = Σ u_i·p_i over 0/1 parts, so H² = Σ u_i²·p_i + (cross terms >= 0):
+        # a floor that is linear in the parts and far stronger in any LP
+        # relaxation than the lines below, which a fractional plan slips under
+        model.add(
+            square >= cp_model.LinearExpr.weighted_sum([p for _, p in weighted], [u * u for u, _ in weighted])
+        ).with_name(FLOOR)
         if weight > 0 and top <= MAX_EXACT_LINES:
             # every line: their maximum is H² at each integer H, and the
             # objective pushes the square down onto it
