@@ -17,6 +17,7 @@ import random
 import time
 from typing import Any
 
+from medsam_match.services.planning_scenario import REPAIR_WEIGHTS
 from solver import solve, validate
 
 from .generate import generate
@@ -37,6 +38,8 @@ def declined_plan(
     rng = random.Random(seed)
     declines = set(rng.sample(assignments, round(share * len(assignments))))
     repaired = copy.deepcopy(doc)
+    # The weights the service gives a repair run (keep the plan, fill the holes).
+    repaired["weights"] = {**repaired.get("weights", {}), **REPAIR_WEIGHTS}
     repaired["forbidden"] = [{"volunteer": v, "session": s} for v, s, _ in sorted(declines)]
     repaired["previous"] = [
         {"volunteer": v, "session": s, "role": r}

@@ -37,9 +37,11 @@ from ..models import Activity, Assignment, Centre, Place, Session, Volunteer
 from .availability import expand_availability
 
 SCENARIO_FORMAT = "medsam-scenario/1"
-#: Repair keeps the published plan: moving a person costs more than a filled
-#: extra hand gains, and about as much as a filled minimum slot.
-REPAIR_WEIGHTS = {"stability": 1000}
+#: Repair keeps the published plan: taking a planned person away from their
+#: slot costs more (1500) than filling a minimum slot elsewhere gains (1000),
+#: so the holes a decline opens are filled with people who are still free,
+#: and nobody else is moved.
+REPAIR_WEIGHTS = {"stability": 1500}
 
 
 @dataclass(frozen=True)
