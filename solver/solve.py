@@ -6,6 +6,14 @@ size) -> one result. The time limit covers the whole call: CP-SAT only gets
 what is left after parsing and model building. When time runs out a part keeps
 the best plan CP-SAT found for it, or the hint's (greedy) plan when it found
 none: a result always has a plan unless the scenario is infeasible.
+
+How a part is solved depends on its size in candidate triples:
+- up to LARGE_MODEL: CP-SAT on the whole model (small: optimal in moments);
+- up to LP_TRIPLES_PER_SECOND per second of the part's time: GLOP's LP
+  relaxation gives the bound, CP-SAT searches the model narrowed to the
+  triples the LP uses (see `_solve_on_lp_support`);
+- beyond: only narrowed models are built, from the least contested
+  candidates of each role, and no bound is claimed (`_solve_least_contested`).
 """
 
 from __future__ import annotations
@@ -41,19 +49,24 @@ RESERVE_SECONDS = 0.05
 #: models with more candidate triples than this skip presolve probing and are
 #: searched on the support of their LP relaxation
 LARGE_MODEL = 20_000
-#: share of a large part's time the LP relaxation may take
-LP_SHARE = 0.6
+#: share of a large part's time the LP relaxation may take (the narrowed search
+#: finds its best plans within seconds; the LP decides the bound)
+LP_SHARE = 0.8
 #: LP values above this put a triple in the narrowed model
 LP_SUPPORT = 1e-6
-#: parts with more candidate triples than this are searched on a narrowed
-#: model only (building the whole one would take most of their time)
-HUGE_MODEL = 150_000
+#: parts with more candidate triples than this many per second of their
+#: budget are searched on narrowed models only: building the whole model and
+#: solving its LP would take most of their time (measured on 2 cores: M,
+#: 61,000 triples, builds in ~4 s and solves its LP in ~11-15 s)
+LP_TRIPLES_PER_SECOND = 3_000
 #: candidates per wanted person that such a narrowed model keeps
 CONTESTED_PER_SLOT = 3
 #: how much the narrowed model grows each round
 GROWTH = 3
 
 Progress = Callable[[dict[str, Any]], None]
+#: a narrowed search's answer: only the whole model can decide this part
+WHOLE = "whole"
 
 
 def solve(
@@ -170,10 +183,12 @@ class _Run:
     def solve_part(self, index: int, deadline: float, workers: int, seed: int) -> str:
         part = self.parts[index]
         data = ModelData.restricted(self.scenario, self.candidates, part.sessions)
-        if len(data.triples) > HUGE_MODEL:
-            left = sum(p.size for p in self.parts[index:]) or 1
-            budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
-            return self._solve_least_contested(index, data, time.monotonic() + budget, workers, seed)
+        left = sum(p.size for p in self.parts[index:]) or 1
+        budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
+        if len(data.triples) > max(LARGE_MODEL, LP_TRIPLES_PER_SECOND * budget):
+            outcome = self._solve_least_contested(index, data, time.monotonic() + budget, workers, seed)
+            if outcome != WHOLE:
+                return outcome
         built = build_model(data)
         part.built = built
         self.variables += len(built.model.proto.variables)
@@ -182,10 +197,20 @@ class _Run:
         left = sum(p.size for p in self.parts[index:]) or 1
         budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
         if len(built.vars.x) > LARGE_MODEL:
-            outcome = self._solve_on_lp_support(index, built, time.monotonic() + budget, workers, seed)
-            if outcome is not None:
+            lp_outcome = self._solve_on_lp_support(index, built, time.monotonic() + budget, workers, seed)
+            budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
+            if lp_outcome is None:
+                # the LP did not finish: search narrowed models in the time
+                # left, with the bound the whole model's objective allows
+                lp_outcome = self._solve_least_contested(
+                    index, data, time.monotonic() + budget, workers, seed
+                )
+                objective = built.objective
+                part.bound = objective.to_score(objective.trivial_bound) + objective.error
+            if lp_outcome != WHOLE:
                 self._report(None)
-                return outcome
+                return lp_outcome
+            part.built = built
             budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
         solver = self._solver(budget, workers, seed)
         if len(built.vars.x) > LARGE_MODEL:
@@ -224,8 +249,8 @@ class _Run:
         plus the hint's: a small model whose plans are plans of the whole.
         While time is left the narrowed model grows by the triples of best
         reduced cost, each round hinted with the last round's plan.
-        None when the LP does not finish in its share of the time (or the
-        hint is no plan): the caller then solves the whole model as before."""
+        None when the LP does not finish in its share of the time, WHOLE
+        when the hint is no plan (the whole model must decide)."""
         part = self.parts[index]
         share = LP_SHARE * max(0.0, part_deadline - time.monotonic())
         # the fairness lines make GLOP much slower and move its bound by
@@ -270,7 +295,7 @@ class _Run:
                 # INFEASIBLE only when the hint was not a plan: the whole
                 # model decides then (the caller's fallback)
                 if status == cp_model.INFEASIBLE and part.plan is None:
-                    return None
+                    return WHOLE
                 break
             plan = small.vars.extract(solver.boolean_value)
             part.plan = plan
@@ -295,34 +320,47 @@ class _Run:
     ) -> str:
         """Parts too large to build whole, let alone relax, in their time
         (a city): CP-SAT searches the model narrowed to the hint's triples
-        and, per role, the CONTESTED_PER_SLOT candidates per wanted person
-        who have the fewest sessions to choose from. Its plans are plans of
-        the whole; no bound is claimed for the part."""
+        and, per role, the `per_slot` candidates per wanted person who have
+        the fewest sessions to choose from; while a round ends optimal and
+        time is left, the next keeps GROWTH times as many, hinted with the
+        last plan. Its plans are plans of the whole; no bound is claimed."""
         part = self.parts[index]
         sessions_of: dict[str, set[str]] = {}
         people: dict[tuple[str, str], list[str]] = {}
         for a in data.triples:
             sessions_of.setdefault(a.volunteer, set()).add(a.session)
             people.setdefault((a.session, a.role), []).append(a.volunteer)
-        kept = set(self.hint.assignments) | set(data.fixed) | set(data.previous)
-        for s in data.sessions:
-            for role in s.roles:
-                found = sorted(people.get((s.id, role.name), []), key=lambda v: len(sessions_of[v]))
-                for v in found[: CONTESTED_PER_SLOT * max(role.max, 1)]:
-                    kept.add(Assignment(v, s.id, role.name))
-        narrowed = Candidates(
-            self.candidates.usable, {a: o for a, o in data.triples.items() if a in kept}
-        )
-        small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
-        part.built = small
-        self.variables += len(small.model.proto.variables)
-        small.vars.hint(small.model, self.hint)
-        solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers, seed)
-        solver.parameters.cp_model_probing_level = 0
-        status = solver.solve(small.model, _Reporter(self, index, small) if self.progress else None)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            part.plan = small.vars.extract(solver.boolean_value)
-        self._report(None)
+        for found in people.values():
+            found.sort(key=lambda v: len(sessions_of[v]))
+        always = set(self.hint.assignments) | set(data.fixed) | set(data.previous)
+        plan = _restrict(self.hint, set(part.sessions))
+        per_slot = CONTESTED_PER_SLOT
+        while time.monotonic() < part_deadline - 0.5:
+            kept = always | set(plan.assignments)
+            for s in data.sessions:
+                for role in s.roles:
+                    for v in people.get((s.id, role.name), [])[: per_slot * max(role.max, 1)]:
+                        kept.add(Assignment(v, s.id, role.name))
+            narrowed = Candidates(
+                self.candidates.usable, {a: o for a, o in data.triples.items() if a in kept}
+            )
+            small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
+            part.built = small
+            small.vars.hint(small.model, plan)
+            solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers, seed)
+            solver.parameters.cp_model_probing_level = 0
+            status = solver.solve(small.model, _Reporter(self, index, small) if self.progress else None)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                if status == cp_model.INFEASIBLE and part.plan is None:
+                    return WHOLE  # the hint is no plan: the whole model decides
+                break
+            plan = small.vars.extract(solver.boolean_value)
+            part.plan = plan
+            self._report(None)
+            if status != cp_model.OPTIMAL or len(kept) >= len(data.triples):
+                break
+            per_slot *= GROWTH
+        self.variables += len(part.built.model.proto.variables) if part.built else 0
         return "solved" if part.plan is not None else "unsolved"
 
     @staticmethod
