@@ -202,7 +202,8 @@ def test_result_validates_and_beats_greedy(doc: dict[str, Any]) -> None:
     result = solve(doc, time_limit=5.0, workers=1)
     baseline = greedy(doc)
     if result["status"] == "infeasible":
-        assert baseline["status"] == "infeasible" and result["conflicts"]
+        # Greedy cannot plan it either: it says so, or (having no proof) errs.
+        assert baseline["status"] in ("infeasible", "error") and result["conflicts"]
         return
     assert validate(doc, result) == []
     assert result["status"] == "optimal"
