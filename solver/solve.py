@@ -46,8 +46,8 @@ from .score import compute_score
 OPTIMAL_TOLERANCE = 1e-6
 #: "optimal" needs a far tighter fit: on scores of 10^7 (SMPTSP: 100000 per
 #: task) a relative 1e-6 would hide whole volunteers. Float noise in summing
-#: such scores stays below 1e-9 relative; the objective's rounding error
-#: (below 1e-7 absolute per part) is within the absolute slack.
+#: such scores stays below 1e-9 relative; the objective's rounding error is
+#: added on top (`_Run.rounding_margin`).
 PROOF_RELATIVE = 1e-9
 PROOF_ABSOLUTE = 1e-5
 #: time kept back for writing the result, as a share of the limit (+ a floor)
@@ -130,7 +130,9 @@ def solve(
     if bound is not None and bound < score:
         # only float noise can do this to a proven bound
         bound = score if bound >= score - OPTIMAL_TOLERANCE * max(1.0, abs(score)) else None
-    optimal = bound is not None and bound - score <= PROOF_ABSOLUTE + PROOF_RELATIVE * abs(score)
+    optimal = bound is not None and (
+        bound - score <= PROOF_ABSOLUTE + PROOF_RELATIVE * abs(score) + run.rounding_margin()
+    )
     result = build_result(
         scenario, plan, status="optimal" if optimal else "feasible", bound=bound, solver_info=info
     )
@@ -412,6 +414,13 @@ class _Run:
             schedule.update(own.schedule)
             assignments.extend(own.assignments)
         return Plan(schedule=schedule, assignments=tuple(assignments))
+
+    def rounding_margin(self) -> float:
+        """How far score and bound may sit apart at a proven optimum through
+        the objective's integer rounding alone: each part's bound carries its
+        rounding error once, and the plan's exact score may differ from the
+        integer objective by it once more."""
+        return sum(2 * p.built.objective.error for p in self.parts if p.built is not None)
 
     def bound(self, current: tuple[int, float | None] | None = None) -> float | None:
         total = 0.0
