@@ -30,6 +30,14 @@ from medsam_match.extensions import db
 
 POSTGRES_URL_ENV = "MEDSAM_TEST_POSTGRES_URL"
 
+# In CI the property tests draw the same examples every run, so a red CI
+# always points at a reproducible case; locally they explore new ones.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    _hypothesis_settings.load_profile("ci")
+
 BACKENDS = ["sqlite", "postgres"]
 
 
