@@ -89,13 +89,29 @@ def _screenshot(driver: Any, tmp_path: Path, name: str) -> Path:
 
 
 def _tap_and_load(driver: Any, element: Any) -> None:
-    """Tap a button or link and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
+    """Tap a button or link and wait until the next page has replaced this one.
+
+    Chromium reports a node of a replaced document either as a stale element
+    or as "Node with given id does not belong to the document"; both mean the
+    old page is gone (selenium's `staleness_of` only knows the first)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element("tag name", "html")
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+
+    def replaced(current: Any) -> bool:
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException:
+            pass
+        try:
+            return current.execute_script("return document.readyState") == "complete"
+        except WebDriverException:
+            return False
+
+    WebDriverWait(driver, 30, poll_frequency=0.1).until(replaced)
 
 
 def _fits_the_phone(driver: Any) -> None:
