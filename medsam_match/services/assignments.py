@@ -27,7 +27,7 @@ from .scope import centre_filter
 ANSWERABLE = {"confirm": ("proposed",), "decline": ("proposed", "confirmed")}
 
 
-def assignments_query(principal: Principal, filters: dict[str, Any]) -> Select[tuple[Assignment]]:
+def assignments_query(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
     stmt = (
         select(Assignment)
         .join(Session, Assignment.session_id == Session.id)
@@ -53,7 +53,7 @@ def assignments_query(principal: Principal, filters: dict[str, Any]) -> Select[t
     return stmt.order_by(Session.window_start, Assignment.session_id, Assignment.role, Assignment.id)
 
 
-def volunteer_assignments_query(principal: Principal, volunteer_id: int) -> Select[tuple[Assignment]]:
+def volunteer_assignments_query(principal: Principal, volunteer_id: int) -> Select[Any]:
     """A volunteer's own assignments, soonest first (404 outside the caller's scope)."""
     from ..models import Volunteer
 

@@ -7,10 +7,15 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from ..auth import Principal
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Forbidden
 from ..extensions import db
-from ..models import Activity, Centre, MatchRun, Municipality, Volunteer
-from .scope import can_write_municipality, centre_filter, municipality_filter, visible_or_404
+from ..models import Activity, Centre, MatchRun, Volunteer
+from .scope import (
+    can_write_municipality,
+    centre_filter,
+    require_writable_municipality,
+    visible_or_404,
+)
 
 
 def list_centres(p: Principal, filters: dict[str, Any]) -> Select[Any]:
@@ -27,16 +32,7 @@ def get_centre(p: Principal, centre_id: int) -> Centre:
 
 
 def create_centre(p: Principal, data: dict[str, Any]) -> Centre:
-    municipality_id = data["municipality_id"]
-    visible = db.session.scalar(
-        select(func.count()).where(
-            Municipality.id == municipality_id, municipality_filter(p, Municipality.id)
-        )
-    )
-    if not visible:
-        raise Invalid({"municipality_id": ["no such municipality"]})
-    if not can_write_municipality(p, municipality_id):
-        raise Forbidden("this token may not create centres")
+    require_writable_municipality(p, data["municipality_id"], "centres")
     centre = Centre(**data)
     db.session.add(centre)
     db.session.commit()

@@ -302,9 +302,10 @@ def _finish(run_id: int, result: dict[str, Any]) -> MatchRun:
     if result.get("status") not in PLAN_STATUSES:
         conflicts = result.get("conflicts") or [result.get("message") or "no reason given"]
         raise Conflict("no plan satisfies the hard rules: " + "; ".join(map(str, conflicts)))
-    run.changes = plan_changes(run, result)
+    window = _Window.load(run)
+    run.changes = plan_changes(window, result)
     if not run.dry_run:
-        _publish(run, result)
+        _publish(run, window, result)
     run.status = "succeeded"
     run.finished_at = utcnow()
     db.session.commit()
@@ -314,53 +315,62 @@ def _finish(run_id: int, result: dict[str, Any]) -> MatchRun:
 # --- publishing ----------------------------------------------------------------
 
 
-def _window_session_ids(run: MatchRun) -> set[int]:
-    return {s.id for s in window_sessions(run.centre_id, run.window_from, run.window_to)}
+@dataclass
+class _Window:
+    """A run's window as the database holds it now, read once (under a lock on
+    the centre's row) for both the changes and the publishing."""
+
+    sessions: dict[int, Session]  # not cancelled, starting in the window
+    assignments: list[Assignment]  # every status, at those sessions
+
+    @classmethod
+    def load(cls, run: MatchRun) -> _Window:
+        db.session.scalars(
+            select(Centre).where(Centre.id == run.centre_id).with_for_update()
+        ).one()
+        sessions = {
+            s.id: s for s in window_sessions(run.centre_id, run.window_from, run.window_to)
+        }
+        assignments = list(
+            db.session.scalars(assignments_in_window(run.centre_id, run.window_from, run.window_to))
+        )
+        return cls(sessions, [a for a in assignments if a.session_id in sessions])
+
+    def standing(self) -> dict[tuple[int, int, str], Assignment]:
+        return {
+            (a.volunteer_id, a.session_id, a.role): a
+            for a in self.assignments
+            if a.status in ("proposed", "confirmed")
+        }
+
+    def plan(self, result: dict[str, Any]) -> set[tuple[int, int, str]]:
+        """The result's assignments at the window's sessions (frozen sessions
+        from around the window and cancelled ones left out)."""
+        return {(r.volunteer_id, r.session_id, r.role) for r in plan_rows(result, set(self.sessions))}
 
 
-def _triples(assignments: list[Assignment]) -> set[tuple[int, int, str]]:
-    return {(a.volunteer_id, a.session_id, a.role) for a in assignments}
-
-
-def plan_changes(run: MatchRun, result: dict[str, Any]) -> dict[str, Any]:
+def plan_changes(window: _Window, result: dict[str, Any]) -> dict[str, Any]:
     """What the plan changes against the current one (proposed + confirmed +
     locked) in the window: added, removed, and moved (same volunteer and
     session, another role; or an open session given another time or place)."""
-    current = [
-        a
-        for a in db.session.scalars(
-            assignments_in_window(run.centre_id, run.window_from, run.window_to)
-        )
-        if a.status in ("proposed", "confirmed")
-    ]
-    before = _triples(current)
-    in_window = _window_session_ids(run)
-    after = {(r.volunteer_id, r.session_id, r.role) for r in plan_rows(result, in_window)}
+    before, after = set(window.standing()), window.plan(result)
     added, removed = after - before, before - after
-    role_moves = {(v, s) for v, s, _ in added} & {(v, s) for v, s, _ in removed}
+    added_role = {(v, s): r for v, s, r in added}
+    removed_role = {(v, s): r for v, s, r in removed}
+    role_moves = set(added_role) & set(removed_role)
     moved = [
-        {
-            "volunteer_id": v,
-            "session_id": s,
-            "from_role": next(r for vv, ss, r in removed if (vv, ss) == (v, s)),
-            "to_role": next(r for vv, ss, r in added if (vv, ss) == (v, s)),
-        }
+        {"volunteer_id": v, "session_id": s, "from_role": removed_role[v, s],
+         "to_role": added_role[v, s]}
         for v, s in sorted(role_moves)
     ]
-    sessions_moved = []
-    for session_id, (start, _end, place_id) in schedule_rows(result).items():
-        if session_id not in in_window:
-            continue
-        session = db.session.get(Session, session_id)
-        if (
-            session is not None
-            and session.options
-            and session.start is not None
-            and (session.start != start or session.place_id != place_id)
-        ):
-            sessions_moved.append(
-                {"session_id": session_id, "start": start.isoformat(), "place_id": place_id}
-            )
+    sessions_moved = [
+        {"session_id": session_id, "start": start.isoformat(), "place_id": place_id}
+        for session_id, (start, _end, place_id) in schedule_rows(result).items()
+        if (session := window.sessions.get(session_id)) is not None
+        and session.options
+        and session.start is not None
+        and (session.start != start or session.place_id != place_id)
+    ]
 
     def listed(triples: set[tuple[int, int, str]]) -> list[dict[str, Any]]:
         return [
@@ -382,44 +392,18 @@ def plan_changes(run: MatchRun, result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _publish(run: MatchRun, result: dict[str, Any]) -> None:
+def _publish(run: MatchRun, window: _Window, result: dict[str, Any]) -> None:
     """Replace the centre's proposed assignments in the window by the plan.
     Runs inside the caller's transaction; the caller commits once."""
-    db.session.scalars(select(Centre).where(Centre.id == run.centre_id).with_for_update()).one()
-    existing = list(
-        db.session.scalars(assignments_in_window(run.centre_id, run.window_from, run.window_to))
-    )
-    in_window = _window_session_ids(run)
-    plan = {(r.volunteer_id, r.session_id, r.role) for r in plan_rows(result, in_window)}
-    standing = {
-        (a.volunteer_id, a.session_id, a.role): a
-        for a in existing
-        if a.status in ("proposed", "confirmed")
-    }
-    declined = {(a.volunteer_id, a.session_id) for a in existing if a.status == "declined"}
-    cancelled_sessions = (
-        {
-            s.id
-            for s in db.session.scalars(
-                select(Session).where(
-                    Session.id.in_({s for _, s, _ in plan}), Session.status == "cancelled"
-                )
-            )
-        }
-        if plan
-        else set()
-    )
-
+    plan = window.plan(result)
+    standing = window.standing()
+    declined = {(a.volunteer_id, a.session_id) for a in window.assignments if a.status == "declined"}
     for key, assignment in standing.items():
         if assignment.status == "proposed" and not assignment.locked and key not in plan:
             db.session.delete(assignment)
-    for key in sorted(plan):
-        volunteer_id, session_id, role = key
-        if key in standing:
-            continue
-        if (volunteer_id, session_id) in declined or session_id in cancelled_sessions:
-            # Declined or cancelled while the solver ran: never re-propose.
-            continue
+    for volunteer_id, session_id, role in sorted(plan - set(standing)):
+        if (volunteer_id, session_id) in declined:
+            continue  # declined while the solver ran: never re-propose
         db.session.add(
             Assignment(
                 volunteer_id=volunteer_id,
@@ -430,11 +414,9 @@ def _publish(run: MatchRun, result: dict[str, Any]) -> None:
             )
         )
     for session_id, (start, end, place_id) in schedule_rows(result).items():
-        if session_id not in in_window:
-            continue  # a frozen session from around the window
-        session = db.session.get(Session, session_id)
-        if session is None or session.status == "cancelled":
-            continue
+        session = window.sessions.get(session_id)
+        if session is None:
+            continue  # frozen (around the window) or cancelled meanwhile
         if session.options:
             session.start, session.end, session.place_id = start, end, place_id
         session.status = "scheduled"
@@ -469,7 +451,7 @@ def publish_dry_run(principal: Principal, run_id: int) -> MatchRun:
     )
     if running is not None:
         raise Conflict(f"run {running} for this centre is in progress; publish after it ends")
-    _publish(run, run.result)
+    _publish(run, _Window.load(run), run.result)
     db.session.commit()
     return run
 

@@ -9,10 +9,15 @@ from typing import Any
 from sqlalchemy import Select, String, cast, func, or_, select
 
 from ..auth import Principal
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Forbidden
 from ..extensions import db
-from ..models import Activity, Centre, Municipality, Place, Session
-from .scope import can_write_municipality, municipality_filter, visible_or_404
+from ..models import Activity, Centre, Place, Session
+from .scope import (
+    can_write_municipality,
+    municipality_filter,
+    require_writable_municipality,
+    visible_or_404,
+)
 
 
 def _stored_intervals(intervals: list[dict[str, datetime]]) -> list[dict[str, str]]:
@@ -49,16 +54,7 @@ def get_place(p: Principal, place_id: int) -> Place:
 
 
 def create_place(p: Principal, data: dict[str, Any]) -> Place:
-    municipality_id = data["municipality_id"]
-    visible = db.session.scalar(
-        select(func.count()).where(
-            Municipality.id == municipality_id, municipality_filter(p, Municipality.id)
-        )
-    )
-    if not visible:
-        raise Invalid({"municipality_id": ["no such municipality"]})
-    if not can_write_municipality(p, municipality_id):
-        raise Forbidden("this token may not create places")
+    require_writable_municipality(p, data["municipality_id"], "places")
     place = Place(**_values(data))
     db.session.add(place)
     db.session.commit()

@@ -82,3 +82,20 @@ def visible_or_404(model: Any, row_id: int, where: ColumnElement[bool], what: st
     if row is None:
         raise NotFound(what)
     return row
+
+
+def require_writable_municipality(p: Principal, municipality_id: int, what: str) -> None:
+    """Before creating a centre or place in a municipality: 422 naming
+    `municipality_id` if the caller cannot see it, 403 if it may only read it."""
+    from ..errors import Forbidden, Invalid
+    from ..models import Municipality
+
+    visible = db.session.scalar(
+        select(Municipality.id).where(
+            Municipality.id == municipality_id, municipality_filter(p, Municipality.id)
+        )
+    )
+    if visible is None:
+        raise Invalid({"municipality_id": ["no such municipality"]})
+    if not can_write_municipality(p, municipality_id):
+        raise Forbidden(f"this token may not create {what}")

@@ -86,7 +86,7 @@ def assignment_views(
     )
     zone = volunteer_zone(volunteer)
     # (the service's query is annotated as rows of one-tuples; scalars() gives the objects)
-    return [view_of(row, zone) for row in db.session.scalars(stmt)]  # type: ignore[arg-type]
+    return [view_of(row, zone) for row in db.session.scalars(stmt)]
 
 
 @dataclass(frozen=True)
