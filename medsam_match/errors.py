@@ -1,6 +1,8 @@
-"""Domain errors and their HTTP form, application/problem+json (RFC 9457).
+"""The HTTP form of errors, application/problem+json (RFC 9457).
 
-Services raise `NotFound`, `Conflict`, `Invalid` or `Forbidden`; the handlers
+Services raise the domain errors of `domain_errors` (`NotFound`, `Conflict`,
+`Invalid`, `Forbidden`, `LimitReached`), which know nothing of HTTP; this edge
+gives each its status (`STATUS_OF`) and the handlers
 registered by `register_error_handlers` turn those, every HTTP error and the
 validation errors of webargs/marshmallow into one shape:
 `{"type", "title", "status", "detail", "errors": {"field.path": ["message"]}}`.
@@ -15,57 +17,32 @@ from typing import Any
 from flask import Flask, Response, current_app, json
 from werkzeug.exceptions import HTTPException
 
+from .domain_errors import Conflict, DomainError, Forbidden, Invalid, LimitReached, NotFound
+
+__all__ = [
+    "Conflict", "DomainError", "Forbidden", "Invalid", "LimitReached", "NotFound",
+    "PROBLEM_MIMETYPE", "STATUS_OF", "problem", "register_error_handlers", "status_of",
+]
+
 PROBLEM_MIMETYPE = "application/problem+json"
 
 
-class DomainError(Exception):
-    status = 400
-    detail = ""
-
-    def __init__(self, detail: str = "") -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-    @property
-    def errors(self) -> dict[str, list[str]] | None:
-        return None
+#: Each kind of domain error and the HTTP status it answers with.
+STATUS_OF: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    Invalid: 422,
+    LimitReached: 429,
+}
 
 
-class NotFound(DomainError):
-    """Does not exist, or lies outside the caller's scope (never say which)."""
-
-    status = 404
-
-    def __init__(self, what: str) -> None:
-        super().__init__(f"{what} not found")
-        self.what = what
-
-
-class Conflict(DomainError):
-    """Not allowed in the current state, e.g. deleting something with children."""
-
-    status = 409
-
-
-class Forbidden(DomainError):
-    """The caller sees the thing but may not change it."""
-
-    status = 403
-
-
-class Invalid(DomainError):
-    """Fields that are wrong: {"field.path": ["message", ...]}."""
-
-    status = 422
-
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        self._errors = {key: list(messages) for key, messages in errors.items()}
-        names = ", ".join(sorted(self._errors))
-        super().__init__(f"invalid fields: {names}")
-
-    @property
-    def errors(self) -> dict[str, list[str]]:
-        return self._errors
+def status_of(error: DomainError) -> int:
+    """The HTTP status for a domain error (its nearest mapped kind; else 400)."""
+    for kind in type(error).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]  # type: ignore[index]
+    return 400
 
 
 def problem(
@@ -145,7 +122,7 @@ def _handle_http_exception(error: HTTPException) -> Response:
 
 
 def _handle_domain_error(error: DomainError) -> Response:
-    return problem(error.status, error.detail, error.errors)
+    return problem(status_of(error), error.detail, error.errors)
 
 
 def _handle_unexpected(error: Exception) -> Response:

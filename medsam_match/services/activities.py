@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from ..auth import Principal
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Centre, Municipality, Session
 from .scope import can_write_centre, centre_filter, municipality_filter, visible_or_404

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from ..auth import Principal
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Session
 from .match_runs import queue_repair, wake_worker

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from ..auth import Principal
-from ..errors import Conflict, Forbidden
+from ..domain_errors import Conflict, Forbidden
 from ..extensions import db
 from ..models import Activity, Centre, MatchRun, Volunteer
 from .scope import (

@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy import Select, select, update
 
 from ..auth import Principal
-from ..errors import Conflict, Invalid, NotFound
+from ..domain_errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import Assignment, Centre, MatchRun, Session
 from ..models.types import utcnow

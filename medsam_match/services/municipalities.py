@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from ..auth import Principal
-from ..errors import Conflict, Forbidden
+from ..domain_errors import Conflict, Forbidden
 from ..extensions import db
 from ..models import Centre, Municipality, Place
 from .scope import can_write_municipality, municipality_filter, visible_or_404

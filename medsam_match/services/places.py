@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, String, cast, func, or_, select
 
 from ..auth import Principal
-from ..errors import Conflict, Forbidden
+from ..domain_errors import Conflict, Forbidden
 from ..extensions import db
 from ..models import Activity, Centre, Place, Session
 from .scope import (

@@ -74,7 +74,7 @@ def can_write_municipality(p: Principal, municipality_id: int | None) -> bool:
 
 def visible_or_404(model: Any, row_id: int, where: ColumnElement[bool], what: str) -> Any:
     """The row with this id if `where` lets the caller see it, else NotFound."""
-    from ..errors import NotFound
+    from ..domain_errors import NotFound
 
     if not 0 < row_id <= MAX_ID:  # a larger number cannot be compared with a 32-bit column
         raise NotFound(what)
@@ -87,7 +87,7 @@ def visible_or_404(model: Any, row_id: int, where: ColumnElement[bool], what: st
 def require_writable_municipality(p: Principal, municipality_id: int, what: str) -> None:
     """Before creating a centre or place in a municipality: 422 naming
     `municipality_id` if the caller cannot see it, 403 if it may only read it."""
-    from ..errors import Forbidden, Invalid
+    from ..domain_errors import Forbidden, Invalid
     from ..models import Municipality
 
     visible = db.session.scalar(

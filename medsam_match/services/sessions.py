@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select, update
 
 from ..auth import Principal
-from ..errors import Conflict, Invalid, NotFound
+from ..domain_errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Place, Session
 from ..models.types import utcnow

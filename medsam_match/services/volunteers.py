@@ -27,7 +27,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 
 from ..auth import Principal
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, ApiToken, Assignment, Centre, MatchRun, Session, Volunteer
 from ..models.types import utcnow
