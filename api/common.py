@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import flask_smorest
 from flask_smorest.pagination import PaginationParameters
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import Select, func, select
 
 from medsam_match.extensions import db
@@ -22,9 +22,6 @@ flask_smorest.Blueprint.DEFAULT_PAGINATION_PARAMETERS = {
     "page_size": 50,
     "max_page_size": 500,
 }
-
-OFFSET_MESSAGE = "time needs a UTC offset, e.g. 2026-12-08T17:00:00+01:00"
-
 
 class StrictSchema(Schema):
     """Unknown fields are errors that name the field."""
@@ -79,6 +76,140 @@ def tz_for(obj: Any) -> ZoneInfo | None:
     return None
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    # The host's zoneinfo folder also holds "localtime" (the machine's own
+    # zone, whatever it is), "posixrules" and "Factory": not places.
+    return frozenset(available_timezones()) - NOT_TIME_ZONES
+
+
+NOT_TIME_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+def is_time_zone(name: str) -> bool:
+    """True for a real IANA zone name such as Europe/Oslo."""
+    return name in _zone_names() and not name.startswith(("posix/", "right/"))
+
+
+def validate_time_zone(value: str) -> None:
+    if not is_time_zone(value):
+        raise ValidationError("not an IANA time zone, e.g. Europe/Oslo")
+
+
+# --- the shared field types -------------------------------------------------
+#
+# Every resource's schemas use these, so that every resource refuses the same
+# bad input with the same message: "yes" is not a boolean, "2" not a number,
+# a tab not part of a name, year 1051 not a time anyone plans.
+
+# Ids are 32-bit integers in PostgreSQL: a larger number cannot name anything
+# (and must be 422, not 500).
+MAX_INT = 2**31 - 1
+ID_RANGE = validate.Range(min=1, max=MAX_INT, error="no such id")
+
+# Times are accepted (and so stored) only within these years: older dates
+# have local-mean-time offsets such as +00:50:20 that RFC 3339 cannot write.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+_TIME_EXAMPLE = "e.g. 2026-12-08T17:00:00+01:00"
+
+
+class Text(fields.String):
+    """One line of text: no control characters (tab, line break, NUL, ...),
+    no lone surrogates. A tab or line break in a name or a tag is a mistake."""
+
+    allowed_controls: frozenset[str] = frozenset()
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("must not contain NUL characters")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("must be valid Unicode text") from None
+        if any(
+            (ord(char) < 32 or ord(char) == 127) and char not in self.allowed_controls
+            for char in text
+        ):
+            raise ValidationError("must not contain control characters")
+        return text
+
+
+class MultilineText(Text):
+    """Text that may span lines (descriptions, addresses, reasons): line
+    breaks and tabs are allowed, other control characters are not."""
+
+    allowed_controls = frozenset("\n\r\t")
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false; 1, "yes" and "true" are type errors."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class StrictFloat(fields.Float):
+    """A JSON number: "12.5" as a string and true are type errors."""
+
+    def _validated(self, value: Any) -> float:
+        if isinstance(value, str | bool):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class WholeNumber(fields.Integer):
+    """An integer in a JSON body: 1.5 and "2" are errors, not rounded or parsed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("strict", True)
+        super().__init__(**kwargs)
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class Id(WholeNumber):
+    """The id of a row named in a body: a whole number 1 .. 2^31-1."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", ID_RANGE)
+        super().__init__(**kwargs)
+
+
+class QueryId(fields.Integer):
+    """An id in the query string (text there, so not strict), bounded as Id."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", ID_RANGE)
+        super().__init__(**kwargs)
+
+
+class IsoDate(fields.Date):
+    """A calendar date, YYYY-MM-DD; also dumps the strings kept in JSON columns."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str):
+            raise self.make_error("invalid", input=value)
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationError(f"the year must lie between {FIRST_YEAR} and {LAST_YEAR}")
+        return day
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+OFFSET_MESSAGE = f"time needs a UTC offset, {_TIME_EXAMPLE}"
+
+
 def parse_time(value: Any) -> datetime:
     """An ISO 8601 time with offset, as aware UTC. Raises ValidationError."""
     if isinstance(value, datetime):
@@ -87,18 +218,37 @@ def parse_time(value: Any) -> datetime:
         try:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationError(
-                "not an ISO 8601 time, e.g. 2026-12-08T17:00:00+01:00"
-            ) from None
+            raise ValidationError(f"not an ISO 8601 time, {_TIME_EXAMPLE}") from None
     else:
-        raise ValidationError("not an ISO 8601 time, e.g. 2026-12-08T17:00:00+01:00")
+        raise ValidationError(f"not an ISO 8601 time, {_TIME_EXAMPLE}")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValidationError(OFFSET_MESSAGE)
-    return parsed.astimezone(UTC)
+    try:
+        moment = parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(
+            f"the year must lie between {FIRST_YEAR} and {LAST_YEAR}"
+        ) from None
+    return moment
+
+
+def rfc3339(moment: datetime, zone: ZoneInfo | None) -> str:
+    """The instant in `zone` (else UTC) as RFC 3339. An offset RFC 3339 cannot
+    write (seconds, as local mean time before 1900 has) is shown in UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        local = moment.astimezone(zone or UTC)
+    except OverflowError:
+        local = moment.astimezone(UTC)
+    offset = local.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        local = moment.astimezone(UTC)
+    return local.isoformat()
 
 
 class TimeField(fields.DateTime):
-    """ISO 8601 with offset in, aware UTC datetime out of `load`.
+    """ISO 8601 with offset, years 1900-2200, in; aware UTC datetime out of `load`.
 
     Dumps in the municipality's time zone: the zone of the object being
     dumped (see `tz_for`), else the zone set by an enclosing `ZonedNested`,
@@ -109,13 +259,13 @@ class TimeField(fields.DateTime):
         if value is None:
             return None
         moment = parse_time(value) if isinstance(value, str) else value
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        zone = tz_for(obj) or _display_zone.get() or UTC
-        return moment.astimezone(zone).isoformat()
+        return rfc3339(moment, tz_for(obj) or _display_zone.get())
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
-        return parse_time(value)
+        moment = parse_time(value)
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise ValidationError(f"the year must lie between {FIRST_YEAR} and {LAST_YEAR}")
+        return moment
 
 
 class ZonedNested(fields.Nested):
@@ -137,32 +287,22 @@ class QuerySchema(Schema):
         unknown = EXCLUDE
 
 
-@cache
-def _zone_names() -> frozenset[str]:
-    return frozenset(available_timezones())
+# --- checks across fields ---------------------------------------------------
 
 
-def is_time_zone(name: str) -> bool:
-    """True for a real IANA zone name such as Europe/Oslo."""
-    return name in _zone_names()
-
-
-# Integer columns are 32-bit in PostgreSQL: larger numbers must be 422, not 500.
-MAX_INT = 2**31 - 1
-
-
-class Text(fields.String):
-    """A string PostgreSQL can store: no NUL characters, no lone surrogates."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise ValidationError("must not contain NUL characters")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValidationError("must be valid Unicode text") from None
-        return text
+def check_end_after_start(
+    data: dict[str, Any],
+    start: str = "start",
+    end: str = "end",
+    *,
+    names: tuple[str, str] | None = None,
+) -> None:
+    """The one "end after start" check: a ValidationError naming the end field
+    when both are given and the end is not later than the start. `names` are
+    the fields' names in the body when they differ from the keys of `data`."""
+    start_name, end_name = names or (start, end)
+    if data.get(start) is not None and data.get(end) is not None and data[end] <= data[start]:
+        raise ValidationError(f"{end_name} must be after {start_name}", end_name)
 
 
 class IntervalSchema(StrictSchema):
@@ -173,18 +313,12 @@ class IntervalSchema(StrictSchema):
 
     @validates_schema
     def _end_after_start(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if "start" in data and "end" in data and data["end"] <= data["start"]:
-            raise ValidationError("must be after start", field_name="end")
+        check_end_after_start(data)
 
 
-def validate_time_zone(value: str) -> None:
-    if not is_time_zone(value):
-        raise ValidationError("not an IANA time zone, e.g. Europe/Oslo")
-
-
-class WholeNumber(fields.Integer):
-    """An integer in a JSON body: 1.5 and "2" are errors, not rounded or parsed."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("strict", True)
-        super().__init__(**kwargs)
+def body_fields(schema: type[Schema]) -> tuple[str, ...]:
+    """The fields a body may carry: for `partial=` of a PATCH schema, so that
+    any may be left out but nested objects stay whole."""
+    return tuple(
+        name for name, field in schema._declared_fields.items() if not field.dump_only
+    )

@@ -6,10 +6,19 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
-from api.common import MAX_INT, QuerySchema, StrictSchema, Text, TimeField, WholeNumber
+from api.common import (
+    Id,
+    MultilineText,
+    QueryId,
+    QuerySchema,
+    StrictSchema,
+    Text,
+    TimeField,
+    WholeNumber,
+    body_fields,
+)
 
 _NAME = validate.Length(min=1, max=100)
-_ID = validate.Range(min=1, max=MAX_INT)
 
 
 class RoleSchema(StrictSchema):
@@ -48,9 +57,9 @@ class ActivitySchema(StrictSchema):
     """An activity as created (POST) and returned."""
 
     id = fields.Integer(dump_only=True)
-    centre_id = WholeNumber(required=True, validate=_ID)
+    centre_id = Id(required=True)
     title = Text(required=True, validate=validate.Length(min=1, max=200))
-    description = Text(load_default="", validate=validate.Length(max=10000))
+    description = MultilineText(load_default="", validate=validate.Length(max=10000))
     interests = fields.List(Text(validate=_NAME), load_default=list)
     needs = fields.List(Text(validate=_NAME), load_default=list)
     participants = WholeNumber(load_default=0, validate=validate.Range(min=0, max=100000))
@@ -75,15 +84,7 @@ class ActivitySchema(StrictSchema):
 
 
 # Every body field: a PATCH may leave any out, and defaults must not fill them in.
-_BODY_FIELDS = (
-    "centre_id",
-    "title",
-    "description",
-    "interests",
-    "needs",
-    "participants",
-    "roles",
-)
+_BODY_FIELDS = body_fields(ActivitySchema)
 
 
 class ActivityPatchSchema(ActivitySchema):
@@ -94,9 +95,7 @@ class ActivityPatchSchema(ActivitySchema):
 
 
 class ActivityFilterSchema(QuerySchema):
-    centre_id = fields.Integer(
-        validate=_ID, metadata={"description": "only this centre's activities"}
-    )
-    municipality_id = fields.Integer(
-        validate=_ID, metadata={"description": "only activities of this municipality's centres"}
+    centre_id = QueryId(metadata={"description": "only this centre's activities"})
+    municipality_id = QueryId(
+        metadata={"description": "only activities of this municipality's centres"}
     )

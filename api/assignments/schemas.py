@@ -1,6 +1,13 @@
 from marshmallow import fields, validate
 
-from api.common import MAX_INT, QuerySchema, StrictSchema, Text, TimeField
+from api.common import (
+    MultilineText,
+    QueryId,
+    QuerySchema,
+    StrictBoolean,
+    StrictSchema,
+    TimeField,
+)
 from medsam_match.models import ASSIGNMENT_STATUSES
 
 
@@ -10,7 +17,7 @@ class AssignmentSchema(StrictSchema):
     session_id = fields.Integer(dump_only=True)
     role = fields.String(dump_only=True)
     status = fields.String(dump_only=True, validate=validate.OneOf(ASSIGNMENT_STATUSES))
-    locked = fields.Boolean(required=True)
+    locked = StrictBoolean(required=True)
     match_run_id = fields.Integer(dump_only=True, allow_none=True)
     decline_reason = fields.String(dump_only=True, allow_none=True)
     start = TimeField(dump_only=True, attribute="session.start", allow_none=True)
@@ -20,7 +27,7 @@ class AssignmentSchema(StrictSchema):
 
 
 class AssignmentPatchSchema(StrictSchema):
-    locked = fields.Boolean(required=True)
+    locked = StrictBoolean(required=True)
     if_updated_at = TimeField(
         load_default=None,
         metadata={"description": "the updated_at you read; 409 if the assignment changed since"},
@@ -28,14 +35,14 @@ class AssignmentPatchSchema(StrictSchema):
 
 
 class DeclineSchema(StrictSchema):
-    reason = Text(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    reason = MultilineText(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
 class AssignmentQuerySchema(QuerySchema):
-    volunteer_id = fields.Integer(validate=validate.Range(min=1, max=MAX_INT))
-    session_id = fields.Integer(validate=validate.Range(min=1, max=MAX_INT))
-    centre_id = fields.Integer(validate=validate.Range(min=1, max=MAX_INT))
-    match_run_id = fields.Integer(validate=validate.Range(min=1, max=MAX_INT))
+    volunteer_id = QueryId()
+    session_id = QueryId()
+    centre_id = QueryId()
+    match_run_id = QueryId()
     status = fields.String(validate=validate.OneOf(ASSIGNMENT_STATUSES))
     locked = fields.Boolean()
     window_from = TimeField(data_key="from")

@@ -35,7 +35,7 @@ class CentreById(MethodView):
         """One centre."""
         return service.get_centre(current_principal(), centre_id)
 
-    @blp.arguments(CentrePatchSchema(partial=True))
+    @blp.arguments(CentrePatchSchema)
     @blp.response(200, CentreSchema)
     def patch(self, data: dict[str, Any], centre_id: int) -> Any:
         """Change some fields of a centre (admin, or a token of its municipality)."""

@@ -1,19 +1,35 @@
-from marshmallow import fields, validate
+from typing import Any
 
-from api.common import MAX_INT, QuerySchema, StrictSchema, TimeField
+from marshmallow import fields, validate, validates_schema
+
+from api.common import (
+    Id,
+    QueryId,
+    QuerySchema,
+    StrictBoolean,
+    StrictFloat,
+    StrictSchema,
+    Text,
+    TimeField,
+    check_end_after_start,
+)
 from medsam_match.models import RUN_MODES, RUN_STATUSES, RUN_TRIGGERS
 
 
 class MatchRunCreateSchema(StrictSchema):
-    centre_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_INT))
+    centre_id = Id(required=True)
     window_from = TimeField(required=True, data_key="from")
     window_to = TimeField(required=True, data_key="to")
-    time_limit_s = fields.Float(
+    time_limit_s = StrictFloat(
         load_default=None, allow_none=True, validate=validate.Range(min=1, max=3600),
         metadata={"description": "seconds the solver may take (default from the configuration)"},
     )
-    mode = fields.String(load_default="plan", validate=validate.OneOf(RUN_MODES))
-    dry_run = fields.Boolean(load_default=False)
+    mode = Text(load_default="plan", validate=validate.OneOf(RUN_MODES))
+    dry_run = StrictBoolean(load_default=False)
+
+    @validates_schema
+    def _to_after_from(self, data: dict[str, Any], **_: Any) -> None:
+        check_end_after_start(data, "window_from", "window_to", names=("from", "to"))
 
 
 class MatchRunSchema(StrictSchema):
@@ -44,7 +60,7 @@ class MatchRunSchema(StrictSchema):
 
 
 class MatchRunQuerySchema(QuerySchema):
-    centre_id = fields.Integer(validate=validate.Range(min=1, max=MAX_INT))
+    centre_id = QueryId()
     status = fields.String(validate=validate.OneOf(RUN_STATUSES))
     mode = fields.String(validate=validate.OneOf(RUN_MODES))
     trigger = fields.String(validate=validate.OneOf(RUN_TRIGGERS))

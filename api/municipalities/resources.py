@@ -35,7 +35,7 @@ class MunicipalityById(MethodView):
         """One municipality."""
         return service.get_municipality(current_principal(), municipality_id)
 
-    @blp.arguments(MunicipalityPatchSchema(partial=True))
+    @blp.arguments(MunicipalityPatchSchema)
     @blp.response(200, MunicipalitySchema)
     def patch(self, data: dict[str, Any], municipality_id: int) -> Any:
         """Change some fields of a municipality (admin, or its own municipality token)."""

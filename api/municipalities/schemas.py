@@ -1,6 +1,8 @@
+from typing import Any
+
 from marshmallow import fields, validate
 
-from api.common import QuerySchema, StrictSchema, Text, TimeField, validate_time_zone
+from api.common import QuerySchema, StrictSchema, Text, TimeField, body_fields, validate_time_zone
 
 COUNTRIES = ("NO", "DK")
 LOCALES = ("nb", "nn", "da", "en")
@@ -9,12 +11,12 @@ LOCALES = ("nb", "nn", "da", "en")
 class MunicipalitySchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     name = Text(required=True, validate=validate.Length(min=1, max=200))
-    country = fields.String(required=True, validate=validate.OneOf(COUNTRIES))
-    timezone = fields.String(
+    country = Text(required=True, validate=validate.OneOf(COUNTRIES))
+    timezone = Text(
         validate=validate_time_zone,
         metadata={"description": "IANA zone; default Europe/Oslo (NO) or Europe/Copenhagen (DK)"},
     )
-    locale = fields.String(
+    locale = Text(
         validate=validate.OneOf(LOCALES),
         metadata={"description": "nb, nn, da or en; default nb (NO) or da (DK)"},
     )
@@ -23,8 +25,13 @@ class MunicipalitySchema(StrictSchema):
 
 
 class MunicipalityQuerySchema(QuerySchema):
-    country = fields.String(validate=validate.OneOf(COUNTRIES))
+    country = Text(validate=validate.OneOf(COUNTRIES))
 
 
 class MunicipalityPatchSchema(MunicipalitySchema):
     """Any field may change; none is required."""
+
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Any top-level field may be left out; a nested object given is checked whole.
+        super().__init__(partial=body_fields(MunicipalitySchema), **kwargs)

@@ -35,7 +35,7 @@ class PlaceById(MethodView):
         """One place."""
         return service.get_place(current_principal(), place_id)
 
-    @blp.arguments(PlacePatchSchema(partial=True))
+    @blp.arguments(PlacePatchSchema)
     @blp.response(200, PlaceSchema)
     def patch(self, data: dict[str, Any], place_id: int) -> Any:
         """Change some fields of a place (admin, or a token of its municipality)."""

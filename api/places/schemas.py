@@ -1,24 +1,31 @@
+from typing import Any
+
 from marshmallow import fields, validate
 
 from api.common import (
     MAX_INT,
+    Id,
     IntervalSchema,
+    MultilineText,
+    QueryId,
     QuerySchema,
+    StrictFloat,
     StrictSchema,
     Text,
     TimeField,
     WholeNumber,
     ZonedNested,
+    body_fields,
 )
 
 
 class PlaceSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
-    municipality_id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_INT))
+    municipality_id = Id(required=True)
     name = Text(required=True, validate=validate.Length(min=1, max=200))
-    address = Text(allow_none=True, validate=validate.Length(max=1000))
-    lat = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
-    lon = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
+    address = MultilineText(allow_none=True, validate=validate.Length(max=1000))
+    lat = StrictFloat(allow_none=True, validate=validate.Range(min=-90, max=90))
+    lon = StrictFloat(allow_none=True, validate=validate.Range(min=-180, max=180))
     capacity = WholeNumber(
         allow_none=True,
         validate=validate.Range(min=0, max=MAX_INT),
@@ -49,7 +56,11 @@ class PlacePatchSchema(PlaceSchema):
     class Meta(PlaceSchema.Meta):
         exclude = ("municipality_id",)
 
+    def __init__(self, **kwargs: Any) -> None:
+        # Any top-level field may be left out; a nested object given is checked whole.
+        super().__init__(partial=body_fields(PlaceSchema), **kwargs)
+
 
 class PlaceQuerySchema(QuerySchema):
-    municipality_id = fields.Integer(validate=validate.Range(min=1, max=MAX_INT))
+    municipality_id = QueryId()
     feature = Text(validate=validate.Length(min=1, max=100), metadata={"description": "places having this feature"})

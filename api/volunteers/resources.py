@@ -11,6 +11,7 @@ from . import blp
 from .schemas import (
     VolunteerAssignmentFilterSchema,
     VolunteerAssignmentSchema,
+    VolunteerBodySchema,
     VolunteerFilterSchema,
     VolunteerPatchSchema,
     VolunteerSchema,
@@ -32,7 +33,7 @@ class Volunteers(MethodView):
             service.volunteers_query(current_principal(), filters), pagination_parameters
         )
 
-    @blp.arguments(VolunteerSchema)
+    @blp.arguments(VolunteerBodySchema)
     @blp.response(201, VolunteerSchema)
     def post(self, data):  # type: ignore[no-untyped-def]
         """Add a volunteer to a centre the token may write."""

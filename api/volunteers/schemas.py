@@ -6,63 +6,26 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from api.common import QuerySchema, StrictSchema, TimeField, ZonedNested
-from api.common import Text as CommonText
+from api.common import (
+    Id,
+    IsoDate,
+    QueryId,
+    QuerySchema,
+    StrictBoolean,
+    StrictFloat,
+    StrictSchema,
+    Text,
+    WholeNumber,
+    ZonedNested,
+    body_fields,
+    check_end_after_start,
+)
+from api.common import TimeField as Time
 from medsam_match.models import ASSIGNMENT_STATUSES
 from medsam_match.services.availability import parse_clock
 
 _TAG = validate.Length(min=1, max=100)
 _TAGS_MAX = validate.Length(max=100)
-# Ids are 32-bit in the database; a larger number cannot name anything.
-_ID = validate.Range(min=1, max=2**31 - 1, error="no such id")
-
-
-class Text(CommonText):
-    """Text (no NUL, no lone surrogates) without any control character either:
-    a tab or line break in a name or a tag is a mistake, not data."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if any(ord(char) < 32 or ord(char) == 127 for char in text):
-            raise ValidationError("must not contain control characters")
-        return text
-
-
-class Time(TimeField):
-    """TimeField that also refuses times that overflow when converted to UTC."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        try:
-            return super()._deserialize(value, attr, data, **kwargs)
-        except OverflowError:
-            raise ValidationError("time out of range") from None
-
-
-class StrictFloat(fields.Float):
-    """A JSON number: "12.5" as a string is a type error, not a number."""
-
-    def _validated(self, value: Any) -> float:
-        if isinstance(value, str):
-            raise self.make_error("invalid", input=value)
-        return super()._validated(value)
-
-
-class StrictBoolean(fields.Boolean):
-    """A JSON true or false; 1, "yes" and "true" are type errors."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
-
-
-class IsoDate(fields.Date):
-    """A calendar date, YYYY-MM-DD; also dumps the strings kept in JSON columns."""
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        if isinstance(value, str):
-            return value
-        return super()._serialize(value, attr, obj, **kwargs)
 
 
 def _clock(*, end: bool) -> Any:
@@ -91,9 +54,8 @@ class WeeklyWindowSchema(StrictSchema):
     crosses midnight (Friday 22:00-02:00 ends on Saturday).
     """
 
-    weekday = fields.Integer(
+    weekday = WholeNumber(
         required=True,
-        strict=True,
         validate=validate.Range(min=0, max=6),
         metadata={"description": "0 = Monday .. 6 = Sunday"},
     )
@@ -114,15 +76,19 @@ class UnavailableSchema(StrictSchema):
 
     @validates_schema
     def _end_after_start(self, data: dict[str, Any], **_: Any) -> None:
-        if "start" in data and "end" in data and data["end"] <= data["start"]:
-            raise ValidationError("end must be after start", "end")
+        check_end_after_start(data)
 
 
-class VolunteerSchema(StrictSchema):
-    """A volunteer as created (POST) and returned."""
+class VolunteerBodySchema(StrictSchema):
+    """A volunteer as created (POST).
+
+    A volunteer token may change only some fields of itself (see
+    docs/self-editable-fields.md): not `centre_id`, `active`, `skills` nor
+    `certificates`, which the coordinator verifies.
+    """
 
     id = fields.Integer(dump_only=True)
-    centre_id = fields.Integer(required=True, strict=True, validate=_ID)
+    centre_id = Id(required=True)
     name = Text(required=True, validate=validate.Length(min=1, max=200))
     email = Text(
         load_default=None,
@@ -154,11 +120,11 @@ class VolunteerSchema(StrictSchema):
     max_hours_per_week = StrictFloat(
         load_default=None, allow_none=True, validate=validate.Range(min=0, max=168)
     )
-    max_sessions_per_week = fields.Integer(
-        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=0, max=100)
+    max_sessions_per_week = WholeNumber(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=100)
     )
     preferred_activity_ids = fields.List(
-        fields.Integer(strict=True, validate=_ID), load_default=list, validate=_TAGS_MAX
+        Id(), load_default=list, validate=_TAGS_MAX
     )
     weekly_availability = fields.List(
         fields.Nested(WeeklyWindowSchema),
@@ -184,13 +150,21 @@ class VolunteerSchema(StrictSchema):
             raise ValidationError("lat and lon go together: give both or neither", missing)
 
 
+class VolunteerSchema(VolunteerBodySchema):
+    """A volunteer as returned. An erased volunteer's `name` is empty."""
+
+    name = Text(
+        required=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "empty once the volunteer is erased (see erased_at)"},
+    )
+
+
 # Every body field: a PATCH may leave any out, and defaults must not fill them in.
-_BODY_FIELDS = tuple(
-    name for name, field in VolunteerSchema._declared_fields.items() if not field.dump_only
-)
+_BODY_FIELDS = body_fields(VolunteerBodySchema)
 
 
-class VolunteerPatchSchema(VolunteerSchema):
+class VolunteerPatchSchema(VolunteerBodySchema):
     """PATCH: any subset of the fields; a list given replaces the stored one."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -198,9 +172,7 @@ class VolunteerPatchSchema(VolunteerSchema):
 
 
 class VolunteerFilterSchema(QuerySchema):
-    centre_id = fields.Integer(
-        validate=_ID, metadata={"description": "only this centre's volunteers"}
-    )
+    centre_id = QueryId(metadata={"description": "only this centre's volunteers"})
     active = fields.Boolean()
     skill = Text(metadata={"description": "has this skill (exact tag)"})
     language = Text(metadata={"description": "speaks this language (exact tag)"})
@@ -234,6 +206,6 @@ class VolunteerAssignmentSchema(StrictSchema):
     place_id = fields.Integer(attribute="session.place_id", dump_only=True, allow_none=True)
     role = Text(dump_only=True)
     status = Text(dump_only=True)
-    locked = fields.Boolean(dump_only=True)
+    locked = StrictBoolean(dump_only=True)
     match_run_id = fields.Integer(dump_only=True, allow_none=True)
     updated_at = Time(dump_only=True)

@@ -19,7 +19,7 @@ does it on request, and so learns what the volunteer had agreed to do.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, cast, event, exists, func, literal, select, update
@@ -33,7 +33,12 @@ from ..models import Activity, ApiToken, Assignment, Centre, MatchRun, Session, 
 from ..models.types import utcnow
 from .scope import can_write_centre, centre_filter
 
-# What a volunteer may change about itself.
+# What a volunteer may change about itself: who it is, how to reach it, where
+# it lives, what it likes and when it has time. Not what the coordinator must
+# verify (skills and certificates, which the planner treats as hard
+# qualifications, e.g. a police certificate for work with children), nor its
+# centre or whether it is active. docs/self-editable-fields.md says why, for
+# every field of every resource.
 SELF_EDITABLE = frozenset(
     {
         "name",
@@ -42,10 +47,8 @@ SELF_EDITABLE = frozenset(
         "lat",
         "lon",
         "max_travel_km",
-        "skills",
         "languages",
         "interests",
-        "certificates",
         "max_hours_per_week",
         "max_sessions_per_week",
         "preferred_activity_ids",
@@ -84,8 +87,8 @@ _ERASED_TO_EMPTY = (
     "unavailable",
 )
 _MAX_ID = 2**31  # ids are 32-bit integers
-# Assignments an erased volunteer can no longer be held to.
-_CANCELLED_ON_ERASURE = ("proposed", "confirmed")
+# Assignments an erased or moved volunteer can no longer be held to.
+_RELEASED_STATUSES = ("proposed", "confirmed")
 
 
 # --- reading ----------------------------------------------------------------
@@ -175,7 +178,10 @@ def update_volunteer(principal: Principal, volunteer_id: int, data: dict[str, An
     if principal.role == "volunteer":
         refused = sorted(set(data) - SELF_EDITABLE)
         if refused:
-            raise Forbidden(f"a volunteer may not change {', '.join(refused)}")
+            raise Forbidden(
+                f"a volunteer may not change {', '.join(refused)}: "
+                "the centre's coordinator does"
+            )
     new_centre_id = data.get("centre_id", volunteer.centre_id)
     if new_centre_id != volunteer.centre_id:
         _check_target_centre(principal, new_centre_id)
@@ -185,6 +191,10 @@ def update_volunteer(principal: Principal, volunteer_id: int, data: dict[str, An
         raise Invalid({missing: ["lat and lon go together: give both or neither"]})
     preferred = data.get("preferred_activity_ids", volunteer.preferred_activity_ids)
     _check_preferred_activities(new_centre_id, preferred)
+    if new_centre_id != volunteer.centre_id:
+        # The old centre's sessions stay the old centre's: the volunteer
+        # leaves them (in this same transaction), and the old centre refills them.
+        _release_future_assignments(volunteer, utcnow())
     volunteer.centre_id = new_centre_id
     _apply(volunteer, data)
     db.session.commit()
@@ -209,27 +219,7 @@ def erase_volunteer(principal: Principal, volunteer_id: int) -> None:
     volunteer.active = False
     volunteer.erased_at = now
 
-    future_sessions = select(Session.id).where(Session.window_start >= now)
-    # The slots this person leaves open are refilled by a repair run, as after a decline.
-    latest_opened = db.session.scalars(
-        select(Session)
-        .join(Assignment, Assignment.session_id == Session.id)
-        .where(
-            Assignment.volunteer_id == volunteer.id,
-            Assignment.status.in_(_CANCELLED_ON_ERASURE),
-            Session.window_start >= now,
-        )
-        .order_by(Session.window_start.desc())
-    ).first()
-    db.session.execute(
-        update(Assignment)
-        .where(
-            Assignment.volunteer_id == volunteer.id,
-            Assignment.status.in_(_CANCELLED_ON_ERASURE),
-            Assignment.session_id.in_(future_sessions),
-        )
-        .values(status="cancelled", locked=False, updated_at=now)
-    )
+    _release_future_assignments(volunteer, now)
     # A reason given when declining is the person's own words.
     db.session.execute(
         update(Assignment)
@@ -237,10 +227,6 @@ def erase_volunteer(principal: Principal, volunteer_id: int) -> None:
         .values(decline_reason=None)
     )
     _scrub_stored_scenarios(volunteer)
-    if latest_opened is not None:
-        from .match_runs import queue_repair
-
-        queue_repair(volunteer.centre_id, latest_opened)
     db.session.execute(
         update(ApiToken)
         .where(ApiToken.volunteer_id == volunteer.id, ApiToken.revoked_at.is_(None))
@@ -250,6 +236,38 @@ def erase_volunteer(principal: Principal, volunteer_id: int) -> None:
 
 
 # --- helpers ----------------------------------------------------------------
+
+
+def _release_future_assignments(volunteer: Volunteer, now: datetime) -> None:
+    """Cancel the volunteer's future proposed and confirmed assignments and
+    queue a repair run for the centre whose slots they leave open, as after a
+    decline. Used when the volunteer is erased or moves to another centre (the
+    old centre's sessions are no business of the new one). Does not commit."""
+    future_sessions = select(Session.id).where(Session.window_start >= now)
+    # The slots this person leaves open are refilled by a repair run.
+    latest_opened = db.session.scalars(
+        select(Session)
+        .join(Assignment, Assignment.session_id == Session.id)
+        .where(
+            Assignment.volunteer_id == volunteer.id,
+            Assignment.status.in_(_RELEASED_STATUSES),
+            Session.window_start >= now,
+        )
+        .order_by(Session.window_start.desc())
+    ).first()
+    db.session.execute(
+        update(Assignment)
+        .where(
+            Assignment.volunteer_id == volunteer.id,
+            Assignment.status.in_(_RELEASED_STATUSES),
+            Assignment.session_id.in_(future_sessions),
+        )
+        .values(status="cancelled", locked=False, updated_at=now)
+    )
+    if latest_opened is not None:
+        from .match_runs import queue_repair
+
+        queue_repair(latest_opened.activity.centre_id, latest_opened)
 
 
 def _scrub_stored_scenarios(volunteer: Volunteer) -> None:
