@@ -4,7 +4,8 @@ from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
 from api.common import paginate
-from api.sessions.schemas import GenerateSchema, SessionSchema
+from api.language import requested_locale
+from api.sessions.schemas import GeneratedSchema, GenerateSchema
 from medsam_match.auth import current_principal
 from medsam_match.services import activities as service
 from medsam_match.services.session_generation import generate_sessions
@@ -56,7 +57,7 @@ class ActivityById(MethodView):
 @blp.route("/<int:activity_id>/sessions:generate")
 class GenerateSessions(MethodView):
     @blp.arguments(GenerateSchema)
-    @blp.response(201, SessionSchema(many=True))
+    @blp.response(201, GeneratedSchema)
     def post(self, data, activity_id: int):  # type: ignore[no-untyped-def]
         """Create a session for every weekly time in [from, to), local time.
 
@@ -66,5 +67,10 @@ class GenerateSessions(MethodView):
         has a session (even a cancelled one) are skipped, so repeating a call
         creates no duplicates. All or nothing: a call that fails creates no
         session.
+
+        Public holidays of the municipality's country (Norway, Denmark), and
+        Christmas and New Year's Eve, are left out unless `skip_holidays` is
+        false; `skipped` lists them with the holiday's name (in the
+        Accept-Language if it is nb, nn, da or en, else the municipality's).
         """
-        return generate_sessions(current_principal(), activity_id, data)
+        return generate_sessions(current_principal(), activity_id, data, requested_locale())

@@ -6,9 +6,17 @@ import re
 from datetime import UTC, datetime, time
 from typing import Any
 
-from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from api.common import MAX_INT, QuerySchema, StrictSchema, TimeField, WholeNumber, ZonedNested
+from api.common import (
+    MAX_INT,
+    QuerySchema,
+    StrictBoolean,
+    StrictSchema,
+    TimeField,
+    WholeNumber,
+    ZonedNested,
+)
 from medsam_match.models import SESSION_STATUSES
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -201,6 +209,13 @@ class GenerateSchema(StrictSchema):
     optional = fields.Boolean(
         metadata={"description": "open sessions only: each may be left unscheduled"}
     )
+    skip_holidays = StrictBoolean(
+        load_default=True,
+        metadata={
+            "description": "leave out the country's public holidays (and Christmas and "
+            "New Year's Eve); false makes sessions on them too"
+        },
+    )
 
     @validates_schema
     def _window_and_places(self, data: dict[str, Any], **_: Any) -> None:
@@ -210,3 +225,27 @@ class GenerateSchema(StrictSchema):
             raise ValidationError("only open sessions (with options) can be optional", "optional")
         if "from" in data and "to" in data and data["to"] <= data["from"]:
             raise ValidationError("to must be after from", "to")
+
+
+class SkippedOccurrenceSchema(Schema):
+    """A weekly time left out because it falls on a holiday."""
+
+    date = fields.Date(metadata={"description": "the local date"})
+    start = fields.Function(
+        lambda occurrence: occurrence.start.isoformat(),
+        metadata={"description": "when the session would have started, local time"},
+    )
+    end = fields.Function(lambda occurrence: occurrence.end.isoformat())
+    holiday = fields.String(metadata={"description": "the holiday's name"})
+
+
+class GeneratedSchema(Schema):
+    """The answer of `sessions:generate`."""
+
+    sessions = fields.List(
+        fields.Nested(SessionSchema), metadata={"description": "the sessions created"}
+    )
+    skipped = fields.List(
+        fields.Nested(SkippedOccurrenceSchema),
+        metadata={"description": "weekly times left out because they fall on a holiday"},
+    )

@@ -11,6 +11,11 @@ An occurrence at which the activity already has a session (same start, even
 if cancelled) is skipped, so repeating a call or overlapping windows creates
 no duplicates. All or nothing: every occurrence is checked before any is
 stored, and all are committed together, so a failing call writes nothing.
+
+An occurrence on a public holiday of the municipality's country (see
+`services.holidays`: 17 May, Easter, Christmas, ..., and Christmas and New
+Year's Eve) is left out unless `skip_holidays` is false; the answer lists the
+occurrences left out, each with the holiday's name.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..models import Session
 from .activities import writable_activity
+from .holidays import Holiday, holidays_between
 from .sessions import build_session, municipality_zone
 
 MAX_SESSIONS_PER_CALL = 500
@@ -46,6 +52,27 @@ class WeeklySlot:
 class Occurrence:
     start: datetime  # aware, in the municipality's zone
     end: datetime
+
+
+@dataclass(frozen=True)
+class SkippedOccurrence:
+    """An occurrence left out because it falls on a holiday."""
+
+    start: datetime  # aware, in the municipality's zone
+    end: datetime
+    holiday: str
+
+    @property
+    def date(self) -> date:
+        return self.start.date()
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What `generate_sessions` made and what it left out."""
+
+    sessions: list[Session]
+    skipped: list[SkippedOccurrence]
 
 
 def weekly_occurrences(
@@ -76,9 +103,10 @@ def weekly_occurrences(
 
 
 def generate_sessions(
-    principal: Principal, activity_id: int, data: dict[str, Any]
-) -> list[Session]:
-    """Create the sessions of the pattern and return them, soonest first."""
+    principal: Principal, activity_id: int, data: dict[str, Any], locale: str | None = None
+) -> Generated:
+    """Create the sessions of the pattern; return them, soonest first, and the
+    occurrences skipped for holidays (named in `locale`, else the municipality's)."""
     activity = writable_activity(principal, activity_id)
     window_from, window_to = data["from"], data["to"]
     if window_to <= window_from:
@@ -94,6 +122,9 @@ def generate_sessions(
 
     slots = [WeeklySlot(entry["weekday"], entry["start"], entry["end"]) for entry in data["weekly"]]
     occurrences = weekly_occurrences(window_from, window_to, slots, municipality_zone(activity))
+    skipped: list[SkippedOccurrence] = []
+    if data.get("skip_holidays", True):
+        occurrences, skipped = _without_holidays(occurrences, activity, locale)
     if len(occurrences) > MAX_SESSIONS_PER_CALL:
         raise Invalid(
             {
@@ -135,7 +166,32 @@ def generate_sessions(
 
     db.session.add_all(sessions)
     db.session.commit()
-    return sessions
+    return Generated(sessions, skipped)
+
+
+def _without_holidays(
+    occurrences: list[Occurrence], activity: Any, locale: str | None
+) -> tuple[list[Occurrence], list[SkippedOccurrence]]:
+    """The occurrences not on a holiday, and those that are (with its name)."""
+    if not occurrences:
+        return occurrences, []
+    municipality = activity.centre.municipality
+    found = holidays_between(
+        municipality.country,
+        occurrences[0].start.date(),
+        occurrences[-1].start.date(),
+        locale or municipality.locale,
+    )
+    by_day: dict[date, Holiday] = {holiday.day: holiday for holiday in found}
+    kept: list[Occurrence] = []
+    skipped: list[SkippedOccurrence] = []
+    for occurrence in occurrences:
+        holiday = by_day.get(occurrence.start.date())
+        if holiday is None:
+            kept.append(occurrence)
+        else:
+            skipped.append(SkippedOccurrence(occurrence.start, occurrence.end, holiday.name))
+    return kept, skipped
 
 
 def _existing_starts(activity_id: int, window_from: datetime, window_to: datetime) -> set[datetime]:

@@ -79,7 +79,7 @@ def test_tuesday_evenings_stay_at_17_local_across_the_autumn_change(app, client,
         },
     )
     assert response.status_code == 201, response.get_json()
-    created = response.get_json()
+    created = response.get_json()["sessions"]
     assert [(s["start"], s["end"]) for s in created] == [
         ("2026-10-13T17:00:00+02:00", "2026-10-13T19:00:00+02:00"),
         ("2026-10-20T17:00:00+02:00", "2026-10-20T19:00:00+02:00"),
@@ -108,7 +108,7 @@ def test_tuesday_evenings_stay_at_17_local_across_the_spring_change(client, aren
         },
     )
     assert response.status_code == 201, response.get_json()
-    assert [s["start"] for s in response.get_json()] == [
+    assert [s["start"] for s in response.get_json()["sessions"]] == [
         "2027-03-16T17:00:00+01:00",
         "2027-03-23T17:00:00+01:00",
         "2027-03-30T17:00:00+02:00",
@@ -134,10 +134,11 @@ def test_sessions_on_the_change_days_themselves(client, arendal):
                 "from": window[0],
                 "to": window[1],
                 "weekly": [{"weekday": 6, "start": "10:00", "end": "12:00"}],
+                "skip_holidays": False,  # 28 March 2027 is also Easter Sunday
             },
         )
         assert response.status_code == 201, response.get_json()
-        assert [(s["start"], s["end"]) for s in response.get_json()] == [expected]
+        assert [(s["start"], s["end"]) for s in response.get_json()["sessions"]] == [expected]
 
 
 def test_weekly_occurrences_in_the_spring_gap_keep_their_length():
@@ -170,7 +171,7 @@ def test_several_weekly_times_and_the_window_edges(client, arendal):
         },
     )
     assert response.status_code == 201, response.get_json()
-    assert [s["start"] for s in response.get_json()] == [
+    assert [s["start"] for s in response.get_json()["sessions"]] == [
         "2026-12-10T08:15:00+01:00",
         "2026-12-10T10:00:00+01:00",
     ]
@@ -190,7 +191,7 @@ def test_copenhagen_uses_its_own_zone(client, world):
         headers=auth(token),
     )
     assert response.status_code == 201, response.get_json()
-    assert [s["start"] for s in response.get_json()] == [
+    assert [s["start"] for s in response.get_json()["sessions"]] == [
         "2026-10-21T09:00:00+02:00",
         "2026-10-28T09:00:00+01:00",
     ]
@@ -210,7 +211,7 @@ def test_open_sessions_with_place_options(app, client, world, arendal):
         },
     )
     assert response.status_code == 201, response.get_json()
-    created = response.get_json()
+    created = response.get_json()["sessions"]
     assert len(created) == 2
     first = created[0]
     assert first["start"] is None and first["place_id"] is None and first["optional"] is True
@@ -247,18 +248,18 @@ def test_an_empty_pattern_window_creates_nothing(client, arendal):
         },
     )
     assert response.status_code == 201
-    assert response.get_json() == []
+    assert response.get_json() == {"sessions": [], "skipped": []}
 
 
 def test_repeating_a_call_creates_no_duplicates(app, client, arendal):
     body = {**GOOD, "to": "2026-12-15T00:00:00+01:00"}  # Tuesdays 1 and 8 December
     first = generate(client, arendal, body)
-    assert [s["start"] for s in first.get_json()] == [
+    assert [s["start"] for s in first.get_json()["sessions"]] == [
         "2026-12-01T17:00:00+01:00",
         "2026-12-08T17:00:00+01:00",
     ]
     cancelled = client.patch(
-        f"/api/v1/sessions/{first.get_json()[1]['id']}",
+        f"/api/v1/sessions/{first.get_json()['sessions'][1]['id']}",
         json={"status": "cancelled"},
         headers=auth(arendal["token"]),
     )
@@ -266,7 +267,7 @@ def test_repeating_a_call_creates_no_duplicates(app, client, arendal):
     # a longer window adds only the new Tuesdays; the cancelled one stays cancelled
     again = generate(client, arendal, GOOD)
     assert again.status_code == 201
-    assert [s["start"] for s in again.get_json()] == [
+    assert [s["start"] for s in again.get_json()["sessions"]] == [
         "2026-12-15T17:00:00+01:00",
         "2026-12-22T17:00:00+01:00",
     ]
@@ -290,6 +291,7 @@ def test_exactly_the_limit_is_allowed_and_one_more_is_not(app, client, arendal):
             "from": "2027-01-04T00:00:00+01:00",
             "to": "2027-09-11T12:00:00+02:00",
             "weekly": TWICE_DAILY,
+            "skip_holidays": False,  # every day counts toward the limit
         },
     )
     assert over.status_code == 422
@@ -303,10 +305,11 @@ def test_exactly_the_limit_is_allowed_and_one_more_is_not(app, client, arendal):
             "from": "2027-01-04T00:00:00+01:00",
             "to": "2027-09-11T00:00:00+02:00",
             "weekly": TWICE_DAILY,
+            "skip_holidays": False,
         },
     )
     assert at_limit.status_code == 201
-    assert len(at_limit.get_json()) == 500
+    assert len(at_limit.get_json()["sessions"]) == 500
     assert session_count(app) == 500
 
 
@@ -452,4 +455,4 @@ def test_other_tenants_get_404_and_volunteers_403(app, client, world, make_token
         generate_url(arendal["activity_id"]), json=GOOD, headers=auth(world.no.municipality_token)
     )
     assert allowed.status_code == 201
-    assert len(allowed.get_json()) == 4
+    assert len(allowed.get_json()["sessions"]) == 4

@@ -85,7 +85,7 @@ def build_centre(client: FlaskClient, world: World, make_token: Any) -> Centre:
         volunteer_ids.append(_ok(client.post("/api/v1/volunteers", headers=headers, json=body))["id"])
     volunteer_tokens = {vid: make_token("volunteer", volunteer_id=vid) for vid in volunteer_ids}
     return Centre(world, centre_id, token, cafe["id"], homework["id"],
-                  [s["id"] for s in sessions] + [extra["id"]], volunteer_ids, volunteer_tokens)
+                  [s["id"] for s in sessions["sessions"]] + [extra["id"]], volunteer_ids, volunteer_tokens)
 
 
 @pytest.fixture
