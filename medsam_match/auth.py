@@ -8,24 +8,30 @@ under /api/v1/ except health, the OpenAPI document and the docs page.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, g, request
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import Invalid, problem
 from .extensions import db
 from .models import ApiToken, Centre, Municipality, Volunteer
 from .models.types import utcnow
+from .ratelimit import api_token_failures, too_many
 
 ROLES = ("admin", "municipality", "coordinator", "volunteer")
 TOKEN_PREFIX = "msm_"
 API_PREFIX = "/api/v1/"
 PUBLIC_PATHS = ("/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs")
-# Writing last_used_at on every request would turn each read into a write.
-LAST_USED_RESOLUTION = timedelta(minutes=5)
+# Writing last_used_at on every request would turn each read into a write:
+# it is written at most once a minute per token, and only if it can be.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -120,17 +126,42 @@ def principal_for_token(token: str) -> Principal | None:
         if centre is None:
             return None
         municipality_id = centre.municipality_id
-    now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-        row.last_used_at = now
-        db.session.commit()
-    return Principal(
+    principal = Principal(
         role=row.role,
         municipality_id=municipality_id,
         centre_id=centre_id,
         volunteer_id=row.volunteer_id,
         token_id=row.id,
     )
+    record_use(row.id, row.last_used_at)
+    return principal
+
+
+def record_use(token_id: int, last_used_at: datetime | None) -> None:
+    """Note when a token was last used: bookkeeping, never a reason to fail.
+
+    At most once per LAST_USED_RESOLUTION per token (a conditional UPDATE,
+    so parallel requests write it once), in its own short transaction. When
+    the database refuses the write (read-only, disk full), the request goes
+    on and the failure is logged.
+    """
+    now = utcnow()
+    stale = now - LAST_USED_RESOLUTION
+    if last_used_at is not None and last_used_at > stale:
+        return
+    try:
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == token_id,
+                   or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= stale))
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.warning("last_used_at of token %s not recorded (the database refuses writes): %s",
+                    token_id, str(error).splitlines()[0])
 
 
 def current_principal() -> Principal:
@@ -157,6 +188,11 @@ def _authenticate():  # type: ignore[no-untyped-def]
         return problem(401, "Send a token: Authorization: Bearer <token>.", headers=challenge)
     principal = principal_for_token(token.strip())
     if principal is None:
+        # Only wrong tokens count, and only they are refused past the limit:
+        # a valid token is never locked out because others failed.
+        wait = api_token_failures.fail()
+        if wait:
+            return too_many(wait, "too many requests with a wrong token from this address")
         return problem(401, "The token is unknown or revoked.", headers=challenge)
     g.principal = principal
     return None

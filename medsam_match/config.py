@@ -18,6 +18,9 @@ from typing import Any
 ENV_PREFIX = "MEDSAM_"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 SCHEDULER_MODES = ("embedded", "off")
+# Where the rate limits count (the storages of the `limits` library).
+RATELIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix", "redis+sentinel",
+                     "redis+cluster", "valkey", "valkeys", "memcached")
 
 
 class ConfigError(SystemExit):
@@ -63,6 +66,16 @@ def _database_url(value: Any) -> str:
             "(e.g. postgresql+psycopg://medsam:secret@db:5432/medsam)"
         )
     return value
+
+
+def _storage_url(value: Any) -> str:
+    text = _text(value).strip() or "memory://"
+    scheme = text.split("://", 1)[0] if "://" in text else ""
+    if scheme not in RATELIMIT_SCHEMES:
+        raise ValueError(
+            f"must be memory:// or a redis://host:6379/0 address, got {value!r}"
+        )
+    return text
 
 
 def _integer(low: int, high: int) -> Callable[[Any], int]:
@@ -136,6 +149,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("solver_memory_limit_mb", _integer(256, 1048576)),
     Setting("rate_limit_per_minute", _integer(0, 1000000)),
     Setting("failed_logins_per_minute", _integer(0, 1000000)),
+    Setting("ratelimit_storage_url", _storage_url),
     Setting("log_level", _one_of(LOG_LEVELS, upper=True)),
     Setting("check_schema", _boolean),
 )

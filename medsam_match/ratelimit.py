@@ -1,91 +1,197 @@
-"""Too many requests: a per-caller limit on the API, answered 429.
+"""Too many requests: the service's rate limits, on Flask-Limiter.
 
-Each process counts requests per caller (the bearer token's hash, or the
-client address without one) in fixed one-minute windows. Failed logins count
-separately and much lower, so guessing tokens is slow. Counting in memory
-per process is deliberate: it needs no extra service, and with N processes
-the effective limit is at most N times the setting, which is still a bound.
+`limiter` is the one Flask-Limiter object of the service. Two kinds of limit
+use it:
+
+* A per-caller limit on the API (`MEDSAM_RATE_LIMIT_PER_MINUTE` requests a
+  minute per bearer token, or per client address for requests without one),
+  checked before authentication, so a flood is refused before any database
+  work. `/api/v1/health` is exempt: a load balancer's checks must not be
+  refused because of other callers.
+* `FailureLimit`: a low limit on failed credentials per client address
+  (`MEDSAM_FAILED_LOGINS_PER_MINUTE`). Only failures count and only failures
+  are refused: a valid credential is never refused because others from the
+  same address failed. `api_token_failures` serves the API's bearer tokens,
+  `web.signin` the volunteers' page; a sign-in form builds its own, e.g.
+  ``FailureLimit("staff-signin")``.
+
+Over a limit the answer is 429 with Retry-After. Counters live in the storage
+named by `MEDSAM_RATELIMIT_STORAGE_URL`: `memory://` (the default) counts per
+process, so with N processes a limit is at most N times the setting;
+`redis://host:6379/0` shares the counters between processes and machines.
+`MEDSAM_RATE_LIMIT_PER_MINUTE = 0` turns every API limit off.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
+import math
 import time
-from collections.abc import Callable
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limit, Limiter, RateLimitExceeded, RequestLimit
+from limits import RateLimitItem, RateLimitItemPerMinute
 
 from .errors import problem
+
+API_PREFIX = "/api/v1/"
+EXEMPT_PATHS = ("/api/v1/health",)
+PER_MINUTE_SETTING = "MEDSAM_RATE_LIMIT_PER_MINUTE"
+FAILURES_SETTING = "MEDSAM_FAILED_LOGINS_PER_MINUTE"
+STORAGE_SETTING = "MEDSAM_RATELIMIT_STORAGE_URL"
+
+
+def client_address() -> str:
+    """The caller's address (the proxy's, unless `MEDSAM_PROXY_HOPS` trusts it)."""
+    return "a:" + (request.remote_addr or "unknown")
+
+
+def caller_key() -> str:
+    """Who a request counts for: its bearer token (hashed), else its address."""
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer " and header[7:].strip():
+        return "t:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    return client_address()
+
+
+def _per_minute() -> int:
+    return int(current_app.config.get(PER_MINUTE_SETTING, 600))
+
+
+def _not_limited() -> bool:
+    path = request.path
+    if not path.startswith(API_PREFIX) or _per_minute() <= 0:
+        return True
+    return any(path == exempt or path.startswith(exempt + "/") for exempt in EXEMPT_PATHS)
+
+
+def _seconds_until(reset_at: float) -> int:
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def too_many(seconds: int, detail: str) -> Response:
+    """The API's 429 answer (problem+json) with Retry-After."""
+    return problem(429, f"{detail}; try again in {seconds} s",
+                   headers={"Retry-After": str(seconds)})
+
+
+def _per_caller_breached(limit: RequestLimit) -> Response:
+    return too_many(_seconds_until(limit.window.reset_time),
+                    f"more than {limit.limit.amount} requests a minute")
+
+
+limiter = Limiter(
+    key_func=caller_key,
+    default_limits=[
+        Limit(
+            lambda: f"{max(_per_minute(), 1)}/minute",
+            key_function=caller_key,
+            scope="api",
+            shared=True,  # one count per caller across every API route
+            exempt_when=_not_limited,
+            on_breach=_per_caller_breached,
+        )
+    ],
+    strategy="fixed-window",
+    # A limit store that cannot be reached must not take the API down.
+    swallow_errors=True,
+    in_memory_fallback_enabled=True,
+    key_prefix="medsam",
+)
+
+
+class FailureLimit:
+    """A low limit on failed credentials of one kind, per client address.
+
+    Ask `blocked_for()` before checking a guessable secret (a password),
+    and call `fail()` after each failure: it counts the failure and says how
+    long this address must wait when it was one too many. For long random
+    tokens, which cannot be guessed, check the token first and call `fail()`
+    only for a wrong one, so a valid token always gets in.
+    """
+
+    def __init__(self, name: str, *, setting: str = FAILURES_SETTING,
+                 off_with_rate_limit: bool = False) -> None:
+        self.name = name
+        self.setting = setting
+        self.off_with_rate_limit = off_with_rate_limit
+
+    def _item(self) -> RateLimitItem | None:
+        per_minute = int(current_app.config.get(self.setting, 20))
+        if per_minute <= 0 or (self.off_with_rate_limit and _per_minute() <= 0):
+            return None
+        return RateLimitItemPerMinute(per_minute)
+
+    def _seconds_left(self, item: RateLimitItem, key: str) -> int:
+        return _seconds_until(limiter.limiter.get_window_stats(item, self.name, key).reset_time)
+
+    def fail(self, key: str | None = None) -> int:
+        """Count one failure; 0 while within the limit, else seconds to wait."""
+        item = self._item()
+        if item is None:
+            return 0
+        key = key or client_address()
+        if limiter.limiter.hit(item, self.name, key):
+            return 0
+        return self._seconds_left(item, key)
+
+    def blocked_for(self, key: str | None = None) -> int:
+        """Seconds this address must wait before trying again (0: it may try)."""
+        item = self._item()
+        if item is None:
+            return 0
+        key = key or client_address()
+        if limiter.limiter.test(item, self.name, key):
+            return 0
+        return self._seconds_left(item, key)
+
+
+#: Wrong bearer tokens on the API (turned off with the API limit, too).
+api_token_failures = FailureLimit("api-token", off_with_rate_limit=True)
+
+
+def _rate_limited(error: RateLimitExceeded) -> Response:
+    if error.response is not None:
+        return error.response
+    return too_many(60, str(error.description or "too many requests"))
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI",
+                          app.config.get(STORAGE_SETTING) or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
+    # Before every other hook (authentication included): a flood is refused
+    # before it reaches the database.
+    hooks = app.before_request_funcs.setdefault(None, [])
+    check = limiter._check_request_limit  # bound methods compare equal
+    if check in hooks:
+        hooks.remove(check)
+        hooks.insert(0, check)
+
+
+# --- for callers still counting by hand -------------------------------------------
 
 WINDOW_SECONDS = 60
 
 
 class FixedWindowCounter:
-    """Counts hits per key in the current one-minute window."""
+    """Hits per key in one-minute windows, on the `limits` library's memory
+    storage. Kept only for code written against the old counter: new code
+    uses `FailureLimit`, whose counts follow MEDSAM_RATELIMIT_STORAGE_URL."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._window = -1
-        self._hits: dict[str, int] = {}
+    def __init__(self) -> None:
+        from limits.storage import MemoryStorage
+
+        self._storage = MemoryStorage()
+        self._item = RateLimitItemPerMinute(1)
 
     def hit(self, key: str) -> tuple[int, float]:
         """Count one hit; returns (hits in this window, seconds until it ends)."""
-        now = self._clock()
-        window = int(now // WINDOW_SECONDS)
-        with self._lock:
-            if window != self._window:
-                self._window, self._hits = window, {}
-            self._hits[key] = self._hits.get(key, 0) + 1
-            return self._hits[key], WINDOW_SECONDS - (now % WINDOW_SECONDS)
+        storage_key = self._item.key_for(key)
+        hits = self._storage.incr(storage_key, self._item.get_expiry())
+        return hits, max(0.0, self._storage.get_expiry(storage_key) - time.time())
 
     def count(self, key: str) -> int:
-        with self._lock:
-            window = int(self._clock() // WINDOW_SECONDS)
-            return self._hits.get(key, 0) if window == self._window else 0
-
-
-def _caller() -> str:
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        return "t:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
-    return "a:" + (request.remote_addr or "unknown")
-
-
-def _too_many(retry_after: float, what: str) -> Response:
-    seconds = max(1, int(retry_after + 0.999))
-    return problem(429, f"{what}; try again in {seconds} s",
-                   headers={"Retry-After": str(seconds)})
-
-
-def init_app(app: Flask) -> None:
-    requests = FixedWindowCounter()
-    failures = FixedWindowCounter()
-    app.extensions["medsam_rate_limits"] = (requests, failures)
-
-    def limit() -> Response | None:
-        if not request.path.startswith("/api/v1/"):
-            return None
-        per_minute = int(app.config.get("MEDSAM_RATE_LIMIT_PER_MINUTE", 600))
-        if per_minute <= 0:
-            return None
-        address = "a:" + (request.remote_addr or "unknown")
-        failed_limit = int(app.config.get("MEDSAM_FAILED_LOGINS_PER_MINUTE", 20))
-        if failed_limit > 0 and failures.count(address) >= failed_limit:
-            return _too_many(WINDOW_SECONDS - time.monotonic() % WINDOW_SECONDS,
-                             "too many requests with a wrong token from this address")
-        hits, retry_after = requests.hit(_caller())
-        if hits > per_minute:
-            return _too_many(retry_after, f"more than {per_minute} requests a minute")
-        g.rate_limit_address = address
-        return None
-
-    def count_failed_logins(response: Response) -> Response:
-        if response.status_code == 401 and request.path.startswith("/api/v1/"):
-            failures.hit(getattr(g, "rate_limit_address", "a:" + (request.remote_addr or "")))
-        return response
-
-    # Before authentication, so a flood is refused before any database work.
-    app.before_request_funcs.setdefault(None, []).insert(0, limit)
-    app.after_request(count_failed_logins)
+        return self._storage.get(self._item.key_for(key))

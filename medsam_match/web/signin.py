@@ -10,27 +10,23 @@ at once.
 from __future__ import annotations
 
 import hmac
-import math
 import secrets
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, abort, current_app, request, session
+from flask import Flask, abort, request, session
 from sqlalchemy import select
 
 from ..auth import Principal, hash_token
 from ..extensions import db
 from ..models import ApiToken, Volunteer
 from ..models.types import utcnow
-from ..ratelimit import WINDOW_SECONDS, FixedWindowCounter
+from ..ratelimit import FailureLimit
 from .listing import volunteer_principal
 
 VOLUNTEER_KEY = "volunteer_id"
 TOKEN_KEY = "token_id"
 CSRF_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
-FAILURES_EXTENSION = "medsam_web_signin_failures"
 
 
 @dataclass(frozen=True)
@@ -132,41 +128,20 @@ def check_csrf() -> None:
 
 # --- failed sign-ins per address ------------------------------------------------
 
-class FailedSignIns:
-    """Wrong tokens per client address in one-minute windows (the API's
-    limit does not cover /my/). Past the limit an address waits for the
-    window to end, whatever it sends."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._counter = FixedWindowCounter(clock)
-
-    def seconds_blocked(self, address: str, limit: int) -> int:
-        if limit <= 0 or self._counter.count(address) < limit:
-            return 0
-        return max(1, math.ceil(WINDOW_SECONDS - self._clock() % WINDOW_SECONDS))
-
-    def count(self, address: str) -> None:
-        self._counter.hit(address)
-
-
-def _failed_sign_ins() -> FailedSignIns:
-    return current_app.extensions[FAILURES_EXTENSION]  # type: ignore[no-any-return]
-
-
-def _address() -> str:
-    return "a:" + (request.remote_addr or "unknown")
+#: Wrong codes on the sign-in form, per client address (the service's
+#: limiter; `MEDSAM_FAILED_LOGINS_PER_MINUTE`, 0 turns it off).
+failed_sign_ins = FailureLimit("volunteer-signin")
 
 
 def seconds_blocked() -> int:
     """Seconds this address must wait before it may try again (0: it may)."""
-    limit = int(current_app.config.get("MEDSAM_FAILED_LOGINS_PER_MINUTE", 20))
-    return _failed_sign_ins().seconds_blocked(_address(), limit)
+    return failed_sign_ins.blocked_for()
 
 
-def count_failure() -> None:
-    _failed_sign_ins().count(_address())
+def count_failure() -> int:
+    """Count a wrong code; seconds to wait when it was one too many, else 0."""
+    return failed_sign_ins.fail()
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[FAILURES_EXTENSION] = FailedSignIns()
+    """Nothing to set up: the limit's counters live in the service's limiter."""
