@@ -9,19 +9,22 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from api.common import (
-    MAX_INT,
+    Id,
+    QueryId,
     QuerySchema,
     StrictBoolean,
+    StrictFloat,
     StrictSchema,
+    Text,
     TimeField,
     WholeNumber,
     ZonedNested,
+    check_end_after_start,
 )
 from medsam_match.models import SESSION_STATUSES
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _PENALTY = validate.Range(min=0, max=1_000_000)
-_ID = validate.Range(min=1, max=MAX_INT)
 # Session times far outside any plan are typing mistakes (and year 9999 cannot
 # be shown in a local zone).
 _PLAUSIBLE = validate.Range(
@@ -44,22 +47,17 @@ class ClockTimeField(fields.Field):
         return time(int(match.group(1)), int(match.group(2)))
 
 
-def _end_after_start(data: dict[str, Any]) -> None:
-    if "start" in data and "end" in data and data["end"] <= data["start"]:
-        raise ValidationError("end must be after start", "end")
-
-
 class SessionOptionSchema(StrictSchema):
     """One way to hold an open session: a time and (usually) a place."""
 
     start = TimeField(required=True, validate=_PLAUSIBLE)
     end = TimeField(required=True, validate=_PLAUSIBLE)
-    place_id = WholeNumber(load_default=None, allow_none=True, validate=_ID)
-    penalty = fields.Float(load_default=0.0, validate=_PENALTY)
+    place_id = Id(load_default=None, allow_none=True)
+    penalty = StrictFloat(load_default=0.0, validate=_PENALTY)
 
     @validates_schema
     def _times(self, data: dict[str, Any], **_: Any) -> None:
-        _end_after_start(data)
+        check_end_after_start(data)
 
 
 class SessionSchema(StrictSchema):
@@ -70,7 +68,7 @@ class SessionSchema(StrictSchema):
     """
 
     id = fields.Integer(dump_only=True)
-    activity_id = WholeNumber(required=True, validate=_ID)
+    activity_id = Id(required=True)
     centre_id = fields.Integer(
         attribute="activity.centre_id",
         dump_only=True,
@@ -80,17 +78,17 @@ class SessionSchema(StrictSchema):
     # counts as not given.
     start = TimeField(allow_none=True, validate=_PLAUSIBLE)
     end = TimeField(allow_none=True, validate=_PLAUSIBLE)
-    place_id = WholeNumber(allow_none=True, validate=_ID)
+    place_id = Id(allow_none=True)
     options = ZonedNested(
         SessionOptionSchema,
         many=True,
         allow_none=True,
         validate=validate.Length(min=1, error="an open session needs at least one option"),
     )
-    optional = fields.Boolean(
+    optional = StrictBoolean(
         metadata={"description": "an open session that may be left unscheduled"}
     )
-    status = fields.String(validate=validate.OneOf(SESSION_STATUSES))
+    status = Text(validate=validate.OneOf(SESSION_STATUSES))
     created_at = TimeField(dump_only=True)
     updated_at = TimeField(dump_only=True)
 
@@ -126,7 +124,7 @@ class SessionSchema(StrictSchema):
                 raise ValidationError(
                     "only an open session (with options) can be optional", "optional"
                 )
-        _end_after_start(data)
+        check_end_after_start(data)
 
 
 _SESSION_BODY_FIELDS = (
@@ -149,10 +147,10 @@ class SessionPatchSchema(SessionSchema):
 
 
 class SessionFilterSchema(QuerySchema):
-    activity_id = fields.Integer(validate=_ID)
-    centre_id = fields.Integer(validate=_ID)
-    place_id = fields.Integer(
-        validate=_ID, metadata={"description": "the session's place (an open one's once chosen)"}
+    activity_id = QueryId()
+    centre_id = QueryId()
+    place_id = QueryId(
+        metadata={"description": "the session's place (an open one's once chosen)"}
     )
     status = fields.String(validate=validate.OneOf(SESSION_STATUSES))
     window_from = TimeField(
@@ -177,14 +175,14 @@ class WeeklySlotSchema(StrictSchema):
 
     @validates_schema
     def _times(self, data: dict[str, Any], **_: Any) -> None:
-        _end_after_start(data)
+        check_end_after_start(data)
 
 
 class GenerateOptionSchema(StrictSchema):
     """One place an open generated session may be held at."""
 
-    place_id = WholeNumber(required=True, allow_none=True, validate=_ID)
-    penalty = fields.Float(load_default=0.0, validate=_PENALTY)
+    place_id = Id(required=True, allow_none=True)
+    penalty = StrictFloat(load_default=0.0, validate=_PENALTY)
 
 
 class GenerateSchema(StrictSchema):
@@ -201,12 +199,12 @@ class GenerateSchema(StrictSchema):
         required=True,
         validate=validate.Length(min=1, error="give at least one weekly time"),
     )
-    place_id = WholeNumber(allow_none=True, validate=_ID)
+    place_id = Id(allow_none=True)
     options = fields.List(
         fields.Nested(GenerateOptionSchema),
         validate=validate.Length(min=1, error="give at least one option, or leave options out"),
     )
-    optional = fields.Boolean(
+    optional = StrictBoolean(
         metadata={"description": "open sessions only: each may be left unscheduled"}
     )
     skip_holidays = StrictBoolean(
@@ -223,8 +221,7 @@ class GenerateSchema(StrictSchema):
             raise ValidationError("give either place_id or options, not both", "options")
         if data.get("optional") and "options" not in data:
             raise ValidationError("only open sessions (with options) can be optional", "optional")
-        if "from" in data and "to" in data and data["to"] <= data["from"]:
-            raise ValidationError("to must be after from", "to")
+        check_end_after_start(data, "from", "to")
 
 
 class SkippedOccurrenceSchema(Schema):

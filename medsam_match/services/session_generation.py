@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from ..auth import Principal
-from ..errors import Invalid
+from ..domain_errors import Invalid
 from ..extensions import db
 from ..models import Session
 from .activities import writable_activity
@@ -81,8 +81,10 @@ def weekly_occurrences(
     """Every occurrence of `slots` starting in [window_from, window_to), in time order.
 
     Local times are resolved with the zone's rules for that date. A time in a
-    spring-forward gap is read with the offset before the change (02:30 becomes
-    03:30), as `zoneinfo` does; a repeated autumn time is its first occurrence.
+    spring-forward gap does not exist and moves forward as the clocks do
+    (02:30 on the night the clocks go from 02:00 to 03:00 becomes 03:30); a
+    session that would then end at or before its start keeps its length. A
+    repeated autumn time is its first occurrence.
     """
     occurrences: list[Occurrence] = []
     first_day: date = window_from.astimezone(zone).date()
@@ -92,14 +94,22 @@ def weekly_occurrences(
         for slot in slots:
             if day.weekday() != slot.weekday:
                 continue
-            start = datetime.combine(day, slot.start, tzinfo=zone)
-            end = datetime.combine(day, slot.end, tzinfo=zone)
-            if end <= start:  # both ends in a spring-forward gap: keep the length
-                end = start + (datetime.combine(day, slot.end) - datetime.combine(day, slot.start))
+            start = _wall_clock(day, slot.start, zone)
+            end = _wall_clock(day, slot.end, zone)
+            if end.astimezone(UTC) <= start.astimezone(UTC):  # the gap swallowed it
+                length = datetime.combine(day, slot.end) - datetime.combine(day, slot.start)
+                end = (start.astimezone(UTC) + length).astimezone(zone)
             if window_from <= start < window_to:
                 occurrences.append(Occurrence(start, end))
     occurrences.sort(key=lambda occurrence: (occurrence.start, occurrence.end))
     return occurrences
+
+
+def _wall_clock(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """The instant the zone's clocks show `clock` on `day`. A time that does
+    not exist (in a spring-forward gap) is read with the offset before the
+    change, which moves it forward by the gap, as the clocks do."""
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC).astimezone(zone)
 
 
 def generate_sessions(
