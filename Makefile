@@ -13,7 +13,14 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(BIN)/.installed
+# The pages' translations (gettext catalogues), compiled from the .po files.
+PO_FILES := $(wildcard medsam_match/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po $(BIN)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: $(BIN)/.installed $(MO_FILES)
 
 run: install
 	$(BIN)/medsam-match db upgrade

@@ -45,4 +45,5 @@ from . import (  # noqa: E402,F401  (each module adds its commands to `main`)
     serve_command,  # medsam-match serve
     solver_commands,  # medsam-match solve, validate
     token_commands,  # medsam-match token create/list/revoke
+    user_commands,  # medsam-match user create/list/disable
 )

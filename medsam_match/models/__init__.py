@@ -13,6 +13,7 @@ from .planning import (
     Session,
 )
 from .tenancy import Centre, Municipality, Place
+from .users import USER_ROLES, User
 
 __all__ = [
     "ASSIGNMENT_STATUSES",
@@ -20,6 +21,7 @@ __all__ = [
     "RUN_STATUSES",
     "RUN_TRIGGERS",
     "SESSION_STATUSES",
+    "USER_ROLES",
     "Activity",
     "ApiToken",
     "Assignment",
@@ -28,5 +30,6 @@ __all__ = [
     "Municipality",
     "Place",
     "Session",
+    "User",
     "Volunteer",
 ]

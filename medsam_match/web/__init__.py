@@ -21,7 +21,7 @@ SESSION_LIFETIME = timedelta(days=30)
 
 
 def init_app(app: Flask) -> None:
-    from . import signin
+    from . import i18n, signin, workspace
     from .views import bp
 
     app.config.update(
@@ -32,5 +32,7 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_SECURE=not app.debug,
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
     )
+    i18n.init_app(app)
     signin.init_app(app)
     app.register_blueprint(bp)
+    workspace.init_app(app)  # the staff pages; also splits the session cookie by path

@@ -15,11 +15,12 @@ import re
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Volunteer
 from ..models.types import utcnow
-from .i18n import Translator
+from .i18n import role_name
 from .ical import Event, calendar
 from .listing import AssignmentView, feed_views, volunteer_principal
 
@@ -66,32 +67,32 @@ def _uid(assignment_id: int) -> str:
     return f"assignment-{assignment_id}-{installation}@medsam-match"
 
 
-def _event(view: AssignmentView, t: Translator, page_url: str) -> Event:
+def _event(view: AssignmentView, page_url: str) -> Event:
     location = ", ".join(part for part in (view.place_name, view.place_address) if part)
     geo = (view.lat, view.lon) if view.lat is not None and view.lon is not None else None
     return Event(
         uid=_uid(view.id),
         start=view.start,
         end=view.end,
-        summary=f"{view.title} ({t.role(view.role)})",
+        summary=f"{view.title} ({role_name(view.role)})",
         status=_ICAL_STATUS[view.status],
         sequence=_SEQUENCE[view.status],
         stamp=utcnow(),
         last_modified=view.updated_at,
         location=location or None,
         geo=geo,
-        description=t("calendar_event_description", url=page_url),
+        description=_("See the assignment and answer here: %(url)s", url=page_url),
         url=page_url,
     )
 
 
-def feed_text(volunteer: Volunteer, t: Translator, page_url: str) -> str:
-    """The whole VCALENDAR for one volunteer."""
+def feed_text(volunteer: Volunteer, page_url: str) -> str:
+    """The whole VCALENDAR for one volunteer, in the current locale's language."""
     views = feed_views(volunteer_principal(volunteer), volunteer,
                        history=FEED_HISTORY, cancelled_kept=CANCELLED_KEPT)
     return calendar(
-        (_event(view, t, page_url) for view in views),
+        (_event(view, page_url) for view in views),
         product_id=PRODUCT_ID,
-        name=t("calendar_name"),
+        name=_("Volunteer assignments"),
         refresh_minutes=REFRESH_MINUTES,
     )

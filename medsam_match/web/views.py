@@ -22,6 +22,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as Redirect
 
@@ -29,8 +31,9 @@ from ..errors import Conflict, NotFound
 from ..models.types import utcnow
 from ..services import assignments as assignment_service
 from . import calendar_feed, signin
-from .i18n import LANGUAGE_NAMES, LANGUAGES, Translator, choose_language, normalise
+from .i18n import LANGUAGE_NAMES, LANGUAGES, choose_language, normalise, when
 from .listing import count_waiting, page_lists, view_of, volunteer_zone
+from .my_texts import SIGNIN_REFUSED, conflict_text, status_label
 
 MAX_REASON_LENGTH = 1000  # as the API's decline schema
 ANSWER_NOTICE_KEY = "answer_notice"
@@ -60,8 +63,7 @@ def _load_request_state() -> None:
         session["lang"] = picked
     g.signed_in = signin.signed_in()
     locale = g.signed_in.volunteer.centre.municipality.locale if g.signed_in else None
-    g.t = Translator(choose_language(session.get("lang"), locale,
-                                     request.accept_languages.values()))
+    g.language = choose_language(session.get("lang"), locale, request.accept_languages.values())
 
 
 @bp.after_request
@@ -78,29 +80,27 @@ def _page_headers(response: Response) -> Response:
 
 
 def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
-    t: Translator = g.t
     switch = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
     return render_template(
-        template, t=t, lang=t.language, languages=switch,
+        template, lang=g.language, languages=switch, status_label=status_label,
         signed_in=g.signed_in, messages=get_flashed_messages(with_categories=True),
         csrf_field=signin.CSRF_FIELD, csrf_token=signin.csrf_token(), **context,
     ), status
 
 
-def _error_page(status: int, message_key: str) -> tuple[str, int]:
-    return _render("my/error.html", status, message=g.t(message_key))
+def _error_page(status: int, message: str) -> tuple[str, int]:
+    return _render("my/error.html", status, message=message)
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> Any:
-    if "t" not in g:  # an error before the request's state was loaded
+    if "language" not in g:  # an error before the request's state was loaded
         g.signed_in = None
-        g.t = Translator(choose_language(session.get("lang"), None,
-                                         request.accept_languages.values()))
+        g.language = choose_language(session.get("lang"), None, request.accept_languages.values())
     if error.code == 400:
-        return _error_page(400, "bad_request")
+        return _error_page(400, _("The form had expired. Go back, reload the page and try again."))
     if error.code == 404:
-        return _error_page(404, "page_not_found")
+        return _error_page(404, _("That page was not found."))
     return error
 
 
@@ -122,7 +122,8 @@ def home() -> Any:
     if g.signed_in is None:
         if signin.was_signed_in():
             signin.sign_out()
-            flash(g.t("session_ended"), "error")
+            flash(_("Your code is no longer valid, so you have been signed out. Ask your "
+                    "volunteer centre for a new one."), "error")
         return _render("my/signin.html")
     lists = page_lists(g.signed_in.principal, g.signed_in.volunteer)
     now_local = utcnow().astimezone(volunteer_zone(g.signed_in.volunteer))
@@ -146,7 +147,8 @@ def sign_in() -> Any:
     signin.check_csrf()
     wait = signin.seconds_blocked()
     if wait:
-        page, status = _render("my/signin.html", 429, error=g.t("signin_too_many", seconds=wait))
+        page, status = _render("my/signin.html", 429, error=_("Too many wrong attempts. Wait %(seconds)s seconds and try again.",
+                                        seconds=wait))
         return Response(page, status, headers={"Retry-After": str(wait)}, mimetype="text/html")
     try:
         signin.sign_in(request.form.get("token", ""))
@@ -154,7 +156,7 @@ def sign_in() -> Any:
         if refused.reason != "signin_empty":
             signin.count_failure()
         return _render("my/signin.html", 401 if refused.reason != "signin_empty" else 422,
-                       error=g.t(refused.reason))
+                       error=str(SIGNIN_REFUSED[refused.reason]))
     return _to_page()
 
 
@@ -162,7 +164,7 @@ def sign_in() -> Any:
 def sign_out() -> Any:
     signin.check_csrf()
     signin.sign_out()
-    flash(g.t("signed_out"), "info")
+    flash(_("You are signed out."), "info")
     return _to_page()
 
 
@@ -172,24 +174,28 @@ def _answer(assignment_id: int, action: str) -> Any:
     if g.signed_in is None:
         return _to_page()  # the page says why (signed out or session ended)
     signin.check_csrf()
-    t: Translator = g.t
     reason = request.form.get("reason", "").strip() or None
     if reason is not None and len(reason) > MAX_REASON_LENGTH:
-        return _answered(assignment_id, "error", t("reason_too_long", max=MAX_REASON_LENGTH))
+        return _answered(assignment_id, "error", _("The reason is too long (at most %(max)s characters).",
+                                                      max=MAX_REASON_LENGTH))
     principal = g.signed_in.principal
     try:
         assignment = assignment_service.answer(principal, assignment_id, action, reason)
     except NotFound:
-        return _error_page(404, "not_found")
+        return _error_page(404, _("That assignment was not found."))
     except Conflict:
         current = assignment_service.get_assignment(principal, assignment_id)
         return _answered(assignment_id, "error",
-                         t(f"conflict_{action}", state=t(f"state_{current.status}")))
+                         conflict_text(action, current.status))
     view = view_of(assignment, volunteer_zone(g.signed_in.volunteer))
-    when = t.when(view.start_local, view.end_local)
-    when = when[0].lower() + when[1:] if t.language != "en" else when
-    key = "confirmed_flash" if action == "confirm" else "declined_flash"
-    return _answered(assignment_id, "success", t(key, title=view.title, when=when))
+    moment = when(view.start_local, view.end_local)
+    moment = moment[0].lower() + moment[1:] if g.language != "en" else moment
+    if action == "confirm":
+        text = _("Thank you! %(title)s, %(when)s, is confirmed.", title=view.title, when=moment)
+    else:
+        text = _("You declined %(title)s, %(when)s. Your volunteer centre will find someone "
+                 "else.", title=view.title, when=moment)
+    return _answered(assignment_id, "success", text)
 
 
 @bp.post("/assignments/<int:assignment_id>/confirm")
@@ -209,8 +215,8 @@ def calendar(key: str) -> Response:
     volunteer = calendar_feed.volunteer_for_key(key)
     if volunteer is None:
         return Response("No such calendar.\n", 404, mimetype="text/plain")
-    t = Translator(choose_language(None, volunteer.centre.municipality.locale))
-    body = calendar_feed.feed_text(volunteer, t, url_for("web.home", _external=True))
+    with force_locale(choose_language(None, volunteer.centre.municipality.locale)):
+        body = calendar_feed.feed_text(volunteer, url_for("web.home", _external=True))
     return Response(body, 200, mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="assignments.ics"',
                              "Cache-Control": "private, max-age=300"})

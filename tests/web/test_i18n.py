@@ -1,43 +1,78 @@
-"""The page's texts and dates in nb, nn, da and en."""
+"""The pages' texts (gettext catalogues for nb, nn, da, en) and dates."""
 
 from __future__ import annotations
 
-import string
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.messages.pofile import read_po
+from flask_babel import force_locale, gettext
 
+from medsam_match import create_app
 from medsam_match.web.i18n import (
     LANGUAGES,
-    TEXTS,
-    Translator,
+    TRANSLATIONS_DIR,
     choose_language,
+    date_text,
     normalise,
+    role_name,
+    when,
 )
 
 OSLO = ZoneInfo("Europe/Oslo")
+POT = TRANSLATIONS_DIR / "messages.pot"
 
 
-@pytest.mark.parametrize("key", sorted(TEXTS))
-def test_every_text_exists_in_every_language_with_the_same_fields(key: str) -> None:
-    texts = TEXTS[key]
-    assert set(texts) == set(LANGUAGES)
-    fields = {
-        language: {name for _, name, _, _ in string.Formatter().parse(text) if name}
-        for language, text in texts.items()
-    }
-    assert len(set(map(frozenset, fields.values()))) == 1, fields
-    for language in ("nb", "nn", "da"):
-        if key != "time_prefix":
-            assert texts[language], f"{key} is empty in {language}"
+def _catalogue(language: str):  # type: ignore[no-untyped-def]
+    path = TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po"
+    with Path(path).open("rb") as handle:
+        return read_po(handle, locale=language)
 
 
-def test_the_languages_say_different_things() -> None:
-    # A text copied into the wrong language would show up here.
-    assert len({TEXTS["upcoming_heading"][lang] for lang in LANGUAGES}) == 4
-    assert TEXTS["confirm_button"]["nn"] == "Stadfest"
-    assert TEXTS["confirm_button"]["da"] == "Bekræft"
+@pytest.fixture(scope="module")
+def app():  # type: ignore[no-untyped-def]
+    return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "MEDSAM_SCHEDULER": "off"},
+                      check_schema=False)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "da"])
+def test_every_text_of_the_template_is_translated_with_the_same_fields(language: str) -> None:
+    with POT.open("rb") as handle:
+        template = read_po(handle)
+    catalogue = _catalogue(language)
+    for message in template:
+        if not message.id:
+            continue
+        found = catalogue.get(message.id, context=message.context)
+        assert found is not None and found.string, f"{message.id!r} has no {language} text"
+        assert not found.fuzzy, f"{message.id!r} is fuzzy in {language}"
+        # The same %(fields)s on both sides (python-format check by Babel).
+        assert list(found.check(catalogue)) == [], message.id
+
+
+def test_the_template_is_up_to_date_with_the_code() -> None:
+    # Each text the code and the templates use is in the catalogue template
+    # (`pybabel extract`, see docs/translations.md).
+    with POT.open("rb") as handle:
+        ids = {m.id for m in read_po(handle) if m.id}
+    assert "The e-mail address or the password is wrong, or the account is disabled." in ids
+    assert "Waiting for your answer" in ids
+
+
+def test_the_compiled_catalogues_are_used(app) -> None:  # type: ignore[no-untyped-def]
+    with app.test_request_context():
+        said = {}
+        for language in LANGUAGES:
+            with force_locale(language):
+                said[language] = gettext("Upcoming assignments")
+    assert said == {"nb": "Kommende oppdrag", "nn": "Komande oppdrag",
+                    "da": "Kommende opgaver", "en": "Upcoming assignments"}
+    with app.test_request_context(), force_locale("da"):
+        assert gettext("Hello, %(name)s!", name="Mette") == "Hej Mette!"
+        assert gettext("Too many wrong attempts. Wait %(seconds)s seconds and try again.",
+                       seconds=12) == "For mange forkerte forsøg. Vent 12 sekunder, og prøv igen."
 
 
 @pytest.mark.parametrize(
@@ -76,26 +111,25 @@ def test_normalise_rejects_what_is_not_ours() -> None:
 def test_when_in_each_language(language: str, expected: str) -> None:
     start = datetime(2027, 1, 12, 17, 0, tzinfo=OSLO)
     end = datetime(2027, 1, 12, 19, 0, tzinfo=OSLO)
-    assert Translator(language).when(start, end, today=datetime(2027, 1, 1, tzinfo=OSLO)) == expected
+    assert when(start, end, today=datetime(2027, 1, 1, tzinfo=OSLO), language=language) == expected
 
 
 def test_when_shows_the_year_when_it_is_not_this_one_and_both_days_across_midnight() -> None:
     start = datetime(2027, 12, 31, 22, 30, tzinfo=OSLO)
     end = datetime(2028, 1, 1, 0, 30, tzinfo=OSLO)
-    text = Translator("en").when(start, end, today=datetime(2026, 11, 27, tzinfo=OSLO))
+    text = when(start, end, today=datetime(2026, 11, 27, tzinfo=OSLO), language="en")
     assert text == "Friday 31 December 2027, 22:30–Saturday 1 January 2028 00:30"
-    assert Translator("nn").date(datetime(2027, 3, 6, tzinfo=OSLO)) == "laurdag 6. mars"
-    assert Translator("da").date(datetime(2027, 5, 2, tzinfo=OSLO)) == "søndag den 2. maj"
+    assert date_text(datetime(2027, 3, 6, tzinfo=OSLO), language="nn") == "laurdag 6. mars"
+    assert date_text(datetime(2027, 5, 2, tzinfo=OSLO), language="da") == "søndag den 2. maj"
 
 
-def test_roles_in_english_are_translated_others_kept() -> None:
-    assert Translator("nn").role("helper") == "hjelpar"
-    assert Translator("da").role("Host") == "vært"
-    assert Translator("en").role("driver") == "driver"
-    assert Translator("nb").role("Kafévert") == "Kafévert"
-
-
-def test_fields_are_filled() -> None:
-    assert Translator("da")("greeting", name="Mette") == "Hej Mette!"
-    assert Translator("en")("signin_too_many", seconds=12) == (
-        "Too many wrong attempts. Wait 12 seconds and try again.")
+def test_roles_in_english_are_translated_others_kept(app) -> None:  # type: ignore[no-untyped-def]
+    with app.test_request_context():
+        with force_locale("nn"):
+            assert role_name("helper") == "hjelpar"
+        with force_locale("da"):
+            assert role_name("Host") == "vært"
+        with force_locale("en"):
+            assert role_name("driver") == "driver"
+        with force_locale("nb"):
+            assert role_name("Kafévert") == "Kafévert"

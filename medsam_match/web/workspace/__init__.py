@@ -1,0 +1,25 @@
+"""The staff workspace: sign-in, the week board, a session's page and the
+other pages coordinators and municipality staff work in.
+
+Pages answer with HTML; they call the same services as the API with the
+principal of the signed-in user (services/users.principal_for_user), so a
+page never shows what the API would hide from a token of the same role and
+scope (outside it: 404).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import accounts, board_views, cookies, session_views, signin_views, throttle  # noqa: F401  (routes)
+    from .blueprint import bp, csrf
+
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked per blueprint
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # as long as the session
+    cookies.init_app(app)
+    accounts.init_app(app)
+    throttle.init_app(app)
+    csrf.init_app(app)
+    app.register_blueprint(bp)
