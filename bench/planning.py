@@ -116,8 +116,8 @@ class StageClock:
 
 @contextmanager
 def timed_stages() -> Iterator[StageClock]:
-    from medsam_match.jobs import solver_process
-    from medsam_match.services import match_runs
+    from medsam_match.services.runs import execute as match_runs
+    from medsam_match.services.runs import solve_process as solver_process
 
     clock = StageClock()
     build, solve = match_runs.build_scenario, solver_process.solve_in_child

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from . import sqlite_pragmas  # noqa: F401  (registers the connect hook)
-from .config import database_url, flask_config, load_settings, project_dir
-from .extensions import db, migrate
-from .url_converters import IdConverter
+# Nothing heavy at import time: the solver child (`python -m
+# medsam_match.jobs.solve_child`) and `medsam-match solve` import this package
+# and must not load Flask or SQLAlchemy (tests/jobs/test_import_purity.py).
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool | None = None) -> Flask:
@@ -20,6 +19,13 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
     Unless MEDSAM_CHECK_SCHEMA is false (or `check_schema=False`, as the
     `db` commands pass), it refuses to start on an out-of-date schema.
     """
+    from flask import Flask
+
+    from . import sqlite_pragmas  # noqa: F401  (registers the connect hook)
+    from .config import database_url, flask_config, load_settings, project_dir
+    from .extensions import db, migrate
+    from .url_converters import IdConverter
+
     settings = load_settings()
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(flask_config(settings))

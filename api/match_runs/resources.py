@@ -8,7 +8,7 @@ from flask.views import MethodView
 from api.common import paginate
 from medsam_match.auth import current_principal
 from medsam_match.errors import Conflict
-from medsam_match.services import match_runs as service
+from medsam_match.services import runs as service
 
 from . import blp
 from .schemas import MatchRunCreateSchema, MatchRunQuerySchema, MatchRunSchema
@@ -80,3 +80,11 @@ class MatchRunPublish(MethodView):
     def post(self, run_id: int) -> Any:
         """Turn a succeeded dry run's plan into proposed assignments."""
         return service.publish_dry_run(current_principal(), run_id)
+
+
+@blp.route("/<int:run_id>:cancel")
+class MatchRunCancel(MethodView):
+    @blp.response(200, MatchRunSchema)
+    def post(self, run_id: int) -> Any:
+        """Cancel a queued run (it never starts); 409 naming the state once it has started."""
+        return service.cancel_run(current_principal(), run_id)

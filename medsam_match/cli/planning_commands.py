@@ -46,7 +46,7 @@ def plan(centre_id: int, window_from: str | None, window_to: str | None, dry_run
     from ..auth import Principal
     from ..errors import DomainError
     from ..models.types import utcnow
-    from ..services import match_runs
+    from ..services import runs as match_runs
 
     start = _parse_time(window_from, "--from") or utcnow().replace(second=0, microsecond=0)
     horizon = timedelta(days=current_app.config.get("MEDSAM_PLANNING_HORIZON_DAYS", 14))

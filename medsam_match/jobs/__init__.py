@@ -11,9 +11,10 @@ the database.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # the solver child (jobs.solve_child) must not load Flask
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,8 @@
 A tick (every minute, from APScheduler) looks, for each centre, at the most
 recent nightly time in its municipality's zone (default 02:00). If that moment
 has passed less than the grace period ago, the night's run is inserted; the
-unique key (centre_id, night) in the database makes a second insert fail, so
+runs service inserts it (`queue_nightly_run`, the one place runs are created);
+the unique key (centre_id, night) in the database makes a second insert fail, so
 however many processes tick, each centre gets exactly one run per night. A
 night missed by more than the grace period (the service was down) is recorded
 as a failed run saying so, for centres that were planned nightly before, so
@@ -15,15 +16,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Centre, MatchRun, Municipality
 from ..models.types import utcnow
+from ..services.runs import queue_nightly_run
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -85,40 +90,23 @@ def nightly_tick(now: datetime | None = None, settings: NightlySettings | None =
         if missed and not _planned_before(centre_id, night):
             # A new centre or a new installation: nothing was missed.
             continue
-        run = MatchRun(
-            centre_id=centre_id,
-            window_from=moment,
-            window_to=moment + timedelta(days=settings.horizon_days),
-            mode="plan",
-            dry_run=False,
-            trigger="nightly",
-            night=night,
-            time_limit_s=settings.time_limit_s,
-            status="failed" if missed else "queued",
-        )
+        error = None
         if missed:
-            run.finished_at = now
-            run.error = (
+            error = (
                 f"the nightly plan for {night.isoformat()} was missed: the service was not "
                 f"running at {settings.at.strftime('%H:%M')} nor within the "
                 f"{settings.grace.total_seconds() / 3600:g} hours after; start a run by hand"
             )
-        try:
-            with db.session.begin_nested():
-                db.session.add(run)
-            db.session.commit()
-        except IntegrityError:
-            # Another process inserted this night's run first.
-            db.session.rollback()
-            continue
+        run = queue_nightly_run(
+            centre_id, night, moment, moment + timedelta(days=settings.horizon_days),
+            settings.time_limit_s, missed=error, now=now,
+        )
+        if run is None:
+            continue  # another process inserted this night's run first
         if missed:
-            log.error("centre %s: %s", centre_id, run.error)
+            log.error("centre %s: %s", centre_id, error)
         else:
             created.append(run.id)
-    if created:
-        from .worker import wake
-
-        wake()
     return created
 
 

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
-from flask import Flask
+from ..services.runs import signals
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +29,7 @@ def wake() -> None:
 def run_pending(app: Flask, *, limit: int | None = None) -> list[int]:
     """Execute queued runs that may start now, one after another; returns their ids."""
     from ..extensions import db
-    from ..services.match_runs import claim_next_run, execute_run
+    from ..services.runs import claim_next_run, execute_run
 
     done: list[int] = []
     with app.app_context():
@@ -42,8 +46,9 @@ def run_pending(app: Flask, *, limit: int | None = None) -> list[int]:
 
 
 def _loop(app: Flask, poll_seconds: float) -> None:
-    from ..services.match_runs import recover_stale_runs
+    from ..services.runs import recover_stale_runs, sweep_scenario_folders
 
+    sweep_scenario_folders()
     with app.app_context():
         recovered = recover_stale_runs()
         if recovered:
@@ -60,6 +65,7 @@ def _loop(app: Flask, poll_seconds: float) -> None:
 def start_worker(app: Flask, poll_seconds: float = 5.0) -> threading.Thread:
     """Start the worker thread (daemon) for this process."""
     _stop.clear()
+    signals.on_run_queued(wake)
     thread = threading.Thread(target=_loop, args=(app, poll_seconds), name="medsam-run-worker",
                               daemon=True)
     thread.start()
@@ -67,5 +73,6 @@ def start_worker(app: Flask, poll_seconds: float = 5.0) -> threading.Thread:
 
 
 def stop_worker() -> None:
+    signals.forget(wake)
     _stop.set()
     _wake.set()

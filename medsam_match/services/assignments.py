@@ -8,6 +8,11 @@
 
 Any other transition answers 409 naming the current state. Volunteers answer
 their own assignments; coordinators (and above) may answer for them.
+
+Every change is a compare-and-set on the state the request read
+(`UPDATE ... WHERE id = ? AND status = ?`): of several answers to one
+assignment sent at once (two declines, or a confirm and a decline), exactly
+one is applied; the others answer 409 naming the state it is in now.
 """
 
 from __future__ import annotations
@@ -15,13 +20,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 
 from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Session
-from .match_runs import queue_repair, wake_worker
+from .locking import transition
+from .runs import queue_repair, run_queued
 from .scope import centre_filter
 
 ANSWERABLE = {"confirm": ("proposed",), "decline": ("proposed", "confirmed")}
@@ -84,8 +90,22 @@ def _check_version(assignment: Assignment, if_updated_at: datetime | None) -> No
     if if_updated_at is not None and assignment.updated_at != if_updated_at:
         raise Conflict(
             "the assignment changed since you read it "
-            f"(now {assignment.status}, updated {assignment.updated_at.isoformat()}); reload it"
+            f"(now {assignment.status}, updated {assignment.updated_at.isoformat()}); reload it",
+            current=assignment.status,
         )
+
+
+def _lost_race(assignment_id: int, doing: str) -> Conflict:
+    """The 409 for a request whose compare-and-set found the assignment changed."""
+    db.session.rollback()
+    now = db.session.get(Assignment, assignment_id, populate_existing=True)
+    if now is None:
+        raise NotFound("assignment")
+    return Conflict(
+        f"the assignment is {now.status} now: another request changed it first; "
+        f"it cannot be {doing} — reload it",
+        current=now.status,
+    )
 
 
 def set_locked(
@@ -96,9 +116,20 @@ def set_locked(
         raise Forbidden("only a coordinator can lock an assignment")
     _check_version(assignment, if_updated_at)
     if locked and assignment.status not in ("proposed", "confirmed"):
-        raise Conflict(f"a {assignment.status} assignment cannot be locked")
-    assignment.locked = locked
+        raise Conflict(f"a {assignment.status} assignment cannot be locked",
+                       current=assignment.status)
+    # Unchanged status and (when given) version since the checks above.
+    changed = db.session.execute(
+        update(Assignment)
+        .where(Assignment.id == assignment.id, Assignment.status == assignment.status,
+               Assignment.updated_at == assignment.updated_at)
+        .values(locked=locked)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise _lost_race(assignment_id, "locked" if locked else "unlocked")
     db.session.commit()
+    db.session.refresh(assignment)
     return assignment
 
 
@@ -109,20 +140,25 @@ def answer(
     if action not in ANSWERABLE:
         raise Invalid({"action": ["must be confirm or decline"]})
     assignment = get_assignment(principal, assignment_id)
-    if assignment.status not in ANSWERABLE[action]:
+    seen = assignment.status
+    if seen not in ANSWERABLE[action]:
         raise Conflict(
-            f"the assignment is {assignment.status}; only a "
-            f"{' or '.join(ANSWERABLE[action])} assignment can be {action}d"
+            f"the assignment is {seen}; only a "
+            f"{' or '.join(ANSWERABLE[action])} assignment can be {action}d",
+            current=seen,
         )
     if action == "confirm":
-        assignment.status = "confirmed"
+        won = transition(Assignment, assignment.id, (seen,), status="confirmed")
     else:
-        assignment.status = "declined"
-        assignment.locked = False
-        assignment.decline_reason = (reason or "").strip() or None
+        won = transition(Assignment, assignment.id, (seen,), status="declined", locked=False,
+                         decline_reason=(reason or "").strip() or None)
+    if not won:
+        raise _lost_race(assignment_id, f"{action}d")
+    if action == "decline":
         session = assignment.session
         queue_repair(session.activity.centre_id, session)
     db.session.commit()
     if action == "decline":
-        wake_worker()
+        run_queued()
+    db.session.refresh(assignment)
     return assignment

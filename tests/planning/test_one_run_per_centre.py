@@ -5,7 +5,7 @@ from __future__ import annotations
 from medsam_match.errors import Conflict
 from medsam_match.extensions import db
 from medsam_match.models import MatchRun
-from medsam_match.services.match_runs import claim_next_run, claim_run
+from medsam_match.services.runs import claim_next_run, claim_run
 
 from .conftest import post_run
 

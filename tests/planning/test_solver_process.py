@@ -89,7 +89,7 @@ def test_a_normal_solve_reports_progress_and_returns_the_result():
 
 def test_runs_left_running_by_a_dead_process_are_failed_at_start_up(app, client, centre):
     from medsam_match.models import MatchRun
-    from medsam_match.services.match_runs import recover_stale_runs
+    from medsam_match.services.runs import recover_stale_runs
 
     run = post_run(client, centre)
     with app.app_context():

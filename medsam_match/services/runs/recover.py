@@ -1,0 +1,88 @@
+"""Recovering after a crash: runs left `running` by a process that died are
+ended `failed`, and solver folders an older version left in the temp folder
+(they held scenarios with personal data) are removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import MatchRun
+from ...models.types import utcnow
+from ..locking import transition
+
+log = logging.getLogger(__name__)
+
+STALE_MESSAGE = (
+    "the process running this run stopped before it finished "
+    "(service restart or crash); nothing was published — start a new run"
+)
+#: Folders the solver process used to write scenarios into (before they went through a pipe).
+LEGACY_FOLDER_PREFIX = "medsam-run-"
+
+
+def recover_stale_runs(now: datetime | None = None) -> list[int]:
+    """Mark failed the runs left `running` by a process that died.
+
+    A run is stale when its worker is a process of this host that no longer
+    exists, or when it has been running far longer than its time limit allows
+    (any host). Each is ended with a compare-and-set, so a run that finishes
+    at this moment keeps its result."""
+    now = now or utcnow()
+    host = socket.gethostname()
+    stale = []
+    for run in db.session.scalars(select(MatchRun).where(MatchRun.status == "running")):
+        worker_host, _, pid = (run.worker or "").partition(":")
+        dead_here = worker_host == host and pid.isdigit() and not _alive(int(pid))
+        overdue = run.started_at is not None and now - run.started_at > timedelta(
+            seconds=run.time_limit_s * 2 + 300
+        )
+        if dead_here or overdue:
+            stale.append(run.id)
+    failed = [
+        run_id for run_id in stale
+        if transition(MatchRun, run_id, ("running",), status="failed", finished_at=now,
+                      error=STALE_MESSAGE)
+    ]
+    db.session.commit()
+    return failed
+
+
+def sweep_scenario_folders(folder: str | None = None) -> list[str]:
+    """Remove solver folders left in the temp folder by a killed process of an
+    older version; returns what was removed."""
+    removed = []
+    for path in Path(folder or tempfile.gettempdir()).glob(LEGACY_FOLDER_PREFIX + "*"):
+        if path.is_dir() and path.owner() == _me():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(str(path))
+    if removed:
+        log.warning("removed %d solver folders left by a stopped process", len(removed))
+    return removed
+
+
+def _me() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
