@@ -14,6 +14,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 from sqlalchemy import Select, func, select
 
 from medsam_match.extensions import db
+from medsam_match.services.languages import normalize_code
 
 # api.md: ?page=1&page_size=50 (max 500). Set on the class so that a plain
 # `@blp.paginate()` of every resource gets these defaults.
@@ -141,6 +142,21 @@ class MultilineText(Text):
     breaks and tabs are allowed, other control characters are not."""
 
     allowed_controls = frozenset("\n\r\t")
+
+
+class LanguageCode(fields.String):
+    """A spoken language as an ISO 639-1 code ("ar", "uk", "no"); any case in,
+    lower case stored. "norsk" or "arabic" is an error that names the value."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        code = normalize_code(text)
+        if code is None:
+            raise ValidationError(
+                f"{text[:40]!r} is not an ISO 639-1 language code; give two letters, "
+                'e.g. "ar" for Arabic, "no" for Norwegian, "uk" for Ukrainian'
+            )
+        return code
 
 
 class StrictBoolean(fields.Boolean):

@@ -8,6 +8,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from api.common import (
     Id,
+    LanguageCode,
     MultilineText,
     QueryId,
     QuerySchema,
@@ -31,7 +32,11 @@ class RoleSchema(StrictSchema):
     min = WholeNumber(load_default=1, validate=validate.Range(min=0, max=1000))
     max = WholeNumber(validate=validate.Range(min=1, max=1000))
     skills = fields.List(Text(validate=_NAME), load_default=list)
-    languages = fields.List(Text(validate=_NAME), load_default=list)
+    languages = fields.List(
+        LanguageCode(),
+        load_default=list,
+        metadata={"description": 'ISO 639-1 codes; a volunteer speaking any one fits, e.g. ["ar"]'},
+    )
     certificate = Text(
         load_default=None,
         allow_none=True,

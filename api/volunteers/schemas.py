@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from api.common import (
     Id,
     IsoDate,
+    LanguageCode,
     QueryId,
     QuerySchema,
     StrictBoolean,
@@ -112,7 +113,12 @@ class VolunteerBodySchema(StrictSchema):
         metadata={"description": "null: no limit"},
     )
     skills = fields.List(Text(validate=_TAG), load_default=list, validate=_TAGS_MAX)
-    languages = fields.List(Text(validate=_TAG), load_default=list, validate=_TAGS_MAX)
+    languages = fields.List(
+        LanguageCode(),
+        load_default=list,
+        validate=_TAGS_MAX,
+        metadata={"description": 'ISO 639-1 codes, e.g. ["ar", "no"]'},
+    )
     interests = fields.List(Text(validate=_TAG), load_default=list, validate=_TAGS_MAX)
     certificates = fields.List(
         fields.Nested(CertificateSchema), load_default=list, validate=_TAGS_MAX
@@ -175,7 +181,7 @@ class VolunteerFilterSchema(QuerySchema):
     centre_id = QueryId(metadata={"description": "only this centre's volunteers"})
     active = fields.Boolean()
     skill = Text(metadata={"description": "has this skill (exact tag)"})
-    language = Text(metadata={"description": "speaks this language (exact tag)"})
+    language = LanguageCode(metadata={"description": "speaks this language (ISO 639-1 code)"})
     interest = Text(metadata={"description": "has this interest (exact tag)"})
     q = Text(
         validate=validate.Length(max=200), metadata={"description": "part of the name, any case"}
