@@ -11,10 +11,12 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,16 +24,15 @@ from ..extensions import db
 from .people import Volunteer
 from .tenancy import Centre, Place
 from .types import UTCDateTime, utcnow
-from .versioning import Versioned
 
 SESSION_STATUSES = ("planned", "scheduled", "cancelled")
 ASSIGNMENT_STATUSES = ("proposed", "confirmed", "declined", "cancelled")
-RUN_STATUSES = ("queued", "running", "succeeded", "failed")
+RUN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 RUN_MODES = ("plan", "repair")
 RUN_TRIGGERS = ("api", "nightly", "decline", "cli")
 
 
-class Activity(Versioned, db.Model):  # type: ignore[name-defined]
+class Activity(db.Model):  # type: ignore[name-defined]
     """A recurring or one-off co-creation activity of a centre.
 
     roles: `[{"role", "min", "max", "skills", "languages", "certificate"}]`.
@@ -58,7 +59,7 @@ class Activity(Versioned, db.Model):  # type: ignore[name-defined]
     sessions: Mapped[list[Session]] = relationship(back_populates="activity")
 
 
-class Session(Versioned, db.Model):  # type: ignore[name-defined]
+class Session(db.Model):  # type: ignore[name-defined]
     """One occurrence of an activity: fixed (start, end, place) or open (options)."""
 
     __tablename__ = "session"
@@ -97,6 +98,15 @@ class MatchRun(db.Model):  # type: ignore[name-defined]
         # The nightly run happens exactly once per centre and night, however
         # many scheduler processes run: the database refuses a second one.
         UniqueConstraint("centre_id", "night", name="uq_match_run_centre_night"),
+        # At most one repair run waits per centre: a second decline widens it
+        # (services/runs/create.py, queue_repair), whatever the concurrency.
+        Index(
+            "uq_match_run_one_waiting_repair",
+            "centre_id",
+            unique=True,
+            sqlite_where=text("status = 'queued' AND \"trigger\" = 'decline'"),
+            postgresql_where=text("status = 'queued' AND \"trigger\" = 'decline'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
