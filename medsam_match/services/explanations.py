@@ -5,6 +5,10 @@ The solver writes each `unfilled` entry's `reason` in English, beside a `why`
 `reason` in the municipality's locale (`nb`, `nn`, `da`, `en`) and the
 English sentence as `reason_en`, so a coordinator reads the reason in their
 own language and a bug report can still quote the solver's words.
+
+The solver knows languages only as ISO 639-1 codes ("Nobody speaks ar");
+the localized `reason` names them in its own language ("Ingen snakker
+arabisk", "Nobody speaks Arabic"), from Babel's locale data.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from solver.reasons import render_reason
+from solver.reasons import render_reason, supported_locale
+
+from .languages import language_name
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +38,7 @@ def _localize(entry: dict[str, Any], locale: str) -> dict[str, Any]:
     why = entry.get("why")
     if why is not None:
         try:
-            reason = render_reason(why, locale)
+            reason = render_reason(_with_language_names(why, locale), locale)
             english = english if english is not None else render_reason(why, "en")
         except ValueError as error:
             log.warning("unfilled slot %s/%s: its why cannot be phrased (%s); kept in English",
@@ -42,3 +48,14 @@ def _localize(entry: dict[str, Any], locale: str) -> dict[str, Any]:
         localized["reason"] = reason
         localized["reason_en"] = english
     return localized
+
+
+def _with_language_names(why: Any, locale: str) -> Any:
+    """`why` with the codes in `params.languages` replaced by their names in `locale`."""
+    if not isinstance(why, dict) or not isinstance(why.get("params"), dict):
+        return why
+    codes = why["params"].get("languages")
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        return why
+    names = [language_name(code, supported_locale(locale)) for code in codes]
+    return {**why, "params": {**why["params"], "languages": names}}
