@@ -31,6 +31,7 @@ from .runs import queue_repair, run_queued
 from .scope import centre_filter
 
 ANSWERABLE = {"confirm": ("proposed",), "decline": ("proposed", "confirmed")}
+DONE = {"confirm": "confirmed", "decline": "declined"}
 
 
 def assignments_query(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
@@ -144,7 +145,7 @@ def answer(
     if seen not in ANSWERABLE[action]:
         raise Conflict(
             f"the assignment is {seen}; only a "
-            f"{' or '.join(ANSWERABLE[action])} assignment can be {action}d",
+            f"{' or '.join(ANSWERABLE[action])} assignment can be {DONE[action]}",
             current=seen,
         )
     if action == "confirm":
@@ -153,7 +154,7 @@ def answer(
         won = transition(Assignment, assignment.id, (seen,), status="declined", locked=False,
                          decline_reason=(reason or "").strip() or None)
     if not won:
-        raise _lost_race(assignment_id, f"{action}d")
+        raise _lost_race(assignment_id, DONE[action])
     if action == "decline":
         session = assignment.session
         queue_repair(session.activity.centre_id, session)
