@@ -44,6 +44,7 @@ class Principal:
     centre_id: int | None = None
     volunteer_id: int | None = None
     token_id: int | None = None
+    user_id: int | None = None  # a staff user signed in to the pages (web/workspace)
 
     @property
     def is_admin(self) -> bool:

@@ -8,7 +8,8 @@ from api.common import paginate
 from medsam_match.auth import current_principal
 from medsam_match.services import assignments as service
 
-from . import blp
+from . import blp, manual
+from .manual import ManualAssignmentOutSchema, ManualAssignmentSchema
 from .schemas import AssignmentPatchSchema, AssignmentQuerySchema, AssignmentSchema, DeclineSchema
 
 
@@ -24,6 +25,14 @@ class Assignments(MethodView):
         filters["to"] = filters.pop("window_to", None)
         return paginate(service.assignments_query(current_principal(), filters),
                         pagination_parameters)
+
+    @blp.arguments(ManualAssignmentSchema)
+    @blp.response(201, ManualAssignmentOutSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Assign a volunteer by hand (coordinators): locked, proposed, checked
+        against every hard rule (422 naming a broken one); `override: true`
+        with a `reason` overrules availability and travel distance only."""
+        return manual.create(data)
 
 
 @blp.route("/<int:assignment_id>")

@@ -9,4 +9,4 @@ blp = Blueprint(
     description="Sessions: one occurrence of an activity, at a time and a place",
 )
 
-from . import resources  # noqa: E402,F401
+from . import candidates, resources  # noqa: E402,F401

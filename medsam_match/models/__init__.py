@@ -1,5 +1,6 @@
 """The database models. Times are stored in UTC (see `types.UTCDateTime`)."""
 
+from .manual import AssignmentOverride
 from .people import ApiToken, Volunteer
 from .planning import (
     ASSIGNMENT_STATUSES,
@@ -25,6 +26,7 @@ __all__ = [
     "Activity",
     "ApiToken",
     "Assignment",
+    "AssignmentOverride",
     "Centre",
     "MatchRun",
     "Municipality",

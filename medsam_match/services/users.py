@@ -153,7 +153,8 @@ def principal_for_user(user: User) -> Principal:
     municipality_id, centre_id = user.municipality_id, user.centre_id
     if user.role == "coordinator" and user.centre is not None:
         municipality_id = user.centre.municipality_id
-    return Principal(role=user.role, municipality_id=municipality_id, centre_id=centre_id)
+    return Principal(role=user.role, municipality_id=municipality_id, centre_id=centre_id,
+                     user_id=user.id)
 
 
 def user_locale(user: User) -> str | None:

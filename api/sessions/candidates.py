@@ -1,0 +1,55 @@
+"""GET /api/v1/sessions/{id}/candidates: who could fill each role, and why not the others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from marshmallow import Schema, fields
+
+from medsam_match.auth import current_principal
+from medsam_match.services import candidates as service
+
+from . import blp
+
+
+class CandidateSchema(Schema):
+    volunteer_id = fields.Integer()
+    name = fields.String()
+    fit = fields.Float(metadata={"description": "what adding them adds to the plan's score; "
+                                                "higher fits better"})
+    interest = fields.Boolean(metadata={"description": "shares an interest with the activity"})
+    preferred = fields.Boolean(metadata={"description": "named this activity as preferred"})
+    distance_km = fields.Float(allow_none=True)
+    hours_this_week = fields.Float()
+
+
+class ExcludedSchema(Schema):
+    volunteer_id = fields.Integer()
+    name = fields.String()
+    rule = fields.String(metadata={"description": "the first rule that excludes them: one of "
+                                                  + ", ".join(service.EXCLUDING_RULES)})
+    rules = fields.List(fields.String(), metadata={"description": "every rule that excludes them"})
+
+
+class RoleCandidatesSchema(Schema):
+    role = fields.String()
+    minimum = fields.Integer()
+    maximum = fields.Integer()
+    filled = fields.Integer()
+    open = fields.Boolean(metadata={"description": "fewer people than the maximum"})
+    candidates = fields.List(fields.Nested(CandidateSchema),
+                             metadata={"description": "best fit first"})
+    excluded = fields.List(fields.Nested(ExcludedSchema))
+
+
+@blp.route("/<int:session_id>/candidates")
+class SessionCandidates(MethodView):
+    @blp.response(200, RoleCandidatesSchema(many=True))
+    def get(self, session_id: int) -> Any:
+        """For each role: the volunteers who may take it, best fit first, and
+        for everyone else the rule that excludes them (not available, travel
+        distance, missing skill, language or certificate, busy at the same
+        time, weekly limit, declined before, already in the session).
+        Coordinators and above; 404 outside the caller's scope."""
+        return service.session_candidates(current_principal(), session_id)

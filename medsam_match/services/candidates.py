@@ -1,0 +1,251 @@
+"""Who could take an open role of a session, best fit first, and why everyone
+else cannot; and the same check for one person before a manual assignment.
+
+Every rule is the solver's own: the session is turned into a scenario by
+`planning_scenario.build_scenario` (the one translation of rows into a
+scenario, with the standing assignments of the whole ISO week as fixed, so
+overlaps and weekly limits see them), then
+
+- H1-H5 (availability, skills, languages, certificate, travel distance) are
+  `solver.eligibility.failed_rules`;
+- H6-H7 (another session at the same time, weekly hours or sessions) are
+  `solver.explain.PlanLoad.blocked` on the standing plan;
+- H9 (declined this session before) is the scenario's `forbidden` pairs.
+
+The fit of a candidate is what adding them would add to the plan's score
+(interest, preferred activity, travel, fairness, continuity; see
+docs/scenario-format.md section 4), so the order is the solver's order too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from solver import eligibility as rules
+from solver.explain import PlanLoad
+from solver.parse import parse_scenario
+from solver.scenario import Option, Role, Scenario
+from solver.scenario import Session as ScenarioSession
+
+from ..auth import Principal
+from ..domain_errors import Conflict, Forbidden, Invalid
+from ..models import Session
+from .planning_scenario import build_scenario
+from .sessions import get_session
+
+# The rules that may exclude a volunteer, in the order a coordinator reads them.
+OVERLAP = "overlap"
+WEEKLY_LIMIT = "weekly_limit"
+ALREADY_HERE = "already_assigned"
+DECLINED = "declined_before"
+INACTIVE = "inactive"
+EXCLUDING_RULES: tuple[str, ...] = (
+    INACTIVE, ALREADY_HERE, DECLINED, rules.AVAILABILITY, rules.SKILLS, rules.LANGUAGES,
+    rules.CERTIFICATE, rules.DISTANCE, OVERLAP, WEEKLY_LIMIT,
+)
+#: What a coordinator may overrule with `override: true` and a reason.
+OVERRIDABLE: frozenset[str] = frozenset({rules.AVAILABILITY, rules.DISTANCE})
+#: Short English descriptions (the API's words; the pages translate the codes).
+RULE_TEXT = {
+    INACTIVE: "the volunteer is not active",
+    ALREADY_HERE: "already has a role in this session",
+    DECLINED: "declined this session before",
+    rules.AVAILABILITY: "not available at this time",
+    rules.SKILLS: "lacks a skill the role needs",
+    rules.LANGUAGES: "speaks none of the languages the role needs",
+    rules.CERTIFICATE: "has no valid certificate the role needs",
+    rules.DISTANCE: "the place is farther than the volunteer travels",
+    OVERLAP: "busy in another session at the same time",
+    WEEKLY_LIMIT: "would go over the weekly limit of hours or sessions",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    volunteer_id: int
+    name: str
+    fit: float
+    interest: bool
+    preferred: bool
+    distance_km: float | None
+    hours_this_week: float
+
+
+@dataclass(frozen=True)
+class Excluded:
+    volunteer_id: int
+    name: str
+    rules: tuple[str, ...]  # every rule that excludes them, most basic first
+
+    @property
+    def rule(self) -> str:
+        return self.rules[0]
+
+
+@dataclass(frozen=True)
+class RoleCandidates:
+    role: str
+    minimum: int
+    maximum: int
+    filled: int
+    candidates: list[Candidate] = field(default_factory=list)
+    excluded: list[Excluded] = field(default_factory=list)
+
+    @property
+    def open(self) -> bool:
+        return self.filled < self.maximum
+
+
+@dataclass
+class _Context:
+    """A session in its scenario, with the standing plan of its week."""
+
+    session: Session
+    scenario: Scenario
+    target: ScenarioSession
+    option: Option
+    load: PlanLoad
+    here: dict[str, str]  # volunteer id -> role, standing in this session
+    forbidden: set[str]  # volunteers who declined this session
+    hours: dict[str, float]  # volunteer id -> hours in the option's ISO week
+    pairs: set[tuple[str, str]]  # (volunteer, activity) already in the plan
+
+
+def _chosen_option(session: Session, target: ScenarioSession) -> Option:
+    if not target.is_open:
+        return target.options[0]
+    if session.start is None:
+        raise Conflict("the session's time is not chosen yet; plan it first, then assign people")
+    start = int(session.start.timestamp())
+    for option in target.options:
+        if option.start == start:
+            return option
+    raise Conflict("the session's chosen time is none of its options")
+
+
+def _context(session: Session) -> _Context:
+    if session.status == "cancelled":
+        raise Conflict("the session is cancelled", current="cancelled")
+    centre = session.activity.centre
+    doc = build_scenario(centre, session.window_start,
+                         session.window_start + timedelta(microseconds=1))
+    scenario = parse_scenario(doc)
+    target = scenario.session_by_id[str(session.id)]
+    option = _chosen_option(session, target)
+    options: dict[str, Option] = {}
+    for s in scenario.sessions:
+        if s.id == target.id:
+            options[s.id] = option
+        elif not s.is_open:
+            options[s.id] = s.options[0]
+    standing = [a for a in (*scenario.fixed, *scenario.previous) if a.session in options]
+    load = PlanLoad.of(options, standing)
+    hours: dict[str, float] = defaultdict(float)
+    pairs: set[tuple[str, str]] = set()
+    for a in standing:
+        pairs.add((a.volunteer, scenario.session_by_id[a.session].activity))
+        if options[a.session].iso_week == option.iso_week:
+            hours[a.volunteer] += options[a.session].hours
+    here = {a.volunteer: a.role for a in standing if a.session == target.id}
+    forbidden = {p.volunteer for p in scenario.forbidden if p.session == target.id}
+    return _Context(session, scenario, target, option, load, here, forbidden, hours, pairs)
+
+
+def _failing(ctx: _Context, volunteer_id: str, role: Role) -> tuple[str, ...]:
+    volunteer = ctx.scenario.volunteer_by_id.get(volunteer_id)
+    if volunteer is None:
+        return (INACTIVE,)
+    if volunteer_id in ctx.here:
+        return (ALREADY_HERE,)
+    failed: list[str] = []
+    if volunteer_id in ctx.forbidden:
+        failed.append(DECLINED)
+    failed += rules.failed_rules(ctx.scenario, volunteer, role, ctx.option)
+    if ctx.load.blocked(ctx.scenario, volunteer_id, ctx.target.id):
+        busy = any(ctx.load.options[other].interval.overlaps(ctx.option.interval)
+                   for other in ctx.load.sessions.get(volunteer_id, ()))
+        failed.append(OVERLAP if busy else WEEKLY_LIMIT)
+    return tuple(sorted(failed, key=EXCLUDING_RULES.index))
+
+
+def _fit(ctx: _Context, volunteer_id: str) -> Candidate:
+    """What adding this volunteer adds to the score (the solver's weights)."""
+    w = ctx.scenario.weights
+    volunteer = ctx.scenario.volunteer_by_id[volunteer_id]
+    activity = ctx.scenario.activity_by_id[ctx.target.activity]
+    place = ctx.scenario.place_by_id.get(ctx.option.place) if ctx.option.place else None
+    interest = bool(volunteer.interests & activity.interests)
+    preferred = activity.id in volunteer.preferred_activities
+    located = place is not None and place.located and volunteer.located
+    distance = rules.distance_km(volunteer, place)
+    hours = ctx.hours.get(volunteer_id, 0.0)
+    added = ctx.option.hours
+    fit = (w.interest * interest + w.preferred * preferred - w.travel_km * distance
+           - w.fairness * ((hours + added) ** 2 - hours ** 2)
+           - w.continuity * ((volunteer_id, activity.id) not in ctx.pairs))
+    return Candidate(volunteer_id=int(volunteer_id), name=volunteer.name, fit=round(fit, 3),
+                     interest=interest, preferred=preferred,
+                     distance_km=round(distance, 1) if located else None,
+                     hours_this_week=round(hours, 2))
+
+
+def _role(ctx: _Context, name: str) -> Role:
+    try:
+        return ctx.target.role(name)
+    except KeyError:
+        known = ", ".join(r.name for r in ctx.target.roles) or "none"
+        raise Invalid({"role": [f"the session has no role {name!r} (roles: {known})"]}) from None
+
+
+def session_candidates(principal: Principal, session_id: int) -> list[RoleCandidates]:
+    """For each role of the session: who fits (best first) and who is excluded by which rule."""
+    session = get_session(principal, session_id)
+    if principal.role == "volunteer":
+        raise Forbidden("only coordinators see the candidates of a session")
+    ctx = _context(session)
+    filled: dict[str, int] = defaultdict(int)
+    for role in ctx.here.values():
+        filled[role] += 1
+    result = []
+    for role in ctx.target.roles:
+        entry = RoleCandidates(role=role.name, minimum=role.min, maximum=role.max,
+                               filled=filled[role.name])
+        for volunteer in ctx.scenario.volunteers:
+            failed = _failing(ctx, volunteer.id, role)
+            if failed:
+                entry.excluded.append(Excluded(int(volunteer.id), volunteer.name, failed))
+            else:
+                entry.candidates.append(_fit(ctx, volunteer.id))
+        entry.candidates.sort(key=lambda c: (-c.fit, c.name, c.volunteer_id))
+        entry.excluded.sort(key=lambda e: (EXCLUDING_RULES.index(e.rule), e.name, e.volunteer_id))
+        result.append(entry)
+    return result
+
+
+def check_assignment(session: Session, volunteer_id: int, role_name: str,
+                     overrule: bool) -> tuple[str, ...]:
+    """Raise Invalid naming the broken rule if `volunteer_id` may not take
+    `role_name` at `session`; with `overrule`, availability and travel
+    distance are allowed and returned (the rules overruled)."""
+    ctx = _context(session)
+    role = _role(ctx, role_name)
+    in_role = sum(1 for r in ctx.here.values() if r == role.name)
+    if in_role >= role.max and str(volunteer_id) not in ctx.here:
+        raise Invalid({"role": [f"breaks rule role_max: role {role.name!r} already has "
+                                f"{in_role} of at most {role.max} people"]})
+    failed = _failing(ctx, str(volunteer_id), role)
+    overruled = tuple(r for r in failed if overrule and r in OVERRIDABLE)
+    broken = [r for r in failed if r not in overruled]
+    if broken:
+        messages = [f"breaks rule {rule}: {RULE_TEXT[rule]}" for rule in broken]
+        if any(r in OVERRIDABLE for r in broken):
+            messages.append("availability and distance may be overruled with override: true "
+                            "and a reason")
+        raise Invalid({"volunteer_id": messages})
+    return overruled
+
+
+__all__ = ["EXCLUDING_RULES", "OVERRIDABLE", "RULE_TEXT", "Candidate",
+           "Excluded", "RoleCandidates", "check_assignment", "session_candidates"]
