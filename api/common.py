@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import cache
@@ -9,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import flask_smorest
+from flask import request
 from flask_smorest.pagination import PaginationParameters
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import Select, func, select
@@ -338,3 +340,67 @@ def body_fields(schema: type[Schema]) -> tuple[str, ...]:
     return tuple(
         name for name, field in schema._declared_fields.items() if not field.dump_only
     )
+
+
+# --- optimistic concurrency: ETag and If-Match -------------------------------
+#
+# Every editable row has a version (models.versioning). Answers about one row
+# carry it as a strong ETag; PATCH, PUT and DELETE take If-Match and answer
+# 412 when the row has changed since (services.concurrency). Without If-Match
+# a write still goes ahead (last one wins), so older clients keep working.
+# docs/concurrency.md says more.
+
+ETAG_HEADER = {
+    "ETag": {
+        "description": "The version of the row; send it back in If-Match to change the row "
+        "only if nobody changed it since.",
+        "schema": {"type": "string", "example": '"3"'},
+    }
+}
+_IF_MATCH_PARAMETER = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "description": "The ETag you read. Given: the change is made only if the row is still "
+    "that version, else 412 Precondition Failed. Left out: the change is made whatever "
+    "the version (last write wins).",
+    "schema": {"type": "string", "example": '"3"'},
+}
+
+
+def etag(row: Any) -> str:
+    """The strong ETag of a versioned row: its version, quoted."""
+    return f'"{row.version}"'
+
+
+def with_etag(row: Any, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    """A view's answer for one row, with its ETag header."""
+    return row, status, {"ETag": etag(row)}
+
+
+def if_match_versions() -> frozenset[int] | None:
+    """The versions the request's If-Match accepts; None for none given or `*`.
+
+    Weak and unknown tags can never match (RFC 9110 compares strongly), so an
+    If-Match of only those gives an empty set: the write answers 412.
+    """
+    if "If-Match" not in request.headers:
+        return None
+    tags = request.if_match
+    if tags.star_tag:
+        return None
+    return frozenset(int(tag) for tag in tags.as_set() if tag.isdigit() and len(tag) < 10)
+
+
+def conditional(blp: flask_smorest.Blueprint) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Documents a write that takes If-Match and may answer 412."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        view = blp.alt_response(
+            412,
+            response="PRECONDITION_FAILED",
+            description="If-Match names a version the row no longer has",
+        )(view)
+        return blp.doc(parameters=[_IF_MATCH_PARAMETER])(view)
+
+    return decorate

@@ -43,6 +43,11 @@ class Conflict(DomainError):
         self.current = current
 
 
+class Stale(DomainError):
+    """The caller changes a thing on the strength of a version of it it read,
+    and the thing has changed since (optimistic concurrency, If-Match)."""
+
+
 class Forbidden(DomainError):
     """The caller sees the thing but may not change it."""
 

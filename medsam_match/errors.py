@@ -17,10 +17,18 @@ from typing import Any
 from flask import Flask, Response, current_app, json
 from werkzeug.exceptions import HTTPException
 
-from .domain_errors import Conflict, DomainError, Forbidden, Invalid, LimitReached, NotFound
+from .domain_errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    LimitReached,
+    NotFound,
+    Stale,
+)
 
 __all__ = [
-    "Conflict", "DomainError", "Forbidden", "Invalid", "LimitReached", "NotFound",
+    "Conflict", "DomainError", "Forbidden", "Invalid", "LimitReached", "NotFound", "Stale",
     "PROBLEM_MIMETYPE", "STATUS_OF", "problem", "register_error_handlers", "status_of",
 ]
 
@@ -34,6 +42,7 @@ STATUS_OF: dict[type[DomainError], int] = {
     Forbidden: 403,
     Invalid: 422,
     LimitReached: 429,
+    Stale: 412,
 }
 
 

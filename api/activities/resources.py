@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from api.common import paginate
+from api.common import ETAG_HEADER, conditional, if_match_versions, paginate, with_etag
 from api.language import requested_locale
 from api.sessions.schemas import GeneratedSchema, GenerateSchema
 from medsam_match.auth import current_principal
@@ -26,32 +26,36 @@ class Activities(MethodView):
         )
 
     @blp.arguments(ActivitySchema)
-    @blp.response(201, ActivitySchema)
+    @blp.response(201, ActivitySchema, headers=ETAG_HEADER)
     def post(self, data):  # type: ignore[no-untyped-def]
         """Create an activity in a centre the token may write."""
-        return service.create_activity(current_principal(), data)
+        return with_etag(service.create_activity(current_principal(), data), 201)
 
 
 @blp.route("/<int:activity_id>")
 class ActivityById(MethodView):
-    @blp.response(200, ActivitySchema)
+    @blp.response(200, ActivitySchema, headers=ETAG_HEADER)
     def get(self, activity_id: int):  # type: ignore[no-untyped-def]
         """One activity."""
-        return service.get_activity(current_principal(), activity_id)
+        return with_etag(service.get_activity(current_principal(), activity_id))
 
     @blp.arguments(ActivityPatchSchema)
-    @blp.response(200, ActivitySchema)
+    @blp.response(200, ActivitySchema, headers=ETAG_HEADER)
+    @conditional(blp)
     def patch(self, data, activity_id: int):  # type: ignore[no-untyped-def]
         """Change some fields; `roles`, when given, replaces the whole list.
 
         409 if a dropped role is still held by proposed or confirmed assignments.
         """
-        return service.update_activity(current_principal(), activity_id, data)
+        return with_etag(
+            service.update_activity(current_principal(), activity_id, data, if_match_versions())
+        )
 
     @blp.response(204)
+    @conditional(blp)
     def delete(self, activity_id: int):  # type: ignore[no-untyped-def]
         """Delete an activity without sessions; 409 (saying how many) otherwise."""
-        service.delete_activity(current_principal(), activity_id)
+        service.delete_activity(current_principal(), activity_id, if_match_versions())
 
 
 @blp.route("/<int:activity_id>/sessions:generate")

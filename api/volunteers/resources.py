@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
 
-from api.common import paginate
+from api.common import ETAG_HEADER, conditional, if_match_versions, paginate, with_etag
 from medsam_match.auth import current_principal
 from medsam_match.services import volunteers as service
 
@@ -34,21 +34,22 @@ class Volunteers(MethodView):
         )
 
     @blp.arguments(VolunteerBodySchema)
-    @blp.response(201, VolunteerSchema)
+    @blp.response(201, VolunteerSchema, headers=ETAG_HEADER)
     def post(self, data):  # type: ignore[no-untyped-def]
         """Add a volunteer to a centre the token may write."""
-        return service.create_volunteer(current_principal(), data)
+        return with_etag(service.create_volunteer(current_principal(), data), 201)
 
 
 @blp.route("/<int:volunteer_id>")
 class VolunteerById(MethodView):
-    @blp.response(200, VolunteerSchema)
+    @blp.response(200, VolunteerSchema, headers=ETAG_HEADER)
     def get(self, volunteer_id: int):  # type: ignore[no-untyped-def]
         """One volunteer."""
-        return service.get_volunteer(current_principal(), volunteer_id)
+        return with_etag(service.get_volunteer(current_principal(), volunteer_id))
 
     @blp.arguments(VolunteerPatchSchema)
-    @blp.response(200, VolunteerSchema)
+    @blp.response(200, VolunteerSchema, headers=ETAG_HEADER)
+    @conditional(blp)
     def patch(self, data, volunteer_id: int):  # type: ignore[no-untyped-def]
         """Change some fields; a list given replaces the stored list.
 
@@ -56,9 +57,12 @@ class VolunteerById(MethodView):
         `centre_id` or `active` (403). `preferred_activity_ids` must be
         activities of the volunteer's centre (also after a move).
         """
-        return service.update_volunteer(current_principal(), volunteer_id, data)
+        return with_etag(
+            service.update_volunteer(current_principal(), volunteer_id, data, if_match_versions())
+        )
 
     @blp.response(204)
+    @conditional(blp)
     def delete(self, volunteer_id: int):  # type: ignore[no-untyped-def]
         """Erase the volunteer (GDPR).
 
@@ -66,7 +70,7 @@ class VolunteerById(MethodView):
         proposed and confirmed assignments are cancelled; past assignments
         stay, anonymous, so the hours given still count.
         """
-        service.erase_volunteer(current_principal(), volunteer_id)
+        service.erase_volunteer(current_principal(), volunteer_id, if_match_versions())
 
 
 @blp.route("/<int:volunteer_id>/assignments")

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .tenancy import Centre, Municipality
 from .types import UTCDateTime, utcnow
+from .versioning import Versioned
 
 
-class Volunteer(db.Model):  # type: ignore[name-defined]
+class Volunteer(Versioned, db.Model):  # type: ignore[name-defined]
     """A volunteer (frivillig) of one centre.
 
     JSON fields hold lists whose shape the API schemas check:

@@ -24,6 +24,7 @@ from ..extensions import db
 from .people import Volunteer
 from .tenancy import Centre, Place
 from .types import UTCDateTime, utcnow
+from .versioning import Versioned
 
 SESSION_STATUSES = ("planned", "scheduled", "cancelled")
 ASSIGNMENT_STATUSES = ("proposed", "confirmed", "declined", "cancelled")
@@ -32,7 +33,7 @@ RUN_MODES = ("plan", "repair")
 RUN_TRIGGERS = ("api", "nightly", "decline", "cli")
 
 
-class Activity(db.Model):  # type: ignore[name-defined]
+class Activity(Versioned, db.Model):  # type: ignore[name-defined]
     """A recurring or one-off co-creation activity of a centre.
 
     roles: `[{"role", "min", "max", "skills", "languages", "certificate"}]`.
@@ -59,7 +60,7 @@ class Activity(db.Model):  # type: ignore[name-defined]
     sessions: Mapped[list[Session]] = relationship(back_populates="activity")
 
 
-class Session(db.Model):  # type: ignore[name-defined]
+class Session(Versioned, db.Model):  # type: ignore[name-defined]
     """One occurrence of an activity: fixed (start, end, place) or open (options)."""
 
     __tablename__ = "session"

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
+from .versioning import Versioned
 
 
-class Municipality(db.Model):  # type: ignore[name-defined]
+class Municipality(Versioned, db.Model):  # type: ignore[name-defined]
     __tablename__ = "municipality"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -29,7 +30,7 @@ class Municipality(db.Model):  # type: ignore[name-defined]
     places: Mapped[list[Place]] = relationship(back_populates="municipality")
 
 
-class Centre(db.Model):  # type: ignore[name-defined]
+class Centre(Versioned, db.Model):  # type: ignore[name-defined]
     """A volunteer centre (frivilligsentral / frivilligcenter)."""
 
     __tablename__ = "centre"
@@ -50,7 +51,7 @@ class Centre(db.Model):  # type: ignore[name-defined]
     municipality: Mapped[Municipality] = relationship(back_populates="centres")
 
 
-class Place(db.Model):  # type: ignore[name-defined]
+class Place(Versioned, db.Model):  # type: ignore[name-defined]
     """A meeting place (møteplass / mødested), owned by the municipality."""
 
     __tablename__ = "place"

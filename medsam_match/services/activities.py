@@ -9,6 +9,7 @@ effect.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -17,6 +18,7 @@ from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Centre, Municipality, Session
+from .concurrency import claim
 from .scope import can_write_centre, centre_filter, municipality_filter, visible_or_404
 
 # Assignment states that still bind a volunteer to a role.
@@ -89,8 +91,12 @@ def create_activity(principal: Principal, data: dict[str, Any]) -> Activity:
     return activity
 
 
-def update_activity(principal: Principal, activity_id: int, data: dict[str, Any]) -> Activity:
+def update_activity(
+    principal: Principal, activity_id: int, data: dict[str, Any], expected: Collection[int] | None = None
+) -> Activity:
+    """PATCH; `expected`: the versions If-Match accepts (None: any)."""
     activity = writable_activity(principal, activity_id)
+    claim(activity, expected, "activity")
     new_centre_id = data.get("centre_id", activity.centre_id)
     if new_centre_id != activity.centre_id:
         new_centre = _check_target_centre(principal, new_centre_id)
@@ -119,8 +125,9 @@ def update_activity(principal: Principal, activity_id: int, data: dict[str, Any]
     return activity
 
 
-def delete_activity(principal: Principal, activity_id: int) -> None:
+def delete_activity(principal: Principal, activity_id: int, expected: Collection[int] | None = None) -> None:
     activity = writable_activity(principal, activity_id)
+    claim(activity, expected, "activity")
     count = _session_count(activity.id)
     if count:
         raise Conflict(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -10,6 +11,7 @@ from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden
 from ..extensions import db
 from ..models import Activity, Centre, MatchRun, Volunteer
+from .concurrency import claim
 from .scope import (
     can_write_municipality,
     centre_filter,
@@ -39,20 +41,25 @@ def create_centre(p: Principal, data: dict[str, Any]) -> Centre:
     return centre
 
 
-def update_centre(p: Principal, centre_id: int, data: dict[str, Any]) -> Centre:
+def update_centre(
+    p: Principal, centre_id: int, data: dict[str, Any], expected: Collection[int] | None = None
+) -> Centre:
+    """PATCH; `expected`: the versions If-Match accepts (None: any)."""
     centre = get_centre(p, centre_id)
     if not can_write_municipality(p, centre.municipality_id):
         raise Forbidden("this token may not change the centre")
+    claim(centre, expected, "centre")
     for key, value in data.items():
         setattr(centre, key, value)
     db.session.commit()
     return centre
 
 
-def delete_centre(p: Principal, centre_id: int) -> None:
+def delete_centre(p: Principal, centre_id: int, expected: Collection[int] | None = None) -> None:
     centre = get_centre(p, centre_id)
     if not can_write_municipality(p, centre.municipality_id):
         raise Forbidden("this token may not delete the centre")
+    claim(centre, expected, "centre")
     children = {
         "volunteer(s)": Volunteer.centre_id,
         "activity(ies)": Activity.centre_id,

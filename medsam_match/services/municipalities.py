@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -10,6 +11,7 @@ from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden
 from ..extensions import db
 from ..models import Centre, Municipality, Place
+from .concurrency import claim
 from .scope import can_write_municipality, municipality_filter, visible_or_404
 
 DEFAULTS_BY_COUNTRY = {
@@ -41,20 +43,25 @@ def create_municipality(p: Principal, data: dict[str, Any]) -> Municipality:
     return municipality
 
 
-def update_municipality(p: Principal, municipality_id: int, data: dict[str, Any]) -> Municipality:
+def update_municipality(
+    p: Principal, municipality_id: int, data: dict[str, Any], expected: Collection[int] | None = None
+) -> Municipality:
+    """PATCH; `expected`: the versions If-Match accepts (None: any)."""
     municipality = get_municipality(p, municipality_id)
     if not can_write_municipality(p, municipality.id):
         raise Forbidden("this token may not change the municipality")
+    claim(municipality, expected, "municipality")
     for key, value in data.items():
         setattr(municipality, key, value)
     db.session.commit()
     return municipality
 
 
-def delete_municipality(p: Principal, municipality_id: int) -> None:
+def delete_municipality(p: Principal, municipality_id: int, expected: Collection[int] | None = None) -> None:
     municipality = get_municipality(p, municipality_id)
     if not p.is_admin:
         raise Forbidden("only an admin token deletes municipalities")
+    claim(municipality, expected, "municipality")
     centres = db.session.scalar(
         select(func.count()).where(Centre.municipality_id == municipality.id)
     )

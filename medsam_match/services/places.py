@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden
 from ..extensions import db
 from ..models import Activity, Centre, Place, Session
+from .concurrency import claim
 from .scope import (
     can_write_municipality,
     municipality_filter,
@@ -61,10 +63,14 @@ def create_place(p: Principal, data: dict[str, Any]) -> Place:
     return place
 
 
-def update_place(p: Principal, place_id: int, data: dict[str, Any]) -> Place:
+def update_place(
+    p: Principal, place_id: int, data: dict[str, Any], expected: Collection[int] | None = None
+) -> Place:
+    """PATCH; `expected`: the versions If-Match accepts (None: any)."""
     place = get_place(p, place_id)
     if not can_write_municipality(p, place.municipality_id):
         raise Forbidden("this token may not change the place")
+    claim(place, expected, "place")
     for key, value in _values(data).items():
         setattr(place, key, value)
     db.session.commit()
@@ -88,10 +94,11 @@ def _sessions_using(place: Place) -> int:
     return fixed + optional
 
 
-def delete_place(p: Principal, place_id: int) -> None:
+def delete_place(p: Principal, place_id: int, expected: Collection[int] | None = None) -> None:
     place = get_place(p, place_id)
     if not can_write_municipality(p, place.municipality_id):
         raise Forbidden("this token may not delete the place")
+    claim(place, expected, "place")
     sessions = _sessions_using(place)
     if sessions:
         raise Conflict(f"place {place.id} is used by {sessions} session(s): move or delete them first")

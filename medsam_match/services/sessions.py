@@ -9,7 +9,7 @@ open sessions too. Access follows the activity's centre (see `activities`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ from ..extensions import db
 from ..models import Activity, Assignment, Place, Session
 from ..models.types import utcnow
 from .activities import get_activity, visible_centre, writable_activity
+from .concurrency import claim
 from .scope import MAX_ID, can_write_centre, centre_filter, municipality_filter, visible_or_404
 
 _CANCELLED_WITH_SESSION = ("proposed", "confirmed")
@@ -82,10 +83,14 @@ def create_session(principal: Principal, data: dict[str, Any]) -> Session:
     return session
 
 
-def update_session(principal: Principal, session_id: int, data: dict[str, Any]) -> Session:
-    """PATCH. Giving `options` makes the session open; `start`/`end` make it fixed."""
+def update_session(
+    principal: Principal, session_id: int, data: dict[str, Any], expected: Collection[int] | None = None
+) -> Session:
+    """PATCH. Giving `options` makes the session open; `start`/`end` make it fixed.
+    `expected`: the versions If-Match accepts (None: any)."""
     session = get_session(principal, session_id)
     activity = writable_activity(principal, session.activity_id)
+    claim(session, expected, "session")
     if "activity_id" in data and data["activity_id"] != session.activity_id:
         activity = _target_activity(principal, data["activity_id"])
 
@@ -130,9 +135,10 @@ def update_session(principal: Principal, session_id: int, data: dict[str, Any]) 
     return session
 
 
-def delete_session(principal: Principal, session_id: int) -> None:
+def delete_session(principal: Principal, session_id: int, expected: Collection[int] | None = None) -> None:
     session = get_session(principal, session_id)
     writable_activity(principal, session.activity_id)
+    claim(session, expected, "session")
     count = db.session.scalar(
         select(func.count()).select_from(Assignment).where(Assignment.session_id == session.id)
     )

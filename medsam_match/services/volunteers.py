@@ -19,6 +19,7 @@ does it on request, and so learns what the volunteer had agreed to do.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -31,6 +32,7 @@ from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, ApiToken, Assignment, Centre, MatchRun, Session, Volunteer
 from ..models.types import utcnow
+from .concurrency import claim
 from .scope import can_write_centre, centre_filter
 
 # What a volunteer may change about itself: who it is, how to reach it, where
@@ -172,8 +174,11 @@ def create_volunteer(principal: Principal, data: dict[str, Any]) -> Volunteer:
     return volunteer
 
 
-def update_volunteer(principal: Principal, volunteer_id: int, data: dict[str, Any]) -> Volunteer:
-    """PATCH: only the fields given change. Nothing is stored if anything is wrong."""
+def update_volunteer(
+    principal: Principal, volunteer_id: int, data: dict[str, Any], expected: Collection[int] | None = None
+) -> Volunteer:
+    """PATCH: only the fields given change. Nothing is stored if anything is wrong.
+    `expected`: the versions If-Match accepts (None: any)."""
     volunteer = _writable(principal, volunteer_id)
     if principal.role == "volunteer":
         refused = sorted(set(data) - SELF_EDITABLE)
@@ -182,6 +187,7 @@ def update_volunteer(principal: Principal, volunteer_id: int, data: dict[str, An
                 f"a volunteer may not change {', '.join(refused)}: "
                 "the centre's coordinator does"
             )
+    claim(volunteer, expected, "volunteer")
     new_centre_id = data.get("centre_id", volunteer.centre_id)
     if new_centre_id != volunteer.centre_id:
         _check_target_centre(principal, new_centre_id)
@@ -201,7 +207,7 @@ def update_volunteer(principal: Principal, volunteer_id: int, data: dict[str, An
     return volunteer
 
 
-def erase_volunteer(principal: Principal, volunteer_id: int) -> None:
+def erase_volunteer(principal: Principal, volunteer_id: int, expected: Collection[int] | None = None) -> None:
     """GDPR erasure; see the module docstring. Erasing twice changes nothing."""
     volunteer = _writable(principal, volunteer_id, allow_erased=True)
     if principal.role == "volunteer":
@@ -210,6 +216,7 @@ def erase_volunteer(principal: Principal, volunteer_id: int) -> None:
         raise Forbidden("a volunteer token may not erase; ask the centre's coordinator")
     if volunteer.erased_at is not None:
         return
+    claim(volunteer, expected, "volunteer")
     now = utcnow()
     volunteer.name = ""
     for name in _ERASED_TO_NULL:

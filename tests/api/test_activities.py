@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from medsam_match.extensions import db
-from medsam_match.models import Activity, Assignment, Session, Volunteer
+from medsam_match.models import Activity, Assignment, Session
+from tests.api.conftest import auth, volunteer_with_token
 
 URL = "/api/v1/activities"
 
@@ -37,10 +38,6 @@ def create_activity(client, token: str, centre_id: int, **overrides: Any) -> dic
     return response.get_json()
 
 
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 def stored_activities(app) -> list[dict[str, Any]]:
     """Every activity row as plain values, to show that nothing changed."""
     with app.app_context():
@@ -59,12 +56,7 @@ def stored_activities(app) -> list[dict[str, Any]]:
 
 
 def volunteer_token(app, make_token, centre_id: int) -> tuple[int, str]:
-    with app.app_context():
-        volunteer = Volunteer(centre_id=centre_id, name="Amina")
-        db.session.add(volunteer)
-        db.session.commit()
-        volunteer_id = volunteer.id
-    return volunteer_id, make_token("volunteer", volunteer_id=volunteer_id)
+    return volunteer_with_token(app, make_token, centre_id)
 
 
 # --- the normal path ---------------------------------------------------------

@@ -1,16 +1,6 @@
 """Every bad request answers problem+json naming what is wrong; never a 500."""
 
-PROBLEM = "application/problem+json"
-
-
-def _assert_problem(response, status):
-    assert response.status_code == status
-    assert response.mimetype == PROBLEM
-    body = response.json
-    assert {"type", "title", "status", "detail"} <= set(body)
-    assert body["status"] == status
-    assert "Traceback" not in response.get_data(as_text=True)
-    return body
+from tests.api.conftest import assert_problem as _assert_problem
 
 
 def test_malformed_json_is_400(client, world, auth):

@@ -11,24 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from medsam_match.extensions import db
-from medsam_match.models import Place, Session, Volunteer
+from medsam_match.models import Session, Volunteer
 from medsam_match.services.session_generation import WeeklySlot, weekly_occurrences
+from tests.api.conftest import add_place, auth, new_activity
 
 OSLO = ZoneInfo("Europe/Oslo")
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def new_activity(client, token: str, centre_id: int) -> int:
-    response = client.post(
-        "/api/v1/activities",
-        json={"centre_id": centre_id, "title": "Turgruppe", "roles": [{"role": "host"}]},
-        headers=auth(token),
-    )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["id"]
 
 
 def generate_url(activity_id: int) -> str:
@@ -38,16 +25,6 @@ def generate_url(activity_id: int) -> str:
 def session_count(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(Session)) or 0
-
-
-def add_place(
-    app, municipality_id: int, name: str, busy: list[dict[str, str]] | None = None
-) -> int:
-    with app.app_context():
-        place = Place(municipality_id=municipality_id, name=name, busy=busy or [])
-        db.session.add(place)
-        db.session.commit()
-        return place.id
 
 
 @pytest.fixture

@@ -11,23 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from medsam_match.extensions import db
-from medsam_match.models import Assignment, Place, Session, Volunteer
+from medsam_match.models import Assignment, Session, Volunteer
+from tests.api.conftest import add_place, auth, new_activity
 
 URL = "/api/v1/sessions"
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def new_activity(client, token: str, centre_id: int, title: str = "Turgruppe") -> int:
-    response = client.post(
-        "/api/v1/activities",
-        json={"centre_id": centre_id, "title": title, "roles": [{"role": "host"}]},
-        headers=auth(token),
-    )
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["id"]
 
 
 def fixed(
@@ -60,16 +47,6 @@ def stored_sessions(app) -> list[dict[str, Any]]:
             }
             for row in rows
         ]
-
-
-def add_place(
-    app, municipality_id: int, name: str, busy: list[dict[str, str]] | None = None
-) -> int:
-    with app.app_context():
-        place = Place(municipality_id=municipality_id, name=name, busy=busy or [])
-        db.session.add(place)
-        db.session.commit()
-        return place.id
 
 
 @pytest.fixture

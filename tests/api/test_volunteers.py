@@ -11,15 +11,11 @@ from sqlalchemy import func, select
 
 from medsam_match.extensions import db
 from medsam_match.models import Activity, ApiToken, Assignment, MatchRun, Session, Volunteer
+from tests.api.conftest import ascii_json, assert_problem
 from tests.conftest import World, auth
 
 URL = "/api/v1/volunteers"
 JSON = "application/json"
-
-
-def ascii_json(body: Any) -> str:
-    """JSON with escapes for non-ASCII, so that even a lone surrogate can be sent."""
-    return json.dumps(body, ensure_ascii=True)
 
 
 def full_body(centre_id: int, **overrides: Any) -> dict[str, Any]:
@@ -70,12 +66,6 @@ def stored(app: Any, volunteer_id: int) -> dict[str, Any]:
         return {c.name: getattr(row, c.name) for c in Volunteer.__table__.columns}
 
 
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json()
-    assert body["status"] == status
-    return body
 
 
 # --- create, read, update ---------------------------------------------------
@@ -144,7 +134,9 @@ def test_patch_changes_only_the_fields_given(client, app, world: World) -> None:
     assert after["name"] == "Kari N."
     assert after["skills"] == ["cooking"]  # a list given replaces the stored one
     assert after["weekly_availability"] == []
-    unchanged = set(before) - {"name", "skills", "weekly_availability", "updated_at"}
+    assert after["version"] == before["version"] + 1  # one change, counted once
+    assert response.headers["ETag"] == f'"{after["version"]}"'
+    unchanged = set(before) - {"name", "skills", "weekly_availability", "updated_at", "version"}
     assert {k: after[k] for k in unchanged} == {k: before[k] for k in unchanged}
 
 
