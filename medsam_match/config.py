@@ -146,6 +146,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("nightly_time_limit_s", _integer(1, 3600)),
     Setting("nightly_grace_hours", _integer(0, 23)),
     Setting("repair_time_limit_s", _integer(1, 3600)),
+    Setting("max_queued_runs_per_centre", _integer(1, 1000)),
     Setting("solver_memory_limit_mb", _integer(256, 1048576)),
     Setting("rate_limit_per_minute", _integer(0, 1000000)),
     Setting("failed_logins_per_minute", _integer(0, 1000000)),
