@@ -91,6 +91,9 @@ def update_session(
     session = get_session(principal, session_id)
     activity = writable_activity(principal, session.activity_id)
     claim(session, expected, "session")
+    # Locked now: decide on the row as it is, not as it was read before the
+    # lock (a run may have published, or another request cancelled it).
+    db.session.refresh(session)
     if "activity_id" in data and data["activity_id"] != session.activity_id:
         activity = _target_activity(principal, data["activity_id"])
 
@@ -139,6 +142,9 @@ def delete_session(principal: Principal, session_id: int, expected: Collection[i
     session = get_session(principal, session_id)
     writable_activity(principal, session.activity_id)
     claim(session, expected, "session")
+    # Locked now: decide on the row as it is, not as it was read before the
+    # lock (a run may have published, or another request cancelled it).
+    db.session.refresh(session)
     count = db.session.scalar(
         select(func.count()).select_from(Assignment).where(Assignment.session_id == session.id)
     )
