@@ -15,6 +15,7 @@ from .planning import (
 )
 from .tenancy import Centre, Municipality, Place
 from .users import USER_ROLES, User
+from .web_access import CalendarFeedSecret, VolunteerSession
 
 __all__ = [
     "ASSIGNMENT_STATUSES",
@@ -26,6 +27,7 @@ __all__ = [
     "Activity",
     "ApiToken",
     "Assignment",
+    "CalendarFeedSecret",
     "AssignmentOverride",
     "Centre",
     "MatchRun",
@@ -34,4 +36,5 @@ __all__ = [
     "Session",
     "User",
     "Volunteer",
+    "VolunteerSession",
 ]

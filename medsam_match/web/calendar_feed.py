@@ -1,10 +1,13 @@
 """A volunteer's assignments as an iCalendar feed a calendar app subscribes to.
 
 Calendar apps cannot send headers or cookies, so the feed's address carries
-its own proof: `<volunteer id>-<HMAC-SHA256 of the id under SECRET_KEY>`.
-Nobody can make the address of another volunteer's feed without the key;
-changing the service's secret_key changes every address (all subscriptions
-stop working and volunteers must add the new link).
+its own proof: `<volunteer id>-<HMAC-SHA256 under SECRET_KEY of the id and
+the volunteer's random feed secret>`. The secret is made at random for each
+volunteer and kept in the database (`CalendarFeedSecret`), so an address can
+be made neither from the secret key and an id alone nor from the database
+alone. Changing the service's secret_key changes every address (all
+subscriptions stop working and volunteers must add the new link); deleting a
+volunteer's feed secret changes that volunteer's address only.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Volunteer
+from ..models import CalendarFeedSecret, Volunteer
 from ..models.types import utcnow
 from .i18n import role_name
 from .ical import Event, calendar
@@ -42,9 +47,32 @@ def _mac(message: bytes) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
+def _key(volunteer_id: int, secret: str) -> str:
+    proof = _mac(f"calendar-feed:{volunteer_id}:{secret}".encode())[:32]
+    return f"{volunteer_id}-{proof}"
+
+
+def feed_secret(volunteer_id: int) -> str:
+    """The volunteer's random feed secret, made (and committed) on first use."""
+    row = db.session.get(CalendarFeedSecret, volunteer_id)
+    if row is not None:
+        return row.secret
+    secret = secrets.token_urlsafe(32)
+    db.session.add(CalendarFeedSecret(volunteer_id=volunteer_id, secret=secret))
+    try:
+        db.session.commit()
+    except IntegrityError:  # made by a parallel request: use that one
+        db.session.rollback()
+        row = db.session.get(CalendarFeedSecret, volunteer_id)
+        if row is None:
+            raise
+        return row.secret
+    return secret
+
+
 def feed_key(volunteer_id: int) -> str:
     """The secret part of a volunteer's feed address."""
-    return f"{volunteer_id}-{_mac(f'calendar-feed:{volunteer_id}'.encode())[:32]}"
+    return _key(volunteer_id, feed_secret(volunteer_id))
 
 
 def volunteer_for_key(key: str) -> Volunteer | None:
@@ -53,7 +81,8 @@ def volunteer_for_key(key: str) -> Volunteer | None:
     if match is None:
         return None
     volunteer_id = int(match[1])
-    if not hmac.compare_digest(feed_key(volunteer_id), key):
+    row = db.session.get(CalendarFeedSecret, volunteer_id)
+    if row is None or not hmac.compare_digest(_key(volunteer_id, row.secret), key):
         return None
     volunteer = db.session.get(Volunteer, volunteer_id)
     if volunteer is None or volunteer.erased_at is not None:

@@ -1,31 +1,36 @@
 """Signing a volunteer in and out of their page, CSRF tokens, and the limit
 on failed sign-ins.
 
-The signed Flask session cookie holds the volunteer's id and the id of the
-token they signed in with (never the token itself). Every request checks
-that token again, so revoking it or erasing the volunteer ends the sign-in
-at once.
+A sign-in is a row on the server (`VolunteerSession`); the signed Flask
+session cookie holds only its random nonce (never the token, and nothing an
+id and the secret key could make). Every request checks the row and the
+token again, so signing out (the row is deleted), revoking the token or
+erasing the volunteer ends the sign-in at once, also for a copy of the
+cookie.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
-from flask import Flask, abort, request, session
-from sqlalchemy import select
+from flask import Flask, abort, current_app, request, session
+from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth import Principal, hash_token
 from ..extensions import db
-from ..models import ApiToken, Volunteer
+from ..models import ApiToken, Volunteer, VolunteerSession
 from ..models.types import utcnow
 from ..ratelimit import FailureLimit
 from .listing import volunteer_principal
 
-VOLUNTEER_KEY = "volunteer_id"
-TOKEN_KEY = "token_id"
+SESSION_KEY = "sid"
 CSRF_KEY = "csrf"
+log = logging.getLogger(__name__)
 CSRF_FIELD = "csrf_token"
 
 
@@ -67,38 +72,71 @@ def sign_in(plain_token: str) -> SignedIn:
     volunteer = _usable_token(row)
     if volunteer is None or row is None:
         raise SignInRefused("signin_wrong")
-    row.last_used_at = utcnow()
+    now = utcnow()
+    nonce = secrets.token_urlsafe(32)
+    lifetime: timedelta = current_app.permanent_session_lifetime
+    db.session.add(VolunteerSession(nonce_hash=hash_token(nonce), volunteer_id=volunteer.id,
+                                    token_id=row.id, created_at=now, expires_at=now + lifetime))
+    # Sign-ins that ran out are of no use to anyone.
+    db.session.execute(delete(VolunteerSession).where(VolunteerSession.expires_at <= now))
+    row.last_used_at = now
     db.session.commit()
     language = session.get("lang")
+    _end_server_session()
     # A new session on every sign-in: nothing from before carries over
     # (no session fixation) except the language picked on the sign-in page.
     session.clear()
     session.permanent = True
-    session[VOLUNTEER_KEY] = volunteer.id
-    session[TOKEN_KEY] = row.id
+    session[SESSION_KEY] = nonce
     if language:
         session["lang"] = language
     new_csrf_token()
     return SignedIn(volunteer, volunteer_principal(volunteer, row.id))
 
 
+def _server_session() -> VolunteerSession | None:
+    nonce = session.get(SESSION_KEY)
+    if not isinstance(nonce, str) or not nonce:
+        return None
+    return db.session.scalars(
+        select(VolunteerSession).where(VolunteerSession.nonce_hash == hash_token(nonce))
+    ).one_or_none()
+
+
 def signed_in() -> SignedIn | None:
-    """The volunteer of this request's session, if its token still holds."""
-    volunteer_id, token_id = session.get(VOLUNTEER_KEY), session.get(TOKEN_KEY)
-    if not isinstance(volunteer_id, int) or not isinstance(token_id, int):
+    """The volunteer of this request's session, if it and its token still hold."""
+    row = _server_session()
+    if row is None or row.expires_at <= utcnow():
         return None
-    row = db.session.get(ApiToken, token_id)
-    volunteer = _usable_token(row)
-    if volunteer is None or volunteer.id != volunteer_id:
+    volunteer = _usable_token(db.session.get(ApiToken, row.token_id))
+    if volunteer is None or volunteer.id != row.volunteer_id:
         return None
-    return SignedIn(volunteer, volunteer_principal(volunteer, token_id))
+    return SignedIn(volunteer, volunteer_principal(volunteer, row.token_id))
 
 
 def was_signed_in() -> bool:
-    return VOLUNTEER_KEY in session
+    return SESSION_KEY in session
+
+
+def _end_server_session() -> None:
+    """Delete this cookie's sign-in on the server (if the database lets us)."""
+    nonce = session.get(SESSION_KEY)
+    if not isinstance(nonce, str) or not nonce:
+        return
+    try:
+        db.session.execute(
+            delete(VolunteerSession).where(VolunteerSession.nonce_hash == hash_token(nonce))
+        )
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("sign-out: the sign-in could not be deleted (the database refuses writes)")
 
 
 def sign_out() -> None:
+    """End the sign-in: on the server (a copy of the cookie stops working)
+    and in this browser. The language picked stays."""
+    _end_server_session()
     language = session.get("lang")
     session.clear()
     if language:

@@ -113,6 +113,41 @@ def test_a_new_secret_key_invalidates_every_feed(
     assert app.test_client().get(path).status_code == 404
 
 
+def test_feed_addresses_cannot_be_made_from_the_secret_key_and_an_id(
+    app: Flask, kari_page: PageClient, web_world: WebWorld
+) -> None:
+    import hashlib
+    import hmac
+
+    path = _feed_path(kari_page)
+    secret = str(app.config["SECRET_KEY"]).encode()
+    for volunteer_id in (web_world.kari_id, web_world.ola_id):
+        mac = hmac.new(secret, f"calendar-feed:{volunteer_id}".encode(), hashlib.sha256)
+        guessed = f"/my/calendar/{volunteer_id}-{mac.hexdigest()[:32]}.ics"
+        assert guessed != path
+        assert app.test_client().get(guessed).status_code == 404
+
+
+def test_each_volunteer_has_a_random_feed_secret(
+    app: Flask, page: PageClient, web_world: WebWorld
+) -> None:
+    from medsam_match.models import CalendarFeedSecret
+
+    page.sign_in(web_world.kari_token)
+    kari_path = _feed_path(page)
+    page.client.post("/my/sign-out", data={"csrf_token": page.csrf()})
+    page.sign_in(web_world.ola_token)
+    _feed_path(page)
+    with app.app_context():
+        secrets = {row.volunteer_id: row.secret for row in db.session.query(CalendarFeedSecret)}
+        assert set(secrets) == {web_world.kari_id, web_world.ola_id}
+        assert len(set(secrets.values())) == 2 and all(len(s) >= 40 for s in secrets.values())
+        # A new secret gives a new address; the old one stops working.
+        db.session.delete(db.session.get(CalendarFeedSecret, web_world.kari_id))
+        db.session.commit()
+    assert app.test_client().get(kari_path).status_code == 404
+
+
 def test_an_erased_volunteers_feed_is_gone(
     app: Flask, kari_page: PageClient, web_world: WebWorld
 ) -> None:

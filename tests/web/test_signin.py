@@ -104,6 +104,52 @@ def test_sign_out_forgets_the_volunteer(kari_page: PageClient) -> None:
     assert 'action="/my/sign-in"' in html
 
 
+def test_signing_out_ends_a_copied_cookie_too(app: Flask, kari_page: PageClient) -> None:
+    cookie = kari_page.client.get_cookie("medsam_my", path="/my/")
+    assert cookie is not None
+    copy = app.test_client()
+    copy.set_cookie("medsam_my", cookie.value, path="/my/")
+    assert "Hei, Kari!" in copy.get("/my/").get_data(as_text=True)
+    kari_page.post("/my/sign-out")
+    html = copy.get("/my/").get_data(as_text=True)
+    assert "Hei, Kari!" not in html
+    assert "Språkkafé" not in html
+    assert 'action="/my/sign-in"' in html
+
+
+def test_a_cookie_forged_with_the_secret_key_signs_nobody_in(
+    app: Flask, page: PageClient, web_world: WebWorld
+) -> None:
+    """Whoever knows the secret key can sign any cookie, but a sign-in is a
+    random nonce the server made: ids alone open nothing."""
+    from medsam_match.models import ApiToken
+
+    page.sign_in(web_world.kari_token)
+    with app.app_context():
+        token_ids = [row.id for row in db.session.query(ApiToken)]
+        serializer = app.session_interface.get_signing_serializer(app)
+        forged = [serializer.dumps(content) for content in (
+            *({"volunteer_id": web_world.kari_id, "token_id": token_id} for token_id in token_ids),
+            {"sid": "1"}, {"sid": str(web_world.kari_id)}, {"sid": ""},
+        )]
+    for value in forged:
+        client = app.test_client()
+        client.set_cookie("medsam_my", value, path="/my/")
+        html = client.get("/my/").get_data(as_text=True)
+        assert "Hei, Kari!" not in html and "Språkkafé" not in html
+
+
+def test_a_sign_in_runs_out_after_its_lifetime(app: Flask, kari_page: PageClient) -> None:
+    from medsam_match.models import VolunteerSession
+    from medsam_match.models.types import utcnow
+
+    with app.app_context():
+        for row in db.session.query(VolunteerSession):
+            row.expires_at = utcnow()
+        db.session.commit()
+    assert "Hei, Kari!" not in kari_page.page().get_data(as_text=True)
+
+
 def test_sign_in_starts_a_new_session_with_a_new_csrf_token(
     page: PageClient, web_world: WebWorld
 ) -> None:
