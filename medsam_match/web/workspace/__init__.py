@@ -20,6 +20,5 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # as long as the session
     cookies.init_app(app)
     accounts.init_app(app)
-    throttle.init_app(app)
     csrf.init_app(app)
     app.register_blueprint(bp)
