@@ -1,5 +1,6 @@
 """The database models. Times are stored in UTC (see `types.UTCDateTime`)."""
 
+from .invites import VolunteerInvite
 from .manual import AssignmentOverride
 from .people import ApiToken, Volunteer
 from .planning import (
@@ -27,8 +28,8 @@ __all__ = [
     "Activity",
     "ApiToken",
     "Assignment",
-    "CalendarFeedSecret",
     "AssignmentOverride",
+    "CalendarFeedSecret",
     "Centre",
     "MatchRun",
     "Municipality",
@@ -36,5 +37,6 @@ __all__ = [
     "Session",
     "User",
     "Volunteer",
+    "VolunteerInvite",
     "VolunteerSession",
 ]
