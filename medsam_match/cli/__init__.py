@@ -1,49 +1,46 @@
 """The `medsam-match` command line.
 
-Commands that need the service (db, token, demo, serve, plan, scheduler) get an
-application context from `create_app`; the solver commands (solve, validate)
-do not touch the database. Each command group lives in its own module and is
-registered below.
+Commands that need the service (db, token, user, demo, serve, plan,
+scheduler) get an application context from `create_app`; they live on the
+Flask group `main` (`cli/service.py`, one module per command group). The
+solver commands (solve, validate) work on files alone: `run`, the console
+script's entry, sends them to a plain click group that loads neither Flask
+nor SQLAlchemy (tests/jobs/test_import_purity.py holds it to that), so they
+start in a fraction of the time.
+
+`from medsam_match.cli import main` still gives the Flask group.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from typing import Any
 
-import click
-from flask.cli import FlaskGroup
-
-# Commands that must run on an out-of-date (or empty) schema.
-SCHEMA_CHECK_EXEMPT = ("db", "openapi")
+#: Commands that run without the service (no Flask, no database).
+SOLVER_COMMANDS = ("solve", "validate")
 
 
-def _invoked_command() -> str | None:
-    args = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+def _command_of(argv: Sequence[str]) -> str | None:
+    args = [arg for arg in argv if not arg.startswith("-")]
     return args[0] if args else None
 
 
-def _create_app():  # type: ignore[no-untyped-def]
-    from medsam_match import create_app
+def run(args: Sequence[str] | None = None) -> Any:
+    """The console script `medsam-match`."""
+    argv = list(sys.argv[1:] if args is None else args)
+    if _command_of(argv) in SOLVER_COMMANDS:
+        from .solver_commands import solver_cli
 
-    command = _invoked_command()
-    # Listing commands (`--help`, no command) must work on any database.
-    if command is None or command in SCHEMA_CHECK_EXEMPT or "--help" in sys.argv[1:]:
-        return create_app(check_schema=False)
-    return create_app()
+        return solver_cli.main(args=argv, prog_name="medsam-match")
+    from .service import main
 
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             add_version_option=False, load_dotenv=False)
-def main() -> None:
-    """medsam-match: plans volunteer work for volunteer centres."""
+    return main.main(args=argv, prog_name="medsam-match")
 
 
-# Registrations (one line per command module):
-from . import (  # noqa: E402,F401  (each module adds its commands to `main`)
-    demo_command,  # medsam-match demo
-    planning_commands,  # medsam-match plan, scheduler
-    serve_command,  # medsam-match serve
-    solver_commands,  # medsam-match solve, validate
-    token_commands,  # medsam-match token create/list/revoke
-    user_commands,  # medsam-match user create/list/disable
-)
+def __getattr__(name: str) -> Any:
+    if name == "main":  # the Flask group, built on first use
+        from .service import main
+
+        return main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

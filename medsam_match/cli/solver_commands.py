@@ -1,9 +1,9 @@
 """`medsam-match solve` and `medsam-match validate`: the solver on files.
 
 Neither command creates the Flask app nor touches a database: they are plain
-click commands added to `main` (not declared with `@main.command`, which would
-push an app context), so they work with nothing but the files. Importing this
-module registers them.
+click commands on `solver_cli`, a click group of their own that imports only
+click and the solver (the console script sends `solve` and `validate` there),
+and `cli/service.py` adds them to the service's group for its `--help`.
 
 Exit status: 0 a plan (or a valid one), 1 violations found / the solver failed,
 2 bad input (unreadable file, invalid JSON, a scenario that breaks the format;
@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-
-from . import main
 
 EXIT_PLAN = 0
 EXIT_FAILED = 1
@@ -176,5 +174,10 @@ def validate_command(scenario: str, result: str) -> None:
                f"fill rate {kpis.get('fill_rate'):.1%}")
 
 
-main.add_command(solve_command)
-main.add_command(validate_command)
+@click.group()
+def solver_cli() -> None:
+    """medsam-match: plans volunteer work for volunteer centres."""
+
+
+solver_cli.add_command(solve_command)
+solver_cli.add_command(validate_command)
