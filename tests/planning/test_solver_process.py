@@ -102,3 +102,55 @@ def test_runs_left_running_by_a_dead_process_are_failed_at_start_up(app, client,
         assert recover_stale_runs() == [run["id"]]
     after = client.get(f"/api/v1/match-runs/{run['id']}", headers=centre.headers).get_json()
     assert after["status"] == "failed" and "stopped before it finished" in after["error"]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")
+
+
+def test_a_killed_worker_leaves_no_scenario_behind_and_no_solver_running(tmp_path):
+    """The scenario holds names and homes: it goes to the child through a pipe,
+    never into the temp folder, and the child dies with its parent."""
+    import json
+    import subprocess
+    import sys
+
+    scenario = tmp_path / "in.json"
+    scenario.write_text(json.dumps(minimal_scenario()), encoding="utf-8")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    parent = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import json, sys\n"
+            "from medsam_match.services.runs.solve_process import SolveLimits, solve_in_child\n"
+            f"doc = json.load(open({str(scenario)!r}))\n"
+            "solve_in_child(doc, SolveLimits(time_limit=60, workers=1),\n"
+            "               on_start=lambda pid: print(pid, flush=True))\n"
+        )],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)},
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    parent.kill()  # SIGKILL: no finally, no cleanup in the parent
+    parent.wait()
+    deadline = time.monotonic() + 15
+    while not _gone(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _gone(child), "the solver child outlived its killed parent"
+    assert list(temp.rglob("*")) == []
+
+
+def test_solver_folders_left_by_an_older_version_are_swept_at_start_up(tmp_path):
+    from medsam_match.services.runs import sweep_scenario_folders
+
+    left = tmp_path / "medsam-run-abc123"
+    left.mkdir()
+    (left / "scenario.json").write_text('{"volunteers": [{"name": "Kari Nordmann"}]}')
+    unrelated = tmp_path / "someone-else"
+    unrelated.mkdir()
+    assert sweep_scenario_folders(str(tmp_path)) == [str(left)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["someone-else"]
