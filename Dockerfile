@@ -1,6 +1,8 @@
 # medsam-match: the API service with gunicorn. Mirrors `make run`:
 # migrate on start, then serve. Configure with MEDSAM_* environment variables
 # (at least MEDSAM_DATABASE_URL and MEDSAM_SECRET_KEY); see docs/operations.md.
+# The image holds no secret key: without MEDSAM_SECRET_KEY (or
+# MEDSAM_SECRET_KEY_FILE, e.g. a mounted secret) it refuses to start, saying so.
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,7 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDSAM_BIND=0.0.0.0:8000
 
 RUN useradd --system --create-home --home-dir /home/medsam --uid 10001 medsam \
-    && mkdir -p /data && chown medsam /data
+    && mkdir -p /data && chown medsam /data && chmod 700 /data
 
 WORKDIR /app
 COPY pyproject.toml README.md ./

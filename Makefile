@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean secret-key
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,32 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 install: $(BIN)/.installed $(MO_FILES)
 
-run: install
+# Development only: a random secret key made once and kept (0600, in a 0700
+# folder) for the next start. Production sets MEDSAM_SECRET_KEY itself.
+DEV_SECRET_KEY ?= instance/secret_key
+
+secret-key:
+	@test -s $(DEV_SECRET_KEY) || ( umask 077 && mkdir -p $(dir $(DEV_SECRET_KEY)) \
+	  && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $(DEV_SECRET_KEY) \
+	  && echo "made a development secret key in $(DEV_SECRET_KEY)" )
+
+# Unless MEDSAM_SECRET_KEY is set, `make run` uses the development key.
+ifeq ($(strip $(MEDSAM_SECRET_KEY)$(MEDSAM_SECRET_KEY_FILE)),)
+run: export MEDSAM_SECRET_KEY_FILE = $(abspath $(DEV_SECRET_KEY))
+endif
+run: install secret-key
 	$(BIN)/medsam-match db upgrade
 	$(BIN)/medsam-match demo --if-empty
 	$(BIN)/medsam-match serve --host $(HOST) --port $(PORT) --admin-token
 
-test: install
+# axe-core for the browser tests' accessibility check (from the npm registry).
+AXE := tests/web/axe/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/web/axe/package.json tests/web/axe/package-lock.json
+	npm ci --prefix tests/web/axe --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -56,6 +57,89 @@ def _non_empty(value: Any) -> str:
     if not value:
         raise ValueError("must not be empty")
     return value
+
+
+# --- the secret key ---
+
+MIN_SECRET_KEY_LENGTH = 32
+MAKE_A_KEY = (
+    "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))' "
+    "and set MEDSAM_SECRET_KEY (or MEDSAM_SECRET_KEY_FILE, a file holding it)"
+)
+# Values that were ever printed in this project's files or are commonly tried.
+PUBLISHED_SECRET_KEYS = frozenset({
+    "dev-only-change-me", "change-me", "changeme", "change_me", "secret", "secret-key",
+    "secret_key", "secretkey", "test", "testing", "dev", "development", "default",
+})
+
+
+def _published_secret_keys() -> frozenset[str]:
+    """The fixed list plus every secret_key in the config/ files shipped."""
+    found = set(PUBLISHED_SECRET_KEYS)
+    for path in sorted((project_dir() / "config").glob("*.toml")):
+        try:
+            with path.open("rb") as handle:
+                value = tomllib.load(handle).get("secret_key")
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if isinstance(value, str) and value.strip():
+            found.add(value.strip().lower())
+    return frozenset(found)
+
+
+def weak_secret_key_reason(key: str) -> str | None:
+    """Why a secret key must not be used (None: it may)."""
+    if key.strip().lower() in _published_secret_keys():
+        return "is a published example value, with which anyone can forge sign-ins"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return (f"is too short ({len(key)} characters, at least {MIN_SECRET_KEY_LENGTH} "
+                "needed), so it can be guessed")
+    if len(set(key)) < 8:
+        return "has too few different characters to be random"
+    return None
+
+
+def _secret_key(value: Any) -> str:
+    text = _text(value)
+    if text == "":
+        return ""  # not set: commands work, serving refuses (require_secret_key)
+    text = text.strip()
+    if not text:
+        raise ValueError(f"is blank; {MAKE_A_KEY}")
+    reason = weak_secret_key_reason(text)
+    if reason:
+        raise ValueError(f"{reason}; {MAKE_A_KEY}")
+    return text
+
+
+def _optional_path(value: Any) -> str:
+    return _text(value).strip()
+
+
+def require_secret_key(secret_key: str) -> None:
+    """Stop a serving process that has no secret key of its own."""
+    if not secret_key:
+        raise ConfigError(
+            "MEDSAM_SECRET_KEY is not set: the service signs its cookies with it and "
+            f"serves nothing without one; {MAKE_A_KEY}"
+        )
+
+
+def _read_secret_key_file(settings: dict[str, Any], where: str) -> None:
+    path = Path(settings["secret_key_file"])
+    name = "MEDSAM_SECRET_KEY_FILE" if where == "MEDSAM_SECRET_KEY_FILE" else "secret_key_file"
+    if settings["secret_key"]:
+        raise ConfigError("set either MEDSAM_SECRET_KEY or MEDSAM_SECRET_KEY_FILE, not both")
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{name} {path} cannot be read: {exc}") from None
+    if not key:
+        raise ConfigError(f"{name} {path} is empty; {MAKE_A_KEY}")
+    reason = weak_secret_key_reason(key)
+    if reason:
+        raise ConfigError(f"the key in {name} {path} {reason}; {MAKE_A_KEY}")
+    settings["secret_key"] = key
 
 
 def _database_url(value: Any) -> str:
@@ -136,7 +220,10 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("database_url", _database_url),
     Setting("data_dir", _non_empty),
-    Setting("secret_key", _non_empty),
+    Setting("secret_key", _secret_key),
+    Setting("secret_key_file", _optional_path),
+    Setting("proxy_hops", _integer(0, 10)),
+    Setting("max_request_bytes", _integer(1024, 1 << 30)),
     Setting("scheduler", _one_of(SCHEDULER_MODES)),
     Setting("nightly_time", _clock_time),
     Setting("planning_horizon_days", _integer(1, 365)),
@@ -198,6 +285,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             name = setting.env_name if where == setting.env_name else setting.key
             raise ConfigError(f"{name} (from {where}) {exc}") from None
 
+    if settings["secret_key_file"]:
+        _read_secret_key_file(settings, sources["secret_key_file"])
     if settings["run_time_limit_s"] > settings["max_run_time_limit_s"]:
         raise ConfigError("run_time_limit_s must not exceed max_run_time_limit_s")
     return settings
@@ -208,16 +297,34 @@ def database_url(settings: Mapping[str, Any]) -> str:
     if settings["database_url"]:
         return str(settings["database_url"])
     data_dir = Path(settings["data_dir"]).resolve()
+    database = data_dir / "medsam.db"
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        if not data_dir.is_dir():
+            # Only its owner may look inside (parents are made as the umask says).
+            data_dir.mkdir(parents=True, mode=0o700)
+            data_dir.chmod(0o700)
+        private_file(database)
     except OSError as exc:
         raise ConfigError(f"MEDSAM_DATA_DIR {data_dir} cannot be created: {exc}") from None
-    return f"sqlite:///{data_dir / 'medsam.db'}"
+    return f"sqlite:///{database}"
+
+
+def private_file(path: Path) -> None:
+    """Make `path` readable and writable by its owner only (0600), creating
+    it empty when missing (SQLite takes an empty file as a new database and
+    gives its -wal and -shm files the same mode)."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(descriptor)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
 
 
 def flask_config(settings: Mapping[str, Any]) -> dict[str, Any]:
     """Flask config keys: the standard ones plus MEDSAM_<KEY> for each setting."""
     config: dict[str, Any] = {ENV_PREFIX + key.upper(): value for key, value in settings.items()}
-    config["SECRET_KEY"] = settings["secret_key"]
+    # Without a key of its own (commands that serve nothing), a throwaway one:
+    # nothing signed with it outlives the process. Serving requires a real one.
+    config["SECRET_KEY"] = settings["secret_key"] or secrets.token_urlsafe(48)
+    config["MAX_CONTENT_LENGTH"] = settings["max_request_bytes"]
     config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     return config

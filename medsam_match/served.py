@@ -10,7 +10,10 @@ from . import create_app
 
 
 def served_app() -> Flask:
+    from .config import require_secret_key
+
     app = create_app()
+    require_secret_key(app.config.get("MEDSAM_SECRET_KEY", ""))
     if app.config.get("MEDSAM_SCHEDULER", "embedded") == "embedded":
         from .jobs import start_background
 

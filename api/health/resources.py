@@ -12,8 +12,10 @@ from .schemas import HealthSchema
 class Health(MethodView):
     @blp.doc(security=[])
     @blp.response(200, HealthSchema)
-    @blp.alt_response(503, schema=HealthSchema, description="The database cannot be reached")
+    @blp.alt_response(503, schema=HealthSchema,
+                      description="The database cannot be reached, or refuses writes")
     def get(self):  # type: ignore[no-untyped-def]
-        """Health: no token needed; 503 when the database is unavailable."""
+        """Health: no token needed; 503 when the database is unavailable or read-only
+        (reads still work then; changes fail until it takes writes again)."""
         health = check_health()
         return health, 200 if health["status"] == "ok" else 503

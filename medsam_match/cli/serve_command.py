@@ -22,6 +22,9 @@ def _check_startup(admin_token: bool) -> str | None:
 
     # Scheduler off: this app only checks; the workers build their own.
     app = create_app({"MEDSAM_SCHEDULER": "off"})
+    from ..config import require_secret_key
+
+    require_secret_key(app.config.get("MEDSAM_SECRET_KEY", ""))
     if not admin_token:
         return None
     with app.app_context():
