@@ -656,3 +656,138 @@ def test_erasure_wipes_the_volunteer_from_stored_scenarios(client, app, world: W
     assert scenario["format"] == "medsam-scenario/1"
     assert scenario["volunteers"] == [{"id": str(volunteer_id), "name": ""}, other_doc]
     assert "Kari" not in json.dumps(scenario)
+
+
+# --- what a volunteer may change about itself --------------------------------
+
+COORDINATOR_ONLY = {
+    "certificates": [{"kind": "police", "valid_until": "2030-01-01"}],
+    "skills": ["first_aid"],
+    "centre_id": None,  # filled in below: the other centre
+    "active": False,
+}
+
+
+@pytest.mark.parametrize("field", sorted(COORDINATOR_ONLY))
+def test_a_volunteer_cannot_give_itself_what_the_coordinator_verifies(
+    client, app, world: World, make_token, field: str
+) -> None:
+    """A police certificate (and skills) are hard qualifications for the
+    planner: only the coordinator sets them. 403 naming the field, nothing stored."""
+    me = create(client, world.no.coordinator_token, world.no.centre_id, certificates=[],
+                skills=["cooking"])
+    mine = auth(make_token("volunteer", volunteer_id=me["id"]))
+    value = COORDINATOR_ONLY[field] if field != "centre_id" else world.no.centre_ids[1]
+    before = stored(app, me["id"])
+
+    for body in ({field: value}, {field: value, "phone": "+47 400 00 000"}):
+        body_text = assert_problem(client.patch(f"{URL}/{me['id']}", json=body, headers=mine), 403)
+        assert body_text["detail"] == (
+            f"a volunteer may not change {field}: the centre's coordinator does"
+        )
+    assert stored(app, me["id"]) == before
+
+    # The coordinator may.
+    done = client.patch(f"{URL}/{me['id']}", json={field: value},
+                        headers=auth(world.admin_token))
+    assert done.status_code == 200
+    assert done.get_json()[field] == value
+
+
+def test_a_volunteer_may_change_every_field_the_audit_lists(client, app, world: World,
+                                                             make_token) -> None:
+    """docs/self-editable-fields.md: who it is, how to reach it, where it
+    lives, what it likes and when it has time."""
+    from medsam_match.services.volunteers import SELF_EDITABLE
+
+    activity = client.post(
+        "/api/v1/activities",
+        json={"centre_id": world.no.centre_id, "title": "Tur", "roles": [{"role": "host"}]},
+        headers=auth(world.admin_token),
+    ).get_json()["id"]
+    me = create(client, world.no.coordinator_token, world.no.centre_id)
+    changes = {
+        "name": "Kari Hansen",
+        "email": "kari.hansen@example.no",
+        "phone": "+47 400 00 000",
+        "lat": 58.3,
+        "lon": 8.6,
+        "max_travel_km": 3.0,
+        "languages": ["en"],
+        "interests": ["chess"],
+        "max_hours_per_week": 2.0,
+        "max_sessions_per_week": 1,
+        "preferred_activity_ids": [activity],
+        "weekly_availability": [{"weekday": 6, "start": "12:00", "end": "14:00"}],
+        "unavailable": [{"start": "2027-07-01T00:00:00+02:00", "end": "2027-07-20T00:00:00+02:00"}],
+    }
+    assert set(changes) == SELF_EDITABLE
+    response = client.patch(f"{URL}/{me['id']}", json=changes,
+                            headers=auth(make_token("volunteer", volunteer_id=me["id"])))
+    assert response.status_code == 200, response.get_json()
+    assert {key: response.get_json()[key] for key in changes} == changes
+
+
+# --- erasure and the response schema, moving between centres -------------------
+
+
+def test_an_erased_volunteer_fits_its_own_response_schema(client, world: World) -> None:
+    """Erasure stores an empty name; the response schema allows it (the body
+    schema of POST and PATCH still refuses an empty name)."""
+    volunteer = create(client, world.no.coordinator_token, world.no.centre_id)
+    assert client.delete(f"{URL}/{volunteer['id']}",
+                         headers=auth(world.no.coordinator_token)).status_code == 204
+    erased = client.get(f"{URL}/{volunteer['id']}", headers=auth(world.admin_token)).get_json()
+    assert erased["name"] == ""
+
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert "minLength" not in schemas["Volunteer"]["properties"]["name"]
+    assert schemas["VolunteerBody"]["properties"]["name"]["minLength"] == 1
+    assert_problem(
+        client.post(URL, json=full_body(world.no.centre_id, name=""),
+                    headers=auth(world.admin_token)), 422, "name")
+
+
+def test_moving_a_volunteer_releases_its_future_assignments_at_the_old_centre(
+    client, app, world: World, history
+) -> None:
+    """The old centre's future sessions are no business of the new one: they
+    are cancelled, and a repair run refills them, in the same request."""
+    volunteer_id = history["volunteer"]["id"]
+    old, new = world.no.centre_ids
+    moved = client.patch(f"{URL}/{volunteer_id}", json={"centre_id": new},
+                         headers=auth(world.no.municipality_token))
+    assert moved.status_code == 200 and moved.get_json()["centre_id"] == new
+
+    ids = history["assignments"]
+    with app.app_context():
+        status = {key: db.session.get(Assignment, aid).status for key, aid in ids.items()}
+        repairs = db.session.scalars(select(MatchRun)).all()
+        assert [(r.centre_id, r.mode, r.status, r.trigger) for r in repairs] == [
+            (old, "repair", "queued", "decline")
+        ]
+    assert status == {"past_1": "confirmed", "past_2": "confirmed",
+                      "past_declined": "declined", "next": "cancelled", "later": "cancelled"}
+    new_coordinator = auth(world.no.coordinator_tokens[new])
+    live = client.get(f"{URL}/{volunteer_id}/assignments?status=proposed",
+                      headers=new_coordinator).get_json()
+    confirmed_future = [
+        a for a in client.get(f"{URL}/{volunteer_id}/assignments?status=confirmed",
+                              headers=new_coordinator).get_json()
+        if a["id"] not in (ids["past_1"], ids["past_2"])
+    ]
+    assert live == [] and confirmed_future == []
+
+
+def test_a_patch_that_keeps_the_centre_releases_nothing(client, app, world: World,
+                                                        history) -> None:
+    volunteer_id = history["volunteer"]["id"]
+    same = client.patch(f"{URL}/{volunteer_id}", json={"centre_id": world.no.centre_id},
+                        headers=auth(world.no.coordinator_token))
+    assert same.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MatchRun)) == 0
+        statuses = sorted(
+            db.session.get(Assignment, aid).status for aid in history["assignments"].values()
+        )
+    assert statuses == ["confirmed", "confirmed", "confirmed", "declined", "proposed"]
