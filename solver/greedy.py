@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -309,13 +310,8 @@ class _Greedy:
             return False  # giving it up frees nothing here
         if any(o.start < end and start < o.end for b, o in self.held[v] if b != a):
             return False
-        week = option.iso_week
-        same = held.iso_week == week
-        hours = self.week_hours[week][v] - (held.hours if same else 0) if week in self.week_hours \
-            else 0.0
-        count = self.week_count[week][v] - same if week in self.week_hours else 0.0
-        return bool(hours + option.hours <= self.max_hours[v] + _EPS
-                    and count + 1 <= self.max_sessions[v])
+        same = held.iso_week == option.iso_week
+        return bool(self.fits_week(v, option, held.hours if same else 0.0, int(same)))
 
     def eligible_cached(self, session: Session, role: Role, option: Option) -> Indices:
         key = (session.id, role.name)
@@ -343,28 +339,27 @@ class _Greedy:
 
     def within_limits(self, candidates: Indices, option: Option) -> Indices:
         """H7, for all candidates at once."""
+        return candidates[self.fits_week(candidates, option)]
+
+    def fits_week(
+        self, who: Any, option: Option, less_hours: float = 0.0, less_count: int = 0
+    ) -> Any:
+        """H7: would `option` keep `who` (one index or an array of them)
+        within their weekly hours and sessions, after giving up work worth
+        `less_hours` and `less_count` sessions that week? The one place the
+        greedy checks weekly limits."""
         week = option.iso_week
-        hours = self.week_hours[week][candidates] if week in self.week_hours else 0.0
-        count = self.week_count[week][candidates] if week in self.week_count else 0.0
-        ok = hours + option.hours <= self.max_hours[candidates] + _EPS
-        ok &= count + 1 <= self.max_sessions[candidates]
-        return candidates[ok]
+        hours = self.week_hours[week][who] - less_hours if week in self.week_hours else 0.0
+        count = self.week_count[week][who] - less_count if week in self.week_count else 0.0
+        return (hours + option.hours <= self.max_hours[who] + _EPS) & \
+            (count + 1 <= self.max_sessions[who])
 
     def free(self, volunteer: int, option: Option) -> bool:
         """H6 and H7 for one volunteer."""
         start, end = option.start, option.end
         if any(o.start < end and start < o.end for _, o in self.held[volunteer]):
             return False
-        week = option.iso_week
-        if week in self.week_hours:
-            if self.week_hours[week][volunteer] + option.hours > \
-                    self.max_hours[volunteer] + _EPS:
-                return False
-            if self.week_count[week][volunteer] + 1 > self.max_sessions[volunteer]:
-                return False
-        elif option.hours > self.max_hours[volunteer] + _EPS or self.max_sessions[volunteer] < 1:
-            return False
-        return True
+        return bool(self.fits_week(volunteer, option))
 
     def count_free(self, session: Session, role: Role, option: Option, wanted: int) -> int:
         """How many eligible people are free for this role, up to `wanted`."""

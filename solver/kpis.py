@@ -6,9 +6,8 @@ import math
 from collections import Counter
 from typing import Any
 
-from .eligibility import distance_km
 from .scenario import Option, Plan, Scenario
-from .score import hours_by_volunteer, unique_assignments
+from .score import hours_by_volunteer, tally_assignments, unique_assignments
 
 
 def gini(values: list[float]) -> float:
@@ -36,18 +35,7 @@ def compute_kpis(scenario: Scenario, plan: Plan, options: dict[str, Option]) -> 
             filled_min += min(n, role.min)
             extra += max(0, n - role.min)
             missing += max(0, role.min - n)
-    interest = preferred = 0
-    travel = []
-    for a in assignments:
-        volunteer = scenario.volunteer_by_id[a.volunteer]
-        session = scenario.session_by_id[a.session]
-        activity = scenario.activity_by_id[session.activity]
-        interest += bool(volunteer.interests & activity.interests)
-        preferred += activity.id in volunteer.preferred_activities
-        option = options.get(a.session)
-        if option is not None:
-            place = scenario.place_by_id.get(option.place) if option.place else None
-            travel.append(distance_km(volunteer, place))
+    tally = tally_assignments(scenario, assignments, options)
     hours = list(hours_by_volunteer(scenario, plan).values())
     in_plan = set(assignments)
     changes = None
@@ -67,9 +55,9 @@ def compute_kpis(scenario: Scenario, plan: Plan, options: dict[str, Option]) -> 
         "volunteers_used": len({a.volunteer for a in assignments}),
         "volunteers_total": len(scenario.volunteers),
         # Rates over the assignments; 0.0 when there are none.
-        "interest_match_rate": interest / count if count else 0.0,
-        "preferred_match_rate": preferred / count if count else 0.0,
-        "travel_km_total": math.fsum(travel),
+        "interest_match_rate": tally.interest / count if count else 0.0,
+        "preferred_match_rate": tally.preferred / count if count else 0.0,
+        "travel_km_total": math.fsum(tally.distances),
         "hours_total": math.fsum(hours),
         "hours_max": max(hours, default=0.0),
         "hours_gini": gini(hours),

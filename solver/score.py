@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from .eligibility import distance_km
 from .scenario import Assignment, Option, Plan, Scenario
@@ -56,6 +57,44 @@ def hours_by_volunteer(scenario: Scenario, plan: Plan) -> dict[str, float]:
     return hours
 
 
+@dataclass
+class Tally:
+    """What the assignments add up to, per assignment-level term."""
+
+    #: assignments whose volunteer shares an interest with the activity
+    interest: int = 0
+    #: assignments to one of the volunteer's preferred activities
+    preferred: int = 0
+    #: each assignment's travel distance (km), for scheduled sessions
+    distances: list[float] = field(default_factory=list)
+    #: h(v) of every volunteer with an assignment (the used ones)
+    hours: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    #: (volunteer, activity) pairs
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+
+
+def tally_assignments(
+    scenario: Scenario, assignments: list[Assignment], chosen: dict[str, Option]
+) -> Tally:
+    """One walk over the assignments for the score's terms and the kpis."""
+    tally = Tally()
+    for a in assignments:
+        volunteer = scenario.volunteer_by_id[a.volunteer]
+        session = scenario.session_by_id[a.session]
+        activity = scenario.activity_by_id[session.activity]
+        tally.interest += bool(volunteer.interests & activity.interests)
+        tally.preferred += activity.id in volunteer.preferred_activities
+        option = chosen.get(a.session)
+        if option is not None:
+            place = scenario.place_by_id.get(option.place) if option.place else None
+            tally.distances.append(distance_km(volunteer, place))
+            tally.hours[a.volunteer] += option.hours
+        else:
+            tally.hours[a.volunteer] += 0.0  # still a used volunteer
+        tally.pairs.add((a.volunteer, activity.id))
+    return tally
+
+
 def score_terms(scenario: Scenario, plan: Plan) -> dict[str, float]:
     """Every term of the score, weighted and signed."""
     w = scenario.weights
@@ -72,25 +111,7 @@ def score_terms(scenario: Scenario, plan: Plan) -> dict[str, float]:
             cover_min += min(n, role.min)
             cover_extra += max(0, n - role.min)
 
-    interest = preferred = 0
-    distances: list[float] = []
-    hours: defaultdict[str, float] = defaultdict(float)
-    pairs: set[tuple[str, str]] = set()
-    for a in assignments:
-        volunteer = scenario.volunteer_by_id[a.volunteer]
-        session = scenario.session_by_id[a.session]
-        activity = scenario.activity_by_id[session.activity]
-        interest += bool(volunteer.interests & activity.interests)
-        preferred += activity.id in volunteer.preferred_activities
-        option = chosen.get(a.session)
-        if option is not None:
-            place = scenario.place_by_id.get(option.place) if option.place else None
-            distances.append(distance_km(volunteer, place))
-            hours[a.volunteer] += option.hours
-        else:
-            hours[a.volunteer] += 0.0  # still a used volunteer
-        pairs.add((a.volunteer, activity.id))
-
+    tally = tally_assignments(scenario, assignments, chosen)
     in_plan = set(assignments)
     dropped = sum(1 for p in dict.fromkeys(scenario.previous) if p not in in_plan)
     penalty = math.fsum(
@@ -99,12 +120,12 @@ def score_terms(scenario: Scenario, plan: Plan) -> dict[str, float]:
     terms = {
         "cover_min": w.cover_min * cover_min,
         "cover_extra": w.cover_extra * cover_extra,
-        "interest": w.interest * interest,
-        "preferred": w.preferred * preferred,
-        "travel_km": -w.travel_km * math.fsum(distances),
-        "fairness": -w.fairness * math.fsum(h * h for h in hours.values()),
-        "volunteer_used": w.volunteer_used * len(hours),
-        "continuity": -w.continuity * len(pairs),
+        "interest": w.interest * tally.interest,
+        "preferred": w.preferred * tally.preferred,
+        "travel_km": -w.travel_km * math.fsum(tally.distances),
+        "fairness": -w.fairness * math.fsum(h * h for h in tally.hours.values()),
+        "volunteer_used": w.volunteer_used * len(tally.hours),
+        "continuity": -w.continuity * len(tally.pairs),
         "stability": -w.stability * dropped,
         "option_penalty": -penalty,
     }

@@ -9,11 +9,15 @@ none: a result always has a plan unless the scenario is infeasible.
 
 How a part is solved depends on its size in candidate triples:
 - up to LARGE_MODEL: CP-SAT on the whole model (small: optimal in moments);
-- up to LP_TRIPLES_PER_SECOND per second of the part's time: GLOP's LP
-  relaxation gives the bound, CP-SAT searches the model narrowed to the
-  triples the LP uses (see `_solve_on_lp_support`);
-- beyond: only narrowed models are built, from the least contested
-  candidates of each role, and no bound is claimed (`_solve_least_contested`).
+- beyond: CP-SAT starts at once on models narrowed to the least contested
+  candidates of each role (`_solve_least_contested`). Up to
+  LP_TRIPLES_PER_SECOND per second of the part's time, a thread meanwhile
+  builds the whole model and solves its LP relaxation with GLOP; when it
+  arrives it gives the bound, and the search moves to the model narrowed to
+  the triples the LP uses (`_solve_on_lp_support`). A late LP costs the
+  bound, never the plan (`_solve_large`).
+
+The result's `solver.phases` says where the time went (`phases.py`).
 """
 
 from __future__ import annotations
@@ -29,14 +33,16 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .background import BackgroundRelaxation, Interrupt
 from .decompose import components, packed_components
+from .flow_guide import flow_support
 from .greedy import greedy_plan
 from .model import BuiltModel, ModelData, build_model, find_candidates
 from .model.candidates import Candidates
 from .model.conflicts import find_conflicts
-from .model.lp_bound import solve_relaxation
-from .model.terms import fairness
+from .model.lp_bound import LpRelaxation
 from .parse import parse_scenario
+from .phases import Phases, timed_solve
 from .result import build_failure_result, build_result
 from .scenario import Assignment, Plan, Scenario
 from .score import compute_score
@@ -57,18 +63,19 @@ RESERVE_SECONDS = 0.05
 #: models with more candidate triples than this skip presolve probing and are
 #: searched on the support of their LP relaxation
 LARGE_MODEL = 20_000
-#: share of a large part's time the LP relaxation may take (the narrowed search
-#: finds its best plans within seconds; the LP decides the bound)
-LP_SHARE = 0.8
+#: share of a large part's time the LP relaxation may take (it runs beside
+#: the search; what is left after it goes to the search on its support)
+LP_SHARE = 0.9
 #: LP values above this put a triple in the narrowed model
 LP_SUPPORT = 1e-6
 #: parts with more candidate triples than this many per second of their
-#: budget are searched on narrowed models only: building the whole model and
-#: solving its LP would take most of their time (measured on 2 cores: M,
-#: 61,000 triples, builds in ~4 s and solves its LP in ~11-15 s)
-LP_TRIPLES_PER_SECOND = 3_000
-#: candidates per wanted person that such a narrowed model keeps
-CONTESTED_PER_SLOT = 3
+#: budget get no LP relaxation: it could not finish in time (measured on 2
+#: cores: M, 61,000 triples, builds in ~4 s and solves its LP in ~10-15 s;
+#: 30 s on a busier machine)
+LP_TRIPLES_PER_SECOND = 5_000
+#: candidates per wanted person that such a narrowed model keeps (beside
+#: the hint's and the min-cost flow's, `flow_guide.py`)
+CONTESTED_PER_SLOT = 1
 #: how much the narrowed model grows each round
 GROWTH = 3
 
@@ -90,25 +97,29 @@ def solve(
     Raises ScenarioError for bad input. `decompose=False` solves the whole
     scenario as one model (for comparison)."""
     started = time.monotonic()
-    scenario = parse_scenario(doc)
+    phases = Phases()
+    with phases.timing("parse"):
+        scenario = parse_scenario(doc)
     workers = workers or os.cpu_count() or 1
     info: dict[str, Any] = {
         "name": "cp-sat", "seconds": 0.0, "time_limit": time_limit,
         "workers": workers, "seed": seed, "components": 0, "variables": 0,
     }
-    conflicts = find_conflicts(scenario)
+    with phases.timing("candidates"):
+        conflicts = find_conflicts(scenario)
     if conflicts:
-        return _failure(scenario, conflicts, info, started)
+        return _failure(scenario, conflicts, info | {"phases": phases.as_dict()}, started)
 
-    candidates = find_candidates(scenario)
-    info["components"] = len(components(scenario, candidates))
-    groups = (
-        packed_components(scenario, candidates)
-        if decompose else [[s.id for s in scenario.sessions]]
-    )
-    fallback = greedy_plan(scenario)
-    hint = _best_hint(scenario, candidates, fallback)
-    run = _Run(scenario, candidates, groups, fallback, hint, progress, started)
+    with phases.timing("candidates"):
+        candidates = find_candidates(scenario)
+        info["components"] = len(components(scenario, candidates))
+        groups = (
+            packed_components(scenario, candidates)
+            if decompose else [[s.id for s in scenario.sessions]]
+        )
+        fallback = greedy_plan(scenario)
+        hint = _best_hint(scenario, candidates, fallback)
+    run = _Run(scenario, candidates, groups, fallback, hint, progress, started, phases)
     deadline = started + time_limit - max(RESERVE_SECONDS, RESERVE_SHARE * time_limit)
     for index in range(len(groups)):
         if time.monotonic() >= deadline:
@@ -119,7 +130,7 @@ def solve(
             return _failure(scenario, [
                 "no plan satisfies the fixed assignments, the sessions that must be held "
                 f"and the places together (among sessions {names})"
-            ], info | {"variables": run.variables}, started)
+            ], info | {"variables": run.variables, "phases": phases.as_dict()}, started)
     info["variables"] = run.variables
     plan = run.plan()
     score = compute_score(scenario, plan)
@@ -133,6 +144,7 @@ def solve(
     optimal = bound is not None and (
         bound - score <= PROOF_ABSOLUTE + PROOF_RELATIVE * abs(score) + run.rounding_margin()
     )
+    info["phases"] = phases.as_dict()
     result = build_result(
         scenario, plan, status="optimal" if optimal else "feasible", bound=bound, solver_info=info
     )
@@ -185,8 +197,10 @@ class _Run:
     def __init__(
         self, scenario: Scenario, candidates: Candidates, groups: list[list[str]],
         fallback: Plan, hint: Plan, progress: Progress | None, started: float,
+        phases: Phases | None = None,
     ):
         self.started = started
+        self.phases = phases or Phases()
         self.scenario = scenario
         self.candidates = candidates
         self.fallback = fallback
@@ -207,40 +221,28 @@ class _Run:
         data = ModelData.restricted(self.scenario, self.candidates, part.sessions)
         left = sum(p.size for p in self.parts[index:]) or 1
         budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
-        if len(data.triples) > max(LARGE_MODEL, LP_TRIPLES_PER_SECOND * budget):
-            outcome = self._solve_least_contested(index, data, time.monotonic() + budget, workers, seed)
-            if outcome != WHOLE:
-                return outcome
-        built = build_model(data)
+        if len(data.triples) > LARGE_MODEL:
+            return self._solve_large(index, data, time.monotonic() + budget, workers, seed)
+        with self.phases.timing("model"):
+            built = build_model(data)
+        budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
+        return self._solve_whole(index, built, time.monotonic() + budget, workers, seed)
+
+    def _solve_whole(
+        self, index: int, built: BuiltModel, part_deadline: float, workers: int, seed: int
+    ) -> str:
+        """CP-SAT on the whole model of a part, hinted with the best plan known."""
+        part = self.parts[index]
         part.built = built
         self.variables += len(built.model.proto.variables)
-        built.vars.hint(built.model, self.hint)
-
-        left = sum(p.size for p in self.parts[index:]) or 1
-        budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
-        if len(built.vars.x) > LARGE_MODEL:
-            lp_outcome = self._solve_on_lp_support(index, built, time.monotonic() + budget, workers, seed)
-            budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
-            if lp_outcome is None:
-                # the LP did not finish: search narrowed models in the time
-                # left, with the bound the whole model's objective allows
-                lp_outcome = self._solve_least_contested(
-                    index, data, time.monotonic() + budget, workers, seed
-                )
-                objective = built.objective
-                part.bound = objective.to_score(objective.trivial_bound) + objective.error
-            if lp_outcome != WHOLE:
-                self._report(None)
-                return lp_outcome
-            part.built = built
-            budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
-        solver = self._solver(budget, workers, seed)
+        built.vars.hint(built.model, part.plan or _restrict(self.hint, set(part.sessions)))
+        solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers, seed)
         if len(built.vars.x) > LARGE_MODEL:
             # probing in presolve costs tens of seconds at this size, and
             # the time is better spent searching
             solver.parameters.cp_model_probing_level = 0
         callback = _Reporter(self, index) if self.progress else None
-        status = solver.solve(built.model, callback)
+        status = timed_solve(solver, built.model, callback, self.phases)
 
         if status == cp_model.INFEASIBLE:
             return "infeasible"
@@ -252,8 +254,48 @@ class _Run:
         self._report(None)
         return "solved" if part.plan is not None else "unsolved"
 
-    @staticmethod
-    def _solver(budget: float, workers: int, seed: int) -> cp_model.CpSolver:
+    def _solve_large(
+        self, index: int, data: ModelData, part_deadline: float, workers: int, seed: int
+    ) -> str:
+        """Parts above LARGE_MODEL triples: the search starts at once on
+        narrowed models (`_solve_least_contested`) while, when the part is
+        small enough for it to have a chance in its time, a thread builds the
+        whole model and solves its LP relaxation (`background.py`). When the
+        LP arrives the search moves to the LP's support and the part gets the
+        LP's bound (`_solve_on_lp_support`); when it does not, the narrowed
+        search has had the whole time. So a slow LP costs the bound, never
+        the plan: there is no point where the result falls to greedy's."""
+        part = self.parts[index]
+        budget = max(0.0, part_deadline - time.monotonic())
+        interrupt = Interrupt()
+        background = None
+        if len(data.triples) <= LP_TRIPLES_PER_SECOND * budget:
+            background = BackgroundRelaxation(
+                data, time.monotonic() + LP_SHARE * budget, interrupt, self.phases
+            )
+        # the LP's thread takes one core while it runs: the solve stays
+        # within its `workers` threads
+        search_workers = max(1, workers - 1) if background is not None else workers
+        outcome = self._solve_least_contested(
+            index, data, part_deadline, search_workers, seed, interrupt
+        )
+        if background is None:
+            return outcome
+        background.check()
+        if outcome == WHOLE:  # the hint is no plan: the whole model decides
+            return self._solve_whole(index, background.wait_built(), part_deadline, workers, seed)
+        if background.relaxation is not None and background.built is not None:
+            return self._solve_on_lp_support(
+                index, background.built, background.relaxation, part_deadline, workers, seed
+            )
+        if background.built is not None and part.bound is None:
+            # the LP did not finish: the bound the whole model's objective allows
+            objective = background.built.objective
+            part.built = background.built
+            part.bound = objective.to_score(objective.trivial_bound) + objective.error
+        return outcome
+
+    def _solver(self, budget: float, workers: int, seed: int) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(budget, 0.01)
         solver.parameters.num_workers = workers
@@ -262,30 +304,19 @@ class _Run:
         return solver
 
     def _solve_on_lp_support(
-        self, index: int, built: BuiltModel, part_deadline: float, workers: int, seed: int
-    ) -> str | None:
-        """Large parts: CP-SAT on the whole model spends most of a short
-        budget in presolve and its root LP, and ends near the hint. Instead,
-        GLOP solves the LP relaxation (a proven bound, see `lp_bound.py`),
-        and CP-SAT searches the model narrowed to the triples the LP uses
-        plus the hint's: a small model whose plans are plans of the whole.
-        While time is left the narrowed model grows by the triples of best
-        reduced cost, each round hinted with the last round's plan.
-        None when the LP does not finish in its share of the time, WHOLE
-        when the hint is no plan (the whole model must decide)."""
+        self, index: int, built: BuiltModel, relaxation: LpRelaxation,
+        part_deadline: float, workers: int, seed: int,
+    ) -> str:
+        """Large parts, once their LP relaxation is solved: CP-SAT on the
+        whole model spends most of a short budget in presolve and its root
+        LP, and ends near the hint. Instead CP-SAT searches the model
+        narrowed to the triples the LP uses plus the best plan's: a small
+        model whose plans are plans of the whole. While time is left the
+        narrowed model grows by the triples of best reduced cost, each round
+        hinted with the last round's plan."""
         part = self.parts[index]
-        share = LP_SHARE * max(0.0, part_deadline - time.monotonic())
-        # the fairness lines make GLOP much slower and move its bound by
-        # little (its floor does the work); without them the relaxation is
-        # looser, still valid
         triples = list(built.vars.x)
         columns = np.array([built.vars.x[a].index for a in triples], dtype=np.int64)
-        relaxation = solve_relaxation(
-            built.model.proto, built.objective, share,
-            skip=[built.term_constraints.get("fairness", range(0))], keep_named={fairness.FLOOR},
-        )
-        if relaxation is None:
-            return None
         objective = built.objective
         lp_raw = min(relaxation.bound, objective.trivial_bound)
         part.built = built
@@ -297,7 +328,7 @@ class _Run:
         order = np.lexsort((-reduced, relaxation.values[columns] <= LP_SUPPORT))
         size = max(int(np.sum(relaxation.values[columns] > LP_SUPPORT)), 1)
         always = set(self.hint.assignments) | set(built.data.fixed) | set(built.data.previous)
-        plan = _restrict(self.hint, set(part.sessions))
+        plan = part.plan or _restrict(self.hint, set(part.sessions))
         while True:
             kept = {triples[i] for i in order[:size]} | always | set(plan.assignments)
             # every triple left out has a reduced cost below the last kept
@@ -306,18 +337,16 @@ class _Run:
             narrowed = Candidates(
                 self.candidates.usable, {a: o for a, o in built.data.triples.items() if a in kept}
             )
-            small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
+            with self.phases.timing("model"):
+                small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
             small.vars.hint(small.model, plan)
             left = part_deadline - time.monotonic()
             if left <= 0.2:
                 break
             solver = self._solver(left, workers, seed)
-            status = solver.solve(small.model, _Reporter(self, index, small) if self.progress else None)
+            callback = _Reporter(self, index, small) if self.progress else None
+            status = timed_solve(solver, small.model, callback, self.phases)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                # INFEASIBLE only when the hint was not a plan: the whole
-                # model decides then (the caller's fallback)
-                if status == cp_model.INFEASIBLE and part.plan is None:
-                    return WHOLE
                 break
             plan = small.vars.extract(solver.boolean_value)
             part.plan = plan
@@ -335,17 +364,21 @@ class _Run:
             if status != cp_model.OPTIMAL or size >= len(order):
                 break
             size *= GROWTH
+        self._report(None)
         return "solved" if part.plan is not None else "unsolved"
 
     def _solve_least_contested(
-        self, index: int, data: ModelData, part_deadline: float, workers: int, seed: int
+        self, index: int, data: ModelData, part_deadline: float, workers: int, seed: int,
+        interrupt: Interrupt,
     ) -> str:
-        """Parts too large to build whole, let alone relax, in their time
-        (a city): CP-SAT searches the model narrowed to the hint's triples
-        and, per role, the `per_slot` candidates per wanted person who have
-        the fewest sessions to choose from; while a round ends optimal and
-        time is left, the next keeps GROWTH times as many, hinted with the
-        last plan. Its plans are plans of the whole; no bound is claimed."""
+        """Large parts before (or without) their LP relaxation: CP-SAT
+        searches the model narrowed to the hint's triples and the min-cost
+        flow's (`flow_guide.py`); while a round ends optimal and time is
+        left, the next adds, per role, the `per_slot` candidates per wanted
+        person who have the fewest sessions to choose from (CONTESTED_PER_SLOT,
+        then GROWTH times as many each round), hinted with the last plan. Its plans
+        are plans of the whole; a bound only when a round covers every
+        triple. Stops early when `interrupt` fires (the LP has arrived)."""
         part = self.parts[index]
         sessions_of: dict[str, set[str]] = {}
         people: dict[tuple[str, str], list[str]] = {}
@@ -355,9 +388,12 @@ class _Run:
         for found in people.values():
             found.sort(key=lambda v: len(sessions_of[v]))
         always = set(self.hint.assignments) | set(data.fixed) | set(data.previous)
-        plan = _restrict(self.hint, set(part.sessions))
-        per_slot = CONTESTED_PER_SLOT
-        while time.monotonic() < part_deadline - 0.5:
+        with self.phases.timing("candidates"):
+            always |= flow_support(data)
+        plan = part.plan or _restrict(self.hint, set(part.sessions))
+        per_slot = 0  # the first round: the hint's and the flow's triples alone
+        small = None
+        while time.monotonic() < part_deadline - 0.5 and not interrupt.fired.is_set():
             kept = always | set(plan.assignments)
             for s in data.sessions:
                 for role in s.roles:
@@ -366,23 +402,31 @@ class _Run:
             narrowed = Candidates(
                 self.candidates.usable, {a: o for a, o in data.triples.items() if a in kept}
             )
-            small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
-            part.built = small
+            with self.phases.timing("model"):
+                small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
             small.vars.hint(small.model, plan)
             solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers, seed)
             solver.parameters.cp_model_probing_level = 0
-            status = solver.solve(small.model, _Reporter(self, index, small) if self.progress else None)
+            callback = _Reporter(self, index, small) if self.progress else None
+            status = interrupt.solve(solver, small.model, callback, self.phases)
+            if status is None:
+                break  # the LP came first
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 if status == cp_model.INFEASIBLE and part.plan is None:
                     return WHOLE  # the hint is no plan: the whole model decides
                 break
             plan = small.vars.extract(solver.boolean_value)
             part.plan = plan
+            part.built = small
+            covers_all = len(narrowed.triples) >= len(data.triples)
+            if status == cp_model.OPTIMAL and covers_all:  # the narrowed model is the whole one
+                part.bound = self._bound_of(small, solver, status)
             self._report(None)
-            if status != cp_model.OPTIMAL or len(kept) >= len(data.triples):
+            if status != cp_model.OPTIMAL or covers_all:
                 break
-            per_slot *= GROWTH
-        self.variables += len(part.built.model.proto.variables) if part.built else 0
+            per_slot = per_slot * GROWTH if per_slot else CONTESTED_PER_SLOT
+        if small is not None:
+            self.variables += len(small.model.proto.variables)
         return "solved" if part.plan is not None else "unsolved"
 
     @staticmethod

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from ortools.linear_solver import linear_solver_pb2, pywraplp
+from ortools.linear_solver import linear_solver_pb2
+from ortools.linear_solver.python import model_builder_helper
 
 from .objective import ScaledObjective
 
@@ -42,6 +43,10 @@ GLOP_SETTINGS = (
     "use_dual_simplex: true",
     "",
 )
+
+
+#: the largest objective coefficient GLOP is given (see `solve_relaxation`)
+OBJECTIVE_LIMIT = 1e6
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,12 @@ _KINDS = ("linear", "at_most_one", "exactly_one", "bool_and", "bool_or")
 
 
 def _kind(ct: object) -> str | None:
+    """Which constraint `ct` is. OR-Tools up to 9.14 hands out protobuf
+    messages (a `WhichOneof`); 9.15 its own proto wrapper (`has_<kind>()`)."""
+    which = getattr(ct, "WhichOneof", None)
+    if which is not None:
+        kind = which("constraint")
+        return kind if kind in _KINDS else None
     for kind in _KINDS:
         if getattr(ct, f"has_{kind}")():
             return kind
@@ -153,6 +164,12 @@ def solve_relaxation(
         cost[var.index] += coef
     rows = _relaxation_rows(model_proto, skip, keep_named)
 
+    # GLOP before OR-Tools 9.15 stops "abnormal" on objective coefficients of
+    # 10^9 (the integer objective's cover terms); it solves the same LP with
+    # the objective scaled down (the bound is then worked out from the duals
+    # scaled back, so its validity does not depend on this)
+    largest = float(np.max(np.abs(cost))) if n else 0.0
+    scale = OBJECTIVE_LIMIT / largest if largest > OBJECTIVE_LIMIT else 1.0
     request = linear_solver_pb2.MPModelRequest()
     request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
     lp = request.model
@@ -161,7 +178,7 @@ def solve_relaxation(
         var = lp.variable.add()
         var.lower_bound = lower[j]
         var.upper_bound = upper[j]
-        var.objective_coefficient = cost[j]
+        var.objective_coefficient = cost[j] * scale
     for i in range(len(rows.lo)):
         ct = lp.constraint.add()
         begin, end = rows.starts[i], rows.starts[i + 1]
@@ -173,7 +190,8 @@ def solve_relaxation(
     response = _solve_glop(request, deadline)
     if response is None or len(response.dual_value) != len(rows.lo) or len(response.variable_value) != n:
         return None
-    duals = np.array(response.dual_value, dtype=np.float64)
+    # duals of the scaled objective, back to the model's own
+    duals = np.array(response.dual_value, dtype=np.float64) / scale
     # the sign convention of the duals does not matter: both are tried and
     # each gives a valid bound
     bound, reduced = min(_lagrangian_bound(rows, cost, lower, upper, duals),
@@ -194,7 +212,10 @@ def _solve_glop(
             return None
         request.solver_specific_parameters = parameters
         response = linear_solver_pb2.MPSolutionResponse()
-        pywraplp.Solver.SolveWithProto(request, response)
+        # this entry point releases the GIL while GLOP runs (pywraplp's
+        # SolveWithProto does not), so the search can go on beside it
+        helper = model_builder_helper.ModelSolverHelper("glop")
+        response.ParseFromString(helper.solve_serialized_request(request.SerializeToString()))
         if response.status != linear_solver_pb2.MPSOLVER_ABNORMAL:
             return response
     return None
