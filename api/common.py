@@ -13,10 +13,10 @@ import flask_smorest
 from flask import request
 from flask_smorest.pagination import PaginationParameters
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 
-from medsam_match.extensions import db
 from medsam_match.services.languages import normalize_code
+from medsam_match.services.pages import page_of
 
 # api.md: ?page=1&page_size=50 (max 500). Set on the class so that a plain
 # `@blp.paginate()` of every resource gets these defaults.
@@ -38,14 +38,10 @@ def paginate(select_stmt: Select[Any], pagination_parameters: PaginationParamete
 
     Give `select_stmt` an ORDER BY so that pages are stable.
     """
-    count_stmt = select(func.count()).select_from(select_stmt.order_by(None).subquery())
-    pagination_parameters.item_count = db.session.scalar(count_stmt) or 0
-    if pagination_parameters.first_item >= pagination_parameters.item_count:
-        return []  # past the end (also keeps huge page numbers away from the database)
-    page_stmt = select_stmt.limit(pagination_parameters.page_size).offset(
-        pagination_parameters.first_item
-    )
-    return list(db.session.scalars(page_stmt).all())
+    page = page_of(select_stmt, pagination_parameters.first_item,
+                   pagination_parameters.page_size)
+    pagination_parameters.item_count = page.total
+    return page.items
 
 
 # --- time zones -----------------------------------------------------------

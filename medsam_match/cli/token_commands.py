@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
-from ..auth import ROLES, create_token
-from ..errors import Invalid
-from ..extensions import db
-from ..models import ApiToken
-from ..models.types import utcnow
+from ..auth import ROLES
+from ..domain_errors import Invalid, NotFound
+from ..services import tokens
 from . import main
 
 
@@ -30,7 +27,7 @@ def create(role: str, municipality_id: int | None, centre_id: int | None,
            volunteer_id: int | None, label: str) -> None:
     """Create a token and print it (it is shown only this once)."""
     try:
-        plain = create_token(role, municipality_id=municipality_id, centre_id=centre_id,
+        plain = tokens.issue_token(role, municipality_id=municipality_id, centre_id=centre_id,
                              volunteer_id=volunteer_id, label=label)
     except Invalid as exc:
         options = {"municipality_id": "--municipality", "centre_id": "--centre",
@@ -47,18 +44,12 @@ def create(role: str, municipality_id: int | None, centre_id: int | None,
 @with_appcontext
 def list_tokens(show_all: bool) -> None:
     """List tokens (never the tokens themselves: they are stored hashed)."""
-    stmt = select(ApiToken).order_by(ApiToken.id)
-    if not show_all:
-        stmt = stmt.where(ApiToken.revoked_at.is_(None))
-    rows = db.session.scalars(stmt).all()
+    rows = tokens.list_tokens(include_revoked=show_all)
     click.echo(f"{'id':>5}  {'role':<12} {'scope':<16} {'last used':<20} {'revoked':<20} label")
     for row in rows:
-        scope = (f"municipality {row.municipality_id}" if row.municipality_id
-                 else f"centre {row.centre_id}" if row.centre_id
-                 else f"volunteer {row.volunteer_id}" if row.volunteer_id else "-")
         last_used = row.last_used_at.strftime("%Y-%m-%d %H:%M UTC") if row.last_used_at else "never"
         revoked = row.revoked_at.strftime("%Y-%m-%d %H:%M UTC") if row.revoked_at else "-"
-        click.echo(f"{row.id:>5}  {row.role:<12} {scope:<16} {last_used:<20} {revoked:<20} {row.label}")
+        click.echo(f"{row.id:>5}  {row.role:<12} {row.scope:<16} {last_used:<20} {revoked:<20} {row.label}")
 
 
 @token.command("revoke")
@@ -66,12 +57,11 @@ def list_tokens(show_all: bool) -> None:
 @with_appcontext
 def revoke(token_id: int) -> None:
     """Revoke token TOKEN_ID (see `token list`); it stops working at once."""
-    row = db.session.get(ApiToken, token_id)
-    if row is None:
-        raise click.BadParameter(f"no token with id {token_id}", param_hint="TOKEN_ID")
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        db.session.commit()
+    try:
+        revoked_now = tokens.revoke_token(token_id)
+    except NotFound:
+        raise click.BadParameter(f"no token with id {token_id}", param_hint="TOKEN_ID") from None
+    if revoked_now:
         click.echo(f"Token {token_id} revoked.")
     else:
         click.echo(f"Token {token_id} was already revoked.")

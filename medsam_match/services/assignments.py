@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select, update
+from sqlalchemy.orm import selectinload
 
 from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
@@ -76,6 +77,17 @@ def volunteer_assignments_query(principal: Principal, volunteer_id: int) -> Sele
         if visible is None:
             raise NotFound("volunteer")
     return assignments_query(principal, {"volunteer_id": volunteer_id})
+
+
+def assignments_ending_after(principal: Principal, ending_after: datetime) -> list[Assignment]:
+    """The caller's assignments whose session ends after `ending_after`,
+    soonest first, with their session, activity and place loaded (the
+    volunteer page and calendar feed)."""
+    stmt = assignments_query(principal, {"from": ending_after}).options(
+        selectinload(Assignment.session).selectinload(Session.activity),
+        selectinload(Assignment.session).selectinload(Session.place),
+    )
+    return list(db.session.scalars(stmt))
 
 
 def get_assignment(principal: Principal, assignment_id: int) -> Assignment:

@@ -1,8 +1,8 @@
 """A volunteer's assignments as the page and the calendar feed show them.
 
-Everything is read through `services.assignments.assignments_query` with the
-volunteer's own principal, so the page can never show more than the API
-would show the same volunteer.
+Everything is read through `services.assignments.assignments_ending_after`
+(the service's `assignments_query`) with the volunteer's own principal, so
+the page can never show more than the API would show the same volunteer.
 """
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import selectinload
-
 from ..auth import Principal
-from ..extensions import db
 from ..models import Assignment, Centre, Session, Volunteer
 from ..models.types import utcnow
-from ..services.assignments import assignments_query
+from ..services.assignments import assignments_ending_after
 
 OPEN_STATUSES = ("proposed", "confirmed")
 CLOSED_STATUSES = ("declined", "cancelled")
@@ -80,13 +77,8 @@ def assignment_views(
     principal: Principal, volunteer: Volunteer, *, ending_after: datetime
 ) -> list[AssignmentView]:
     """The volunteer's assignments whose session ends after `ending_after`, soonest first."""
-    stmt = assignments_query(principal, {"from": ending_after}).options(
-        selectinload(Assignment.session).selectinload(Session.activity),
-        selectinload(Assignment.session).selectinload(Session.place),
-    )
     zone = volunteer_zone(volunteer)
-    # (the service's query is annotated as rows of one-tuples; scalars() gives the objects)
-    return [view_of(row, zone) for row in db.session.scalars(stmt)]
+    return [view_of(row, zone) for row in assignments_ending_after(principal, ending_after)]
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, abort, current_app, request, session
-from sqlalchemy import delete, select
-from sqlalchemy.exc import SQLAlchemyError
 
-from ..auth import Principal, hash_token
-from ..extensions import db
-from ..models import ApiToken, Volunteer, VolunteerSession
-from ..models.types import utcnow
+from ..auth import Principal
+from ..models import Volunteer
 from ..ratelimit import FailureLimit
+from ..services import tokens
 from .listing import volunteer_principal
 
 SESSION_KEY = "sid"
@@ -48,39 +45,18 @@ class SignInRefused(Exception):
         self.reason = reason
 
 
-def _usable_token(row: ApiToken | None) -> Volunteer | None:
-    """The volunteer a token row signs in, if it is a live volunteer token."""
-    if row is None or row.revoked_at is not None or row.role != "volunteer":
-        return None
-    volunteer = row.volunteer
-    if volunteer is None or volunteer.erased_at is not None:
-        return None
-    return volunteer
-
-
 def sign_in(plain_token: str) -> SignedIn:
     """Check a token the way the API does (by its SHA-256 hash) and start a
     fresh session for its volunteer. Raises SignInRefused."""
     plain_token = plain_token.strip()
     if not plain_token:
         raise SignInRefused("signin_empty")
-    row = db.session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(plain_token))
-    ).one_or_none()
-    if row is not None and row.revoked_at is None and row.role != "volunteer":
-        raise SignInRefused("signin_not_volunteer")
-    volunteer = _usable_token(row)
-    if volunteer is None or row is None:
-        raise SignInRefused("signin_wrong")
-    now = utcnow()
     nonce = secrets.token_urlsafe(32)
     lifetime: timedelta = current_app.permanent_session_lifetime
-    db.session.add(VolunteerSession(nonce_hash=hash_token(nonce), volunteer_id=volunteer.id,
-                                    token_id=row.id, created_at=now, expires_at=now + lifetime))
-    # Sign-ins that ran out are of no use to anyone.
-    db.session.execute(delete(VolunteerSession).where(VolunteerSession.expires_at <= now))
-    row.last_used_at = now
-    db.session.commit()
+    try:
+        volunteer, token_id = tokens.start_volunteer_session(plain_token, nonce, lifetime)
+    except tokens.SignInRefused as refused:
+        raise SignInRefused(f"signin_{refused.reason}") from None
     language = session.get("lang")
     _end_server_session()
     # A new session on every sign-in: nothing from before carries over
@@ -91,27 +67,19 @@ def sign_in(plain_token: str) -> SignedIn:
     if language:
         session["lang"] = language
     new_csrf_token()
-    return SignedIn(volunteer, volunteer_principal(volunteer, row.id))
-
-
-def _server_session() -> VolunteerSession | None:
-    nonce = session.get(SESSION_KEY)
-    if not isinstance(nonce, str) or not nonce:
-        return None
-    return db.session.scalars(
-        select(VolunteerSession).where(VolunteerSession.nonce_hash == hash_token(nonce))
-    ).one_or_none()
+    return SignedIn(volunteer, volunteer_principal(volunteer, token_id))
 
 
 def signed_in() -> SignedIn | None:
     """The volunteer of this request's session, if it and its token still hold."""
-    row = _server_session()
-    if row is None or row.expires_at <= utcnow():
+    nonce = session.get(SESSION_KEY)
+    if not isinstance(nonce, str) or not nonce:
         return None
-    volunteer = _usable_token(db.session.get(ApiToken, row.token_id))
-    if volunteer is None or volunteer.id != row.volunteer_id:
+    found = tokens.volunteer_session(nonce)
+    if found is None:
         return None
-    return SignedIn(volunteer, volunteer_principal(volunteer, row.token_id))
+    volunteer, token_id = found
+    return SignedIn(volunteer, volunteer_principal(volunteer, token_id))
 
 
 def was_signed_in() -> bool:
@@ -123,13 +91,7 @@ def _end_server_session() -> None:
     nonce = session.get(SESSION_KEY)
     if not isinstance(nonce, str) or not nonce:
         return
-    try:
-        db.session.execute(
-            delete(VolunteerSession).where(VolunteerSession.nonce_hash == hash_token(nonce))
-        )
-        db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
+    if not tokens.end_volunteer_session(nonce):
         log.warning("sign-out: the sign-in could not be deleted (the database refuses writes)")
 
 
