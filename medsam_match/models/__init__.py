@@ -2,6 +2,14 @@
 
 from .invites import VolunteerInvite
 from .manual import AssignmentOverride
+from .messages import (
+    MESSAGE_CHANNELS,
+    MESSAGE_KINDS,
+    MESSAGE_STATUSES,
+    NOTIFY_CHANNELS,
+    OutboxMessage,
+    StaffSignInLink,
+)
 from .people import ApiToken, Volunteer
 from .planning import (
     ASSIGNMENT_STATUSES,
@@ -20,6 +28,10 @@ from .web_access import CalendarFeedSecret, VolunteerSession
 
 __all__ = [
     "ASSIGNMENT_STATUSES",
+    "MESSAGE_CHANNELS",
+    "MESSAGE_KINDS",
+    "MESSAGE_STATUSES",
+    "NOTIFY_CHANNELS",
     "RUN_MODES",
     "RUN_STATUSES",
     "RUN_TRIGGERS",
@@ -32,9 +44,11 @@ __all__ = [
     "CalendarFeedSecret",
     "Centre",
     "MatchRun",
+    "OutboxMessage",
     "Municipality",
     "Place",
     "Session",
+    "StaffSignInLink",
     "User",
     "Volunteer",
     "VolunteerInvite",

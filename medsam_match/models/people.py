@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -49,6 +50,16 @@ class Volunteer(Versioned, db.Model):  # type: ignore[name-defined]
     )
     unavailable: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Messages (services/notifications): which channel (email sms both none),
+    # reminders before a session on or off, and the language of messages
+    # (nb nn da en; None: the municipality's).
+    notify_channel: Mapped[str] = mapped_column(
+        String(10), nullable=False, default="email", server_default="email"
+    )
+    reminders: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=True, server_default=sa_true()
+    )
+    language: Mapped[str | None] = mapped_column(String(5))
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
