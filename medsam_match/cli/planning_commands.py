@@ -44,7 +44,7 @@ def plan(centre_id: int, window_from: str | None, window_to: str | None, dry_run
          mode: str, time_limit: float | None) -> None:
     """Plan a centre now, in the foreground, showing progress."""
     from ..auth import Principal
-    from ..errors import DomainError
+    from ..domain_errors import DomainError
     from ..models.types import utcnow
     from ..services import runs as match_runs
 
