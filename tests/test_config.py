@@ -84,6 +84,28 @@ def test_embedded_database_is_sqlite_in_a_created_data_folder(tmp_path: Path):
         "postgresql+psycopg://u@h/db")
 
 
+def test_the_embedded_database_is_private_to_its_owner(monkeypatch, tmp_path: Path):
+    import stat
+
+    from medsam_match.extensions import db
+
+    data_dir = tmp_path / "data" / "medsam"
+    monkeypatch.setenv("MEDSAM_DATA_DIR", str(data_dir))
+    app = create_app({"MEDSAM_SCHEDULER": "off"}, check_schema=False)
+    database = data_dir / "medsam.db"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{database}"
+    with app.app_context():
+        db.create_all()  # SQLite writes into the file made beforehand
+        db.engine.dispose()
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    for path in data_dir.iterdir():  # medsam.db and its -wal/-shm files
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    # A file made world-readable before is made private again.
+    database.chmod(0o644)
+    database_url(load_settings({"MEDSAM_DATA_DIR": str(data_dir)}))
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
 def test_create_app_reads_the_environment(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("MEDSAM_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("MEDSAM_NIGHTLY_TIME", "4:15")
