@@ -1,52 +1,37 @@
-"""Writing iCalendar (RFC 5545) text: escaping, folding, UTC times.
+"""Writing iCalendar (RFC 5545) text with the `icalendar` library.
 
-Pure functions, no Flask: the feed module decides what goes in, this one
-only makes sure it is well-formed.
+The library escapes text values, folds lines at 75 octets (never inside a
+UTF-8 character) and ends them with CRLF. This module only maps the feed's
+plain values onto its components: UTC times, and text without the control
+characters a content line may not hold. No Flask here: the feed module
+decides what goes in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar
+from icalendar import Event as VEvent
+from icalendar.prop import vDuration
 
 CRLF = "\r\n"
-# RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break.
-MAX_LINE_OCTETS = 75
+# Control characters other than tab and line breaks (line breaks are escaped).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def escape_text(value: str) -> str:
-    """A TEXT value (§3.3.11): backslash, semicolon and comma escaped, line
-    breaks as \\n, other control characters dropped."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    value = value.replace("\n", "\\n")
-    return "".join(ch for ch in value if ch == "\t" or ord(ch) >= 0x20 and ord(ch) != 0x7F)
+def _text(value: str) -> str:
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def fold(line: str) -> str:
-    """Split a content line into pieces of at most 75 octets (§3.1), never
-    inside a UTF-8 character; continuation lines start with one space."""
-    pieces: list[str] = []
-    current, size = "", 0
-    limit = MAX_LINE_OCTETS
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        if size + width > limit:
-            pieces.append(current)
-            # The leading space of a continuation line counts towards its 75.
-            current, size, limit = "", 0, MAX_LINE_OCTETS - 1
-        current += ch
-        size += width
-    pieces.append(current)
-    return (CRLF + " ").join(pieces)
-
-
-def utc_stamp(moment: datetime) -> str:
-    """A DATE-TIME in UTC form (§3.3.5): 20270112T160000Z."""
+def _utc(moment: datetime) -> datetime:
+    """A DATE-TIME in UTC form (written 20270112T160000Z)."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime: give an aware one")
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -66,30 +51,27 @@ class Event:
     url: str | None = None
     geo: tuple[float, float] | None = None
 
-    def lines(self) -> list[str]:
-        lines = [
-            "BEGIN:VEVENT",
-            f"UID:{escape_text(self.uid)}",
-            f"DTSTAMP:{utc_stamp(self.stamp)}",
-            f"DTSTART:{utc_stamp(self.start)}",
-            f"DTEND:{utc_stamp(self.end)}",
-            f"SUMMARY:{escape_text(self.summary)}",
-            f"STATUS:{self.status}",
-            f"SEQUENCE:{self.sequence}",
-            "TRANSP:OPAQUE" if self.status != "CANCELLED" else "TRANSP:TRANSPARENT",
-        ]
+    def component(self) -> VEvent:
+        event = VEvent()
+        event.add("uid", _text(self.uid))
+        event.add("dtstamp", _utc(self.stamp))
+        event.add("dtstart", _utc(self.start))
+        event.add("dtend", _utc(self.end))
+        event.add("summary", _text(self.summary))
+        event.add("status", self.status)
+        event.add("sequence", self.sequence)
+        event.add("transp", "TRANSPARENT" if self.status == "CANCELLED" else "OPAQUE")
         if self.last_modified is not None:
-            lines.append(f"LAST-MODIFIED:{utc_stamp(self.last_modified)}")
+            event.add("last-modified", _utc(self.last_modified))
         if self.location:
-            lines.append(f"LOCATION:{escape_text(self.location)}")
+            event.add("location", _text(self.location))
         if self.geo is not None:
-            lines.append(f"GEO:{self.geo[0]:.6f};{self.geo[1]:.6f}")
+            event.add("geo", (round(self.geo[0], 6), round(self.geo[1], 6)))
         if self.description:
-            lines.append(f"DESCRIPTION:{escape_text(self.description)}")
+            event.add("description", _text(self.description))
         if self.url:
-            lines.append(f"URL:{self.url}")
-        lines.append("END:VEVENT")
-        return lines
+            event.add("url", self.url)
+        return event
 
 
 def calendar(
@@ -98,23 +80,19 @@ def calendar(
     product_id: str,
     name: str,
     refresh_minutes: int = 60,
-    headers: Sequence[str] = (),
 ) -> str:
     """A whole VCALENDAR, folded, with CRLF line ends."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{product_id}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        # RFC 7986 name and refresh interval, and the names most apps read.
-        f"NAME:{escape_text(name)}",
-        f"X-WR-CALNAME:{escape_text(name)}",
-        f"REFRESH-INTERVAL;VALUE=DURATION:PT{refresh_minutes}M",
-        f"X-PUBLISHED-TTL:PT{refresh_minutes}M",
-        *headers,
-    ]
+    feed = Calendar()
+    feed.add("version", "2.0")
+    feed.add("prodid", product_id)
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    # RFC 7986 name and refresh interval, and the names most apps read.
+    refresh = timedelta(minutes=refresh_minutes)
+    feed.add("name", _text(name))
+    feed.add("x-wr-calname", _text(name))
+    feed.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
+    feed.add("x-published-ttl", vDuration(refresh))
     for event in events:
-        lines.extend(event.lines())
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + CRLF for line in lines)
+        feed.add_component(event.component())
+    return feed.to_ical().decode("utf-8")
