@@ -207,6 +207,41 @@ def _one_of(choices: tuple[str, ...], *, upper: bool = False) -> Callable[[Any],
     return check
 
 
+def _map_tile_url(value: Any) -> str:
+    """Empty (maps without a background), or an http(s) tile URL with {z}, {x} and {y}."""
+    text = _text(value).strip()
+    if not text:
+        return ""
+    if not text.startswith(("https://", "http://")) or not all(
+        part in text for part in ("{z}", "{x}", "{y}")
+    ):
+        raise ValueError(
+            "must be empty or an http(s) address with {z}, {x} and {y}, "
+            "e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        )
+    return text
+
+
+def map_tile_origin(tile_url: str) -> str:
+    """The origin the pages may load map tiles from, for the Content-Security-Policy
+    ("https://{s}.tile.example.org/..." -> "https://*.tile.example.org")."""
+    if not tile_url:
+        return ""
+    scheme, rest = tile_url.split("://", 1)
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}"
+
+
+SMTP_SECURITY = ("none", "starttls", "tls")
+
+
+def _base_url(value: Any) -> str:
+    text = _text(value).strip().rstrip("/")
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", text):
+        raise ValueError(f"must be the public address, e.g. https://medsam.example.no, got {value!r}")
+    return text
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -240,6 +275,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ratelimit_storage_url", _storage_url),
     Setting("log_level", _one_of(LOG_LEVELS, upper=True)),
     Setting("check_schema", _boolean),
+    Setting("map_tile_url", _map_tile_url),
 )
 _BY_KEY = {setting.key: setting for setting in SETTINGS}
 
@@ -326,5 +362,6 @@ def flask_config(settings: Mapping[str, Any]) -> dict[str, Any]:
     # nothing signed with it outlives the process. Serving requires a real one.
     config["SECRET_KEY"] = settings["secret_key"] or secrets.token_urlsafe(48)
     config["MAX_CONTENT_LENGTH"] = settings["max_request_bytes"]
+    config["MEDSAM_MAP_TILE_ORIGIN"] = map_tile_origin(settings.get("map_tile_url", ""))
     config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     return config
