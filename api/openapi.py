@@ -14,6 +14,8 @@ from marshmallow import Schema, fields
 
 from medsam_match.errors import PROBLEM_MIMETYPE
 
+from .links import add_links
+
 SECURITY_SCHEME = "bearerAuth"
 
 
@@ -100,6 +102,7 @@ def init_api(app: Flask, version: str) -> MedsamApi:
     from . import register_blueprints
 
     register_blueprints(api)
+    add_links(api.spec._paths)  # every path is registered by now (see api/links.py)
     app.add_url_rule("/api/v1/docs", "api_docs", lambda: _docs_page(api))
     return api
 

@@ -72,3 +72,50 @@ def test_operation_answers_as_documented(app, world, label, mode):
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     check()
+
+
+# --- stateful: chains of operations along the OpenAPI links --------------------
+
+# Scenarios and steps per scenario: a few minutes at most on both databases in CI.
+STATEFUL_SCENARIOS = 40
+STATEFUL_STEPS = 10
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_chains_of_operations_answer_as_documented(app, world):
+    """schemathesis' state machine follows the links of the OpenAPI document
+    (api/links.py): it creates a row, reads it, changes it with the ETag it
+    read as If-Match, deletes it, reads lists and the operations below an item,
+    in random orders. No step may answer 5xx or break its own schema."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    headers = {"Authorization": f"Bearer {world.admin_token}"}
+    # Valid requests (the stateless test above sends the invalid ones), as admin.
+    schema.config.update(headers=headers)
+    schema.config.generation.update(
+        modes=[GenerationMode.POSITIVE], with_security_parameters=False
+    )
+    links = sum(
+        len(response.get("links", {}))
+        for item in schema.raw_schema["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for response in operation.get("responses", {}).values()
+    )
+    assert links >= 90  # every resource's create, list, read and change are linked
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+    Workflow.run(
+        settings=settings(
+            max_examples=STATEFUL_SCENARIOS,
+            stateful_step_count=STATEFUL_STEPS,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            phases=[Phase.generate],
+        )
+    )
