@@ -133,11 +133,6 @@ def check_csrf() -> None:
 failed_sign_ins = FailureLimit("volunteer-signin")
 
 
-def seconds_blocked() -> int:
-    """Seconds this address must wait before it may try again (0: it may)."""
-    return failed_sign_ins.blocked_for()
-
-
 def count_failure() -> int:
     """Count a wrong code; seconds to wait when it was one too many, else 0."""
     return failed_sign_ins.fail()

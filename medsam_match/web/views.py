@@ -145,18 +145,20 @@ def home() -> Any:
 @bp.post("/sign-in")
 def sign_in() -> Any:
     signin.check_csrf()
-    wait = signin.seconds_blocked()
-    if wait:
-        page, status = _render("my/signin.html", 429, error=_("Too many wrong attempts. Wait %(seconds)s seconds and try again.",
-                                        seconds=wait))
-        return Response(page, status, headers={"Retry-After": str(wait)}, mimetype="text/html")
     try:
         signin.sign_in(request.form.get("token", ""))
     except signin.SignInRefused as refused:
-        if refused.reason != "signin_empty":
-            signin.count_failure()
-        return _render("my/signin.html", 401 if refused.reason != "signin_empty" else 422,
-                       error=str(SIGNIN_REFUSED[refused.reason]))
+        if refused.reason == "signin_empty":
+            return _render("my/signin.html", 422, error=str(SIGNIN_REFUSED[refused.reason]))
+        # Only wrong codes count, and only they wait past the limit: a right
+        # code (long and random, so never guessed) always signs in, however
+        # many others behind the same address typed a wrong one.
+        wait = signin.count_failure()
+        if wait:
+            page, status = _render("my/signin.html", 429, error=_(
+                "Too many wrong attempts. Wait %(seconds)s seconds and try again.", seconds=wait))
+            return Response(page, status, headers={"Retry-After": str(wait)}, mimetype="text/html")
+        return _render("my/signin.html", 401, error=str(SIGNIN_REFUSED[refused.reason]))
     return _to_page()
 
 

@@ -172,6 +172,12 @@ def test_failed_sign_ins_are_limited_per_address(app: Flask, page: PageClient,
     wait = int(response.headers["Retry-After"])
     assert 1 <= wait <= 60
     assert f"For mange feil forsøk. Vent {wait} sekunder" in response.get_data(as_text=True)
+    # A right code from the same address (everyone behind one proxy) still
+    # signs in: only wrong ones wait.
+    same_address = PageClient(app.test_client())
+    assert same_address.sign_in(web_world.kari_token).status_code == 303
+    assert "Hei, Kari!" in same_address.page().get_data(as_text=True)
+    assert page.sign_in("msm_guess").status_code == 429
     # Another address is not affected.
     other = PageClient(app.test_client())
     other_response = other.client.post(
