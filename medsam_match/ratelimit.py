@@ -170,28 +170,3 @@ def init_app(app: Flask) -> None:
         hooks.remove(check)
         hooks.insert(0, check)
 
-
-# --- for callers still counting by hand -------------------------------------------
-
-WINDOW_SECONDS = 60
-
-
-class FixedWindowCounter:
-    """Hits per key in one-minute windows, on the `limits` library's memory
-    storage. Kept only for code written against the old counter: new code
-    uses `FailureLimit`, whose counts follow MEDSAM_RATELIMIT_STORAGE_URL."""
-
-    def __init__(self) -> None:
-        from limits.storage import MemoryStorage
-
-        self._storage = MemoryStorage()
-        self._item = RateLimitItemPerMinute(1)
-
-    def hit(self, key: str) -> tuple[int, float]:
-        """Count one hit; returns (hits in this window, seconds until it ends)."""
-        storage_key = self._item.key_for(key)
-        hits = self._storage.incr(storage_key, self._item.get_expiry())
-        return hits, max(0.0, self._storage.get_expiry(storage_key) - time.time())
-
-    def count(self, key: str) -> int:
-        return self._storage.get(self._item.key_for(key))
