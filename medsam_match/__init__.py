@@ -47,12 +47,22 @@ def create_app(test_config: dict[str, Any] | None = None, *, check_schema: bool 
 
     register_error_handlers(app)
 
-    from . import access_log, auth, cache_headers, proxies, ratelimit, request_limits, web
+    from . import (
+        access_log,
+        auth,
+        cache_headers,
+        proxies,
+        ratelimit,
+        request_limits,
+        web,
+        write_refused,
+    )
 
     proxies.init_app(app)  # forwarded headers from MEDSAM_PROXY_HOPS proxies only
     request_limits.init_app(app)  # body size (413) and JSON nesting (400)
     cache_headers.init_app(app)  # no-store on /api and /my answers
     access_log.init_app(app)  # calendar keys masked in the access log
+    write_refused.init_app(app)  # a read-only or full database: changes get 503
     auth.init_app(app)
     ratelimit.init_app(app)
     web.init_app(app)  # the volunteers' page, /my/

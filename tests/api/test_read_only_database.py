@@ -59,10 +59,16 @@ def test_reads_work_when_the_database_refuses_writes(app, world, read_only):
     assert client.get(f"/api/v1/places/{world.no.place_ids[0]}",
                       headers=auth(world.no.municipality_token)).status_code == 200
     assert _last_used(app, world.admin_token) is None  # not written, and no error
-    # A change fails, and no 200 pretends it worked.
+    # A change is refused plainly (503, try later), and nothing changes.
     changed = client.patch(f"/api/v1/centres/{world.no.centre_id}", json={"name": "X"},
                            headers=auth(world.admin_token))
-    assert changed.status_code >= 500
+    assert changed.status_code == 503
+    assert changed.mimetype == "application/problem+json"
+    assert "refuses changes" in changed.get_json()["detail"]
+    assert changed.headers["Retry-After"] == "60"
+    centre = app.test_client().get(f"/api/v1/centres/{world.no.centre_id}",
+                                   headers=auth(world.admin_token)).get_json()
+    assert centre["name"] != "X"
 
 
 def test_health_tells_that_the_database_is_read_only(app, read_only):
