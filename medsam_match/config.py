@@ -276,6 +276,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("log_level", _one_of(LOG_LEVELS, upper=True)),
     Setting("check_schema", _boolean),
     Setting("map_tile_url", _map_tile_url),
+    # Messages (services/notifications; docs/operations.md "Mail and SMS").
+    Setting("base_url", _base_url),
+    Setting("smtp_host", _optional_path),
+    Setting("smtp_port", _integer(0, 65535)),
+    Setting("smtp_user", _optional_path),
+    Setting("smtp_password", _text),
+    Setting("smtp_security", _one_of(SMTP_SECURITY)),
+    Setting("mail_from", _non_empty),
+    Setting("reminder_hours", _integer(1, 168)),
+    Setting("message_max_tries", _integer(1, 100)),
+    Setting("message_retry_seconds", _integer(1, 86400)),
+    Setting("sms_gateway_url", _optional_path),
+    Setting("sms_gateway_method", _one_of(("POST", "PUT", "GET"), upper=True)),
+    Setting("sms_gateway_auth_header", _text),
+    Setting("sms_gateway_body", _text),
+    Setting("sms_from", _text),
 )
 _BY_KEY = {setting.key: setting for setting in SETTINGS}
 

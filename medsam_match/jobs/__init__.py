@@ -22,9 +22,11 @@ log = logging.getLogger(__name__)
 def start_background(app: Flask) -> Any:
     """Start the run worker thread and the nightly scheduler for this process."""
     from .nightly import start_scheduler
+    from .sender import start_sender
     from .worker import start_worker
 
     start_worker(app)
+    start_sender(app)
     scheduler = start_scheduler(app)
-    log.info("background planning started: run worker and nightly scheduler")
+    log.info("background work started: run worker, message sender and nightly scheduler")
     return scheduler

@@ -27,6 +27,7 @@ from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Session
+from . import notifications
 from .locking import transition
 from .runs import queue_repair, run_queued
 from .scope import centre_filter
@@ -170,6 +171,8 @@ def answer(
     if action == "decline":
         session = assignment.session
         queue_repair(session.activity.centre_id, session)
+        # The centre's coordinators hear of it (outbox, same transaction).
+        notifications.on_declined(assignment, seen, (reason or "").strip() or None)
     db.session.commit()
     if action == "decline":
         run_queued()

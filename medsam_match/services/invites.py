@@ -26,6 +26,7 @@ from ..extensions import db
 from ..models import ApiToken, Volunteer, VolunteerSession
 from ..models.invites import VolunteerInvite
 from ..models.types import utcnow
+from . import notifications
 from .scope import can_write_centre
 from .volunteers import get_volunteer
 
@@ -78,6 +79,9 @@ def create_invite(
         expires_at=now + lifetime,
     )
     db.session.add(invite)
+    # The link also goes out by e-mail and/or SMS when the volunteer has an
+    # address (outbox, same transaction; the code is scrubbed once sent).
+    notifications.on_invite(volunteer, f"/my/invite/{code}", invite.expires_at)
     db.session.commit()
     return NewInvite(invite, code)
 

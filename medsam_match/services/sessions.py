@@ -21,6 +21,7 @@ from ..domain_errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Place, Session
 from ..models.types import utcnow
+from . import notifications
 from .activities import get_activity, visible_centre, writable_activity
 from .concurrency import claim
 from .scope import MAX_ID, can_write_centre, centre_filter, municipality_filter, visible_or_404
@@ -94,6 +95,7 @@ def update_session(
     # Locked now: decide on the row as it is, not as it was read before the
     # lock (a run may have published, or another request cancelled it).
     db.session.refresh(session)
+    before = {"start": session.start, "end": session.end, "place_id": session.place_id}
     if "activity_id" in data and data["activity_id"] != session.activity_id:
         activity = _target_activity(principal, data["activity_id"])
 
@@ -131,8 +133,15 @@ def update_session(
     session.activity_id = activity.id
 
     new_status = data.get("status", session.status)
+    # Its volunteers hear of a cancellation or a new time or place (outbox).
     if new_status == "cancelled" and session.status != "cancelled":
+        notifications.on_session_changed(session, cancelled=True, before=before)
         _cancel_assignments(session.id)
+    elif new_status != "cancelled" and session.start is not None and (
+        (session.start, session.end, session.place_id)
+        != (before["start"], before["end"], before["place_id"])
+    ):
+        notifications.on_session_changed(session, cancelled=False, before=before)
     session.status = new_status
     db.session.commit()
     return session

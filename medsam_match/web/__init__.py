@@ -21,7 +21,7 @@ SESSION_LIFETIME = timedelta(days=30)
 
 
 def init_app(app: Flask) -> None:
-    from . import i18n, invite_views, signin, workspace  # invite_views: routes on views.bp
+    from . import i18n, invite_views, message_links, signin, workspace  # noqa: F401  (routes on views.bp)
     from .views import bp
 
     app.config.update(

@@ -21,6 +21,7 @@ from ...domain_errors import Conflict, NotFound
 from ...extensions import db
 from ...models import Activity, Assignment, Centre, MatchRun, Session
 from ...models.types import utcnow
+from .. import notifications
 from ..locking import lock_row
 from ..planning_scenario import assignments_in_window, plan_rows, schedule_rows
 from .create import get_run
@@ -59,6 +60,11 @@ class Window:
             .execution_options(populate_existing=True)
         ))
         return cls(sessions, [a for a in assignments if a.session_id in sessions])
+
+    def centre(self, run: MatchRun) -> Centre:
+        centre = db.session.get(Centre, run.centre_id)
+        assert centre is not None
+        return centre
 
     def standing(self) -> dict[tuple[int, int, str], Assignment]:
         return {
@@ -122,8 +128,12 @@ def publish(run: MatchRun, window: Window, result: dict[str, Any]) -> None:
     plan = window.plan(result)
     standing = window.standing()
     declined = {(a.volunteer_id, a.session_id) for a in window.assignments if a.status == "declined"}
+    added: list[Assignment] = []
+    removed: list[dict[str, Any]] = []
     for key, assignment in standing.items():
         if assignment.status == "proposed" and not assignment.locked and key not in plan:
+            removed.append({"assignment_id": assignment.id, "volunteer_id": assignment.volunteer_id,
+                            "session_id": assignment.session_id, "role": assignment.role})
             db.session.execute(
                 delete(Assignment)
                 .where(Assignment.id == assignment.id, Assignment.status == "proposed",
@@ -134,15 +144,15 @@ def publish(run: MatchRun, window: Window, result: dict[str, Any]) -> None:
     for volunteer_id, session_id, role in sorted(plan - set(standing)):
         if (volunteer_id, session_id) in declined:
             continue  # declined while the solver ran: never re-propose
-        db.session.add(
-            Assignment(
-                volunteer_id=volunteer_id,
-                session_id=session_id,
-                role=role,
-                status="proposed",
-                match_run_id=run.id,
-            )
+        assignment = Assignment(
+            volunteer_id=volunteer_id,
+            session_id=session_id,
+            role=role,
+            status="proposed",
+            match_run_id=run.id,
         )
+        db.session.add(assignment)
+        added.append(assignment)
     for session_id, (start, end, place_id) in schedule_rows(result).items():
         session = window.sessions.get(session_id)
         if session is None:
@@ -150,6 +160,12 @@ def publish(run: MatchRun, window: Window, result: dict[str, Any]) -> None:
         if session.options:
             session.start, session.end, session.place_id = start, end, place_id
         session.status = "scheduled"
+    # The messages to the volunteers, in this same transaction (the outbox).
+    db.session.flush()
+    centre = window.centre(run)
+    notifications.on_published(run.id, centre, added, removed)
+    if run.trigger == "nightly":
+        notifications.on_nightly_published(run, centre)
 
 
 def publish_dry_run(principal: Principal, run_id: int) -> MatchRun:

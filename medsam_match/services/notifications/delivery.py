@@ -1,0 +1,225 @@
+"""Delivering the outbox: claim due rows, render each once, send, mark.
+
+A claim is one conditional UPDATE that moves due rows to `sending` with this
+batch's own claim token and a lease (PostgreSQL picks them with `FOR UPDATE
+SKIP LOCKED`, so two senders never take the same row and never wait for
+each other; SQLite has one writer, so the UPDATE's condition is enough). A
+row is due when `queued` and its `next_attempt_at` has come, or when
+`sending` and its lease has run out (its sender died).
+
+Before the first attempt the row's message is rendered and stored (committed
+before anything is sent); every later attempt sends those same bytes with
+the same Message-ID. So a sender killed between sending and marking is
+detected (the lease runs out with the row still `sending`) and the message
+goes out again identical, never as a second, different one.
+
+A failure puts the row back to `queued` after an exponential back-off
+(retry_seconds * 2^(tries-1), at most six hours); after `max_tries` it
+ends `failed`, with the last error, visible through the API and resendable.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+
+from ...extensions import db
+from ...models import OutboxMessage
+from ...models.types import utcnow
+from . import mail, sms
+from .render import render
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = timedelta(hours=6)
+LEASE = timedelta(minutes=5)
+# Links that sign in are not kept once sent.
+SCRUBBED_KINDS = ("signin_link", "invite")
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    max_tries: int = 8
+    retry_seconds: int = 60
+    lease: timedelta = LEASE
+    batch: int = 100
+
+    @classmethod
+    def from_config(cls, config: Any) -> DeliverySettings:
+        return cls(max_tries=int(config.get("MEDSAM_MESSAGE_MAX_TRIES") or 8),
+                   retry_seconds=int(config.get("MEDSAM_MESSAGE_RETRY_SECONDS") or 60))
+
+    def backoff(self, tries: int) -> timedelta:
+        return min(MAX_BACKOFF, timedelta(seconds=self.retry_seconds * 2 ** max(0, tries - 1)))
+
+
+@dataclass
+class Outcome:
+    sent: list[int] = field(default_factory=list)
+    retried: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    resent_after_crash: list[int] = field(default_factory=list)
+
+
+def _due(now: datetime) -> Any:
+    return or_(
+        and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
+    )
+
+
+def claim(worker: str, limit: int, now: datetime) -> tuple[str, list[OutboxMessage]]:
+    """Move up to `limit` due rows to `sending` for this batch; commits."""
+    token = f"{worker}:{secrets.token_hex(6)}"
+    picked = (
+        select(OutboxMessage.id).where(_due(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        picked = picked.with_for_update(skip_locked=True)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(picked.scalar_subquery()), _due(now))
+        .values(status="sending", claimed_by=token, claimed_until=now + LEASE,
+                tries=OutboxMessage.tries + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    rows = list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.claimed_by == token,
+                                    OutboxMessage.status == "sending")
+        .order_by(OutboxMessage.id).execution_options(populate_existing=True)
+    ))
+    return token, rows
+
+
+def _mine(row_id: int, token: str) -> Any:
+    return and_(OutboxMessage.id == row_id, OutboxMessage.claimed_by == token,
+                OutboxMessage.status == "sending")
+
+
+def _prepare(row: OutboxMessage, token: str, mail_settings: mail.MailSettings) -> str:
+    """The row's bytes: rendered and stored (committed) at the first attempt."""
+    if row.rendered is not None:
+        return row.rendered
+    rendered = render(row)
+    if row.channel == "email":
+        raw = mail.build(row, rendered, mail_settings).as_string()
+    else:
+        raw = rendered.text
+    db.session.execute(
+        update(OutboxMessage).where(_mine(row.id, token))
+        .values(rendered=raw, subject=rendered.subject[:300] or None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return raw
+
+
+class Transports:
+    """The channels' transports for one batch (one SMTP connection)."""
+
+    def __init__(self, config: Any) -> None:
+        self.mail_settings = mail.MailSettings.from_config(config)
+        self.smtp: mail.SmtpTransport | None = (
+            mail.SmtpTransport(self.mail_settings) if self.mail_settings.host else None)
+        self.folder = mail.FolderTransport(self.mail_settings.folder)
+        self.sms = sms.SmsTransport(sms.SmsSettings.from_config(config))
+
+    def send(self, row: OutboxMessage, raw: str) -> None:
+        if row.channel == "sms":
+            self.sms.send_row(row.id, raw, row.address)
+        elif self.smtp is not None:
+            self.smtp.send(raw, row.address)
+        else:
+            self.folder.send_row(row.id, raw, row.address)
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            self.smtp.close()
+
+
+def _mark_sent(row: OutboxMessage, token: str, now: datetime) -> None:
+    values: dict[str, Any] = {"status": "sent", "sent_at": now, "claimed_until": None,
+                              "last_error": None}
+    if row.kind in SCRUBBED_KINDS:
+        values.update(payload={}, rendered="(a sign-in link: not kept once sent)")
+    db.session.execute(update(OutboxMessage).where(_mine(row.id, token)).values(**values)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _mark_failed(row: OutboxMessage, token: str, error: str, now: datetime,
+                 settings: DeliverySettings) -> str:
+    final = row.tries >= settings.max_tries
+    values: dict[str, Any] = {"last_error": error[:1000], "claimed_until": None}
+    if final:
+        values["status"] = "failed"
+    else:
+        values.update(status="queued", next_attempt_at=now + settings.backoff(row.tries))
+    db.session.rollback()
+    db.session.execute(update(OutboxMessage).where(_mine(row.id, token)).values(**values)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+    return "failed" if final else "queued"
+
+
+def deliver_due(config: Any, *, worker: str = "sender", now: datetime | None = None,
+                limit: int | None = None, settings: DeliverySettings | None = None) -> Outcome:
+    """Deliver every due row (in batches) until none is left or `limit` rows
+    were handled. Needs an application context (templates, config)."""
+    settings = settings or DeliverySettings.from_config(config)
+    outcome = Outcome()
+    transports = Transports(config)
+    handled = 0
+    try:
+        while limit is None or handled < limit:
+            moment = now or utcnow()
+            batch = settings.batch if limit is None else min(settings.batch, limit - handled)
+            token, rows = claim(worker, batch, moment)
+            if not rows:
+                break
+            for row in rows:
+                handled += 1
+                if row.rendered is not None and row.sent_at is None and row.tries > 1 \
+                        and row.last_error is None:
+                    # Claimed again with no error recorded: its sender died while
+                    # sending; the same bytes go out again (same Message-ID).
+                    log.warning("message %s: its sender stopped while sending it; sending the "
+                                "same message again", row.id)
+                    outcome.resent_after_crash.append(row.id)
+                try:
+                    raw = _prepare(row, token, transports.mail_settings)
+                    transports.send(row, raw)
+                except Exception as error:  # noqa: BLE001 - any failure: retry later
+                    state = _mark_failed(row, token, f"{type(error).__name__}: {error}",
+                                         now or utcnow(), settings)
+                    (outcome.failed if state == "failed" else outcome.retried).append(row.id)
+                    log.warning("message %s (%s to %s) not sent: %s; %s", row.id, row.channel,
+                                row.address, error, state)
+                    if transports.smtp is not None:
+                        transports.smtp.close()
+                    continue
+                _mark_sent(row, token, now or utcnow())
+                outcome.sent.append(row.id)
+    finally:
+        transports.close()
+        db.session.rollback()
+    return outcome
+
+
+def resend(row_id: int) -> bool:
+    """A failed row back to the queue, due now (a conditional UPDATE: only a
+    failed row moves). The caller commits."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == "failed")
+        .values(status="queued", tries=0, next_attempt_at=utcnow(), claimed_by=None,
+                claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
