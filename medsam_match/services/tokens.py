@@ -124,17 +124,45 @@ def start_volunteer_session(plain_token: str, nonce: str, lifetime: timedelta
     return volunteer, row.id
 
 
-def volunteer_session(nonce: str) -> tuple[Volunteer, int] | None:
-    """The volunteer (and token id) of a live sign-in, if it and its token still hold."""
+# How often the end of a sign-in moves on as its volunteer comes back.
+EXTEND_AFTER = timedelta(days=1)
+
+
+def volunteer_session(nonce: str, lifetime: timedelta | None = None
+                      ) -> tuple[Volunteer, int] | None:
+    """The volunteer (and token id) of a live sign-in, if it and its token still hold.
+
+    With `lifetime`, the sign-in then lasts that long from now: its end moves
+    on at most once a day, as a conditional UPDATE that may fail silently
+    (a read-only database must not stop reading the page).
+    """
     row = db.session.scalars(
         select(VolunteerSession).where(VolunteerSession.nonce_hash == hash_token(nonce))
     ).one_or_none()
-    if row is None or row.expires_at <= utcnow():
+    now = utcnow()
+    if row is None or row.expires_at <= now:
         return None
     volunteer = _volunteer_of(db.session.get(ApiToken, row.token_id))
     if volunteer is None or volunteer.id != row.volunteer_id:
         return None
-    return volunteer, row.token_id
+    found = volunteer, row.token_id
+    if lifetime is not None and row.expires_at < now + lifetime - EXTEND_AFTER:
+        _extend_volunteer_session(row.id, now + lifetime)
+    return found
+
+
+def _extend_volunteer_session(session_id: int, new_end: datetime) -> None:
+    try:
+        db.session.execute(
+            update(VolunteerSession)
+            .where(VolunteerSession.id == session_id,
+                   VolunteerSession.expires_at < new_end - EXTEND_AFTER)
+            .values(expires_at=new_end)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
 
 
 def end_volunteer_session(nonce: str) -> bool:

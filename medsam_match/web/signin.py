@@ -75,7 +75,7 @@ def signed_in() -> SignedIn | None:
     nonce = session.get(SESSION_KEY)
     if not isinstance(nonce, str) or not nonce:
         return None
-    found = tokens.volunteer_session(nonce)
+    found = tokens.volunteer_session(nonce, current_app.permanent_session_lifetime)
     if found is None:
         return None
     volunteer, token_id = found

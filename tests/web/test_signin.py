@@ -150,6 +150,22 @@ def test_a_sign_in_runs_out_after_its_lifetime(app: Flask, kari_page: PageClient
     assert "Hei, Kari!" not in kari_page.page().get_data(as_text=True)
 
 
+def test_a_visit_moves_the_end_of_the_sign_in_on(app: Flask, kari_page: PageClient) -> None:
+    from datetime import timedelta
+
+    from medsam_match.models import VolunteerSession
+    from medsam_match.models.types import utcnow
+
+    with app.app_context():
+        for row in db.session.query(VolunteerSession):
+            row.expires_at = utcnow() + timedelta(hours=1)
+        db.session.commit()
+    assert "Hei, Kari!" in kari_page.page().get_data(as_text=True)
+    with app.app_context():
+        ends = [row.expires_at for row in db.session.query(VolunteerSession)]
+    assert ends and all(end > utcnow() + timedelta(days=29) for end in ends)
+
+
 def test_sign_in_starts_a_new_session_with_a_new_csrf_token(
     page: PageClient, web_world: WebWorld
 ) -> None:
