@@ -14,7 +14,8 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 # The pages' translations (gettext catalogues), compiled from the .po files.
-PO_FILES := $(wildcard medsam_match/translations/*/LC_MESSAGES/messages.po)
+# Both domains: messages (the pages) and mail (the messages and their link pages).
+PO_FILES := $(wildcard medsam_match/translations/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 %.mo: %.po $(BIN)/.installed

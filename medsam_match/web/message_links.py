@@ -29,7 +29,7 @@ from ..models.types import utcnow
 from ..services import assignments as assignment_service
 from ..services.notifications import links, settings
 from ..services.notifications.outbox import volunteer_language
-from ..services.notifications.render import item_of, t
+from ..services.notifications.render import item_of, state_name, t
 from . import signin
 from .listing import volunteer_principal, volunteer_zone
 from .views import _render, bp
@@ -81,8 +81,8 @@ def answer_link(token: str) -> Any:
     _language_for(assignment.volunteer)
     with force_locale(g.language):
         item = item_of(assignment, volunteer_zone(assignment.volunteer), g.language)
-        return _render("my/message_link.html", t=t, refused=None, item=item, action=link.action,
-                       token=token, done=None)
+        return _render("my/message_link.html", t=t, state_name=state_name, refused=None,
+                       item=item, action=link.action, token=token, done=None)
 
 
 @bp.post("/answer/<token>")
@@ -108,8 +108,8 @@ def use_answer_link(token: str) -> Any:
     assert assignment is not None
     with force_locale(g.language):
         item = item_of(assignment, volunteer_zone(volunteer), g.language)
-        return _render("my/message_link.html", status, t=t, refused=None, item=item,
-                       action=link.action, token=token, done=done)
+        return _render("my/message_link.html", status, t=t, state_name=state_name, refused=None,
+                       item=item, action=link.action, token=token, done=done)
 
 
 @bp.route("/notifications/<token>", methods=["GET", "POST"])

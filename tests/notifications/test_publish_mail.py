@@ -34,8 +34,11 @@ def test_a_publish_for_20_volunteers_sends_each_one_message_with_their_assignmen
     assert len({m["Message-ID"] for m in messages}) == 20
 
     first = smtp.to("frivillig00@example.test")[0]
-    assert first["Subject"].startswith("5 ")  # '5 nye frivilligoppdrag' (the municipality's nb)
+    assert first["Subject"] == "5 nye frivilligoppdrag"  # the municipality's language, nb
     body = text_of(first)
+    assert body.startswith("Hei Frivillig 00,") and "Bekreft: https://medsam.test/my/answer/" in body
+    assert "Torvet 1, 4836 Arendal" in body and "https://www.openstreetmap.org/" in body
+    assert "Mandag 7. januar kl. 17.00–19.00" in body  # local time, Oslo
     assert body.count("Språkkafé") == 5
     assert len(answer_links(first)) == 10  # confirm and decline for each
     assert first["List-Unsubscribe"].startswith(f"<{HTTPS}/my/notifications/")

@@ -39,6 +39,18 @@ def t(text: str, **values: Any) -> str:
     return str(MAIL_DOMAIN.gettext(text, **values))
 
 
+_STATE_NAMES = {
+    "proposed": lambda: t("Waiting for your answer"),
+    "confirmed": lambda: t("Confirmed"),
+    "declined": lambda: t("Declined"),
+    "cancelled": lambda: t("Cancelled"),
+}
+
+
+def state_name(status: str) -> str:
+    return _STATE_NAMES[status]() if status in _STATE_NAMES else status
+
+
 @dataclass
 class Item:
     """One assignment as a message shows it."""
