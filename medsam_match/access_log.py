@@ -1,11 +1,14 @@
 """The access logs, with the secrets that travel in paths masked.
 
-A calendar app cannot send a header, so a volunteer's feed address carries
-its own credential (`/my/calendar/<key>.ics`). Access logs keep that path
-as `/my/calendar/[masked].ics`: gunicorn's through `GunicornLogger`
-(config/gunicorn.conf.py sets it as logger_class), the development server's
-(werkzeug) through a filter `init_app` puts on its logger. Bearer tokens
-travel in headers, which no access log here writes.
+Some addresses are their own credential: a calendar feed
+(`/my/calendar/<key>.ics`, a calendar app cannot send a header), a
+message's answer and settings links (`/my/answer/<token>`,
+`/my/notifications/<token>`) and an invitation (`/my/invite/<code>`).
+Access logs keep them as `/my/calendar/[masked].ics` and so on, and mask
+`token=`, `key=` and `code=` in query strings: gunicorn's log through
+`GunicornLogger` (config/gunicorn.conf.py sets it as logger_class), the
+development server's (werkzeug) through a filter `init_app` puts on its
+logger. Bearer tokens travel in headers, which no access log here writes.
 """
 
 from __future__ import annotations
@@ -17,13 +20,18 @@ from typing import Any
 from flask import Flask
 from gunicorn.glogging import Logger
 
-_SECRET_IN_PATH = re.compile(r"(/my/calendar/)[^/?#\s\"]+(\.ics)")
-MASKED = r"\1[masked]\2"
+#: Paths whose next segment is a credential.
+SECRET_PATHS = ("/my/calendar/", "/my/answer/", "/my/notifications/", "/my/invite/")
+_SECRET_IN_PATH = re.compile(
+    "(" + "|".join(re.escape(path) for path in SECRET_PATHS) + r")[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)"
+)
+_SECRET_IN_QUERY = re.compile(r"([?&](?:token|key|code)=)[^&#\s\"]+", re.IGNORECASE)
 
 
 def mask(text: str) -> str:
-    """The text with every secret in a path replaced by [masked]."""
-    return _SECRET_IN_PATH.sub(MASKED, text)
+    """The text with every credential in a path or query replaced by [masked]."""
+    text = _SECRET_IN_PATH.sub(lambda m: f"{m[1]}[masked]{m[2] or ''}", text)
+    return _SECRET_IN_QUERY.sub(r"\1[masked]", text)
 
 
 class MaskSecretsFilter(logging.Filter):

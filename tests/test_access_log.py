@@ -14,6 +14,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from medsam_match.access_log import MaskSecretsFilter, mask
 from medsam_match.config import project_dir
 
@@ -24,6 +26,18 @@ def test_mask_replaces_the_key_in_a_calendar_path():
     assert mask(f'GET /my/calendar/{KEY}.ics HTTP/1.1') == "GET /my/calendar/[masked].ics HTTP/1.1"
     assert mask(f"/my/calendar/{KEY}.ics?x=1") == "/my/calendar/[masked].ics?x=1"
     assert mask("GET /my/ HTTP/1.1") == "GET /my/ HTTP/1.1"
+
+
+@pytest.mark.parametrize(("logged", "kept"), [
+    ("POST /my/answer/eyJhbGciOi.abc-DEF_1 HTTP/1.1", "POST /my/answer/[masked] HTTP/1.1"),
+    ("GET /my/notifications/WzEsMl0.sig HTTP/1.1", "GET /my/notifications/[masked] HTTP/1.1"),
+    ("GET /my/invite/Zm9vYmFy/ HTTP/1.1", "GET /my/invite/[masked]/ HTTP/1.1"),
+    ("GET /my/?token=msm_abc&lang=nb HTTP/1.1", "GET /my/?token=[masked]&lang=nb HTTP/1.1"),
+    ("GET /api/v1/centres?key=s3cret HTTP/1.1", "GET /api/v1/centres?key=[masked] HTTP/1.1"),
+    ("GET /api/v1/centres/12 HTTP/1.1", "GET /api/v1/centres/12 HTTP/1.1"),
+])
+def test_every_credential_in_a_path_or_query_is_masked(logged: str, kept: str):
+    assert mask(logged) == kept
 
 
 def _free_port() -> int:
