@@ -4,12 +4,14 @@ Reads may go on while the database refuses writes (a full disk, a read-only
 file, a standby or read-only PostgreSQL), and the service keeps answering
 them; health says so (`database: "read-only"`, 503) so that monitoring sees
 it. The write probe is a DELETE that matches no row, rolled back: it takes
-the write lock a real write would, and changes nothing.
+the write lock a real write would, and changes nothing. It runs at most
+every PROBE_INTERVAL_S seconds per process.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from ..extensions import db
 
 # Below this much free space beside the SQLite file, writes are about to fail.
 SQLITE_MIN_FREE_BYTES = 1 << 20
+# The write probe runs at most this often per process; checks between reuse it.
+PROBE_INTERVAL_S = 5.0
 
 
 def service_version() -> str:
@@ -65,6 +69,17 @@ def _writable() -> bool:
         db.session.rollback()
 
 
+def _writable_recently() -> bool:
+    """`_writable()`, probed at most once per PROBE_INTERVAL_S per process (health
+    needs no token and no rate limit, so a flood of checks must not turn into
+    a flood of write locks)."""
+    cache = current_app.extensions.setdefault("medsam_health_probe", {})
+    now = time.monotonic()
+    if now - cache.get("at", -PROBE_INTERVAL_S) >= PROBE_INTERVAL_S:
+        cache["writable"], cache["at"] = _writable(), now
+    return bool(cache["writable"])
+
+
 def database_state() -> str:
     """"ok", "read-only" or "unavailable"."""
     try:
@@ -73,7 +88,7 @@ def database_state() -> str:
         current_app.logger.warning("health: database unavailable", exc_info=True)
         db.session.rollback()
         return "unavailable"
-    return "ok" if _writable() else "read-only"
+    return "ok" if _writable_recently() else "read-only"
 
 
 def check_health() -> dict[str, str]:
