@@ -19,6 +19,7 @@ RESOURCES: tuple[str, ...] = (
     "sessions",
     "match_runs",
     "assignments",
+    "messages",
 )
 
 

@@ -22,7 +22,7 @@ from api.common import (
     check_end_after_start,
 )
 from api.common import TimeField as Time
-from medsam_match.models import ASSIGNMENT_STATUSES
+from medsam_match.models import ASSIGNMENT_STATUSES, NOTIFY_CHANNELS
 from medsam_match.services.availability import parse_clock
 
 _TAG = validate.Length(min=1, max=100)
@@ -103,6 +103,8 @@ class VolunteerBodySchema(StrictSchema):
         validate=validate.Regexp(
             r"^\+?[0-9][0-9 ()-]{2,38}$", error="not a phone number, e.g. +47 912 34 567"
         ),
+        metadata={"description": "stored in E.164 (+4791234567); without a country code it is "
+                                 "read in the municipality's country"},
     )
     lat = StrictFloat(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     lon = StrictFloat(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
@@ -142,6 +144,18 @@ class VolunteerBodySchema(StrictSchema):
         ZonedNested(UnavailableSchema), load_default=list, validate=validate.Length(max=500)
     )
     active = StrictBoolean(load_default=True)
+    notify_channel = Text(
+        load_default="email",
+        validate=validate.OneOf(NOTIFY_CHANNELS, error="must be one of: email, sms, both, none"),
+        metadata={"description": "how messages reach the volunteer: email, sms, both or none"},
+    )
+    reminders = StrictBoolean(
+        load_default=True, metadata={"description": "a reminder before each session"})
+    language = Text(
+        load_default=None, allow_none=True,
+        validate=validate.OneOf(("nb", "nn", "da", "en"), error="must be one of: nb, nn, da, en"),
+        metadata={"description": "language of messages (nb nn da en); null: the municipality's"},
+    )
     erased_at = Time(dump_only=True, allow_none=True, metadata={"description": "set once erased (GDPR)"})
     created_at = Time(dump_only=True)
     updated_at = Time(dump_only=True)

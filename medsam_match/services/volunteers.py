@@ -56,6 +56,9 @@ SELF_EDITABLE = frozenset(
         "preferred_activity_ids",
         "weekly_availability",
         "unavailable",
+        "notify_channel",
+        "reminders",
+        "language",
     }
 )
 _PLAIN_FIELDS = (
@@ -68,6 +71,9 @@ _PLAIN_FIELDS = (
     "max_hours_per_week",
     "max_sessions_per_week",
     "active",
+    "notify_channel",
+    "reminders",
+    "language",
 )
 _TAG_FIELDS = ("skills", "languages", "interests")
 # What erasure wipes: every personal field but the centre (the hours given
@@ -167,6 +173,7 @@ def create_volunteer(principal: Principal, data: dict[str, Any]) -> Volunteer:
         raise Forbidden("a volunteer token may not create volunteers")
     _check_target_centre(principal, data["centre_id"])
     _check_preferred_activities(data["centre_id"], data.get("preferred_activity_ids", []))
+    _phone_in_e164(data, data["centre_id"])
     volunteer = Volunteer(centre_id=data["centre_id"])
     _apply(volunteer, data)
     db.session.add(volunteer)
@@ -197,6 +204,7 @@ def update_volunteer(
         raise Invalid({missing: ["lat and lon go together: give both or neither"]})
     preferred = data.get("preferred_activity_ids", volunteer.preferred_activity_ids)
     _check_preferred_activities(new_centre_id, preferred)
+    _phone_in_e164(data, new_centre_id)
     if new_centre_id != volunteer.centre_id:
         # The old centre's sessions stay the old centre's: the volunteer
         # leaves them (in this same transaction), and the old centre refills them.
@@ -370,6 +378,25 @@ def _check_preferred_activities(centre_id: int, activity_ids: list[int]) -> None
     }
     if errors:
         raise Invalid(errors)
+
+
+def _phone_in_e164(data: dict[str, Any], centre_id: int) -> None:
+    """A phone number given is stored in E.164 (+4791234567); one without a
+    country code is read in the centre's municipality's country. 422 naming
+    `phone` when it is no valid number."""
+    if not data.get("phone"):
+        return
+    from ..models import Municipality
+    from .notifications.phones import BadPhone, to_e164
+
+    country = db.session.scalar(
+        select(Municipality.country).join(Centre, Centre.municipality_id == Municipality.id)
+        .where(Centre.id == centre_id)
+    )
+    try:
+        data["phone"] = to_e164(data["phone"], country)
+    except BadPhone as bad:
+        raise Invalid({"phone": [str(bad)]}) from None
 
 
 def _apply(volunteer: Volunteer, data: dict[str, Any]) -> None:

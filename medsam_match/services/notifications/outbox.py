@@ -24,6 +24,7 @@ from sqlalchemy import insert, select
 from ...extensions import db
 from ...models import Assignment, Centre, OutboxMessage, Session, User, Volunteer
 from ...models.types import utcnow
+from .phones import BadPhone, to_e164
 
 LANGUAGES = ("nb", "nn", "da", "en")
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(8, 0)
@@ -48,9 +49,21 @@ def volunteer_channels(volunteer: Volunteer, *, asked: bool = False) -> list[tup
     found: list[tuple[str, str]] = []
     if choice in ("email", "both") and volunteer.email:
         found.append(("email", volunteer.email))
-    if choice in ("sms", "both") and volunteer.phone and volunteer.phone.startswith("+"):
-        found.append(("sms", volunteer.phone))
+    if choice in ("sms", "both") and volunteer.phone:
+        phone = _e164(volunteer.phone, volunteer.centre.municipality.country)
+        if phone is not None:
+            found.append(("sms", phone))
     return found
+
+
+def _e164(phone: str, country: str) -> str | None:
+    """Numbers stored before they were kept in E.164 are read again."""
+    if phone.startswith("+") and phone[1:].isdigit():
+        return phone
+    try:
+        return to_e164(phone, country)
+    except BadPhone:
+        return None
 
 
 def after_quiet_hours(now: datetime, zone: ZoneInfo) -> datetime:
