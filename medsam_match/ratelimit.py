@@ -25,6 +25,7 @@ process, so with N processes a limit is at most N times the setting;
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 
@@ -39,6 +40,8 @@ EXEMPT_PATHS = ("/api/v1/health",)
 PER_MINUTE_SETTING = "MEDSAM_RATE_LIMIT_PER_MINUTE"
 FAILURES_SETTING = "MEDSAM_FAILED_LOGINS_PER_MINUTE"
 STORAGE_SETTING = "MEDSAM_RATELIMIT_STORAGE_URL"
+
+log = logging.getLogger(__name__)
 
 
 def client_address() -> str:
@@ -131,9 +134,14 @@ class FailureLimit:
         if item is None:
             return 0
         key = key or client_address()
-        if limiter.limiter.hit(item, self.name, key):
+        try:
+            if limiter.limiter.hit(item, self.name, key):
+                return 0
+            return self._seconds_left(item, key)
+        except Exception:  # the limit store is unreachable: let the request through
+            log.warning("rate limit %s: the limit storage cannot be reached", self.name,
+                        exc_info=True)
             return 0
-        return self._seconds_left(item, key)
 
     def blocked_for(self, key: str | None = None) -> int:
         """Seconds this address must wait before trying again (0: it may try)."""
@@ -141,9 +149,14 @@ class FailureLimit:
         if item is None:
             return 0
         key = key or client_address()
-        if limiter.limiter.test(item, self.name, key):
+        try:
+            if limiter.limiter.test(item, self.name, key):
+                return 0
+            return self._seconds_left(item, key)
+        except Exception:  # the limit store is unreachable: let the request through
+            log.warning("rate limit %s: the limit storage cannot be reached", self.name,
+                        exc_info=True)
             return 0
-        return self._seconds_left(item, key)
 
 
 #: Wrong bearer tokens on the API (turned off with the API limit, too).

@@ -110,3 +110,20 @@ def test_counters_can_be_shared_between_processes_through_redis(app, world):
     finally:
         limiter.reset()
         _limited_app(app)  # back to memory storage for the tests that follow
+
+
+def test_an_unreachable_limit_store_does_not_take_the_service_down(app, world):
+    """Redis down: requests are served (limits count in memory meanwhile),
+    wrong codes still get their 401, never a 500."""
+    from tests.web.conftest import PageClient
+
+    down = _limited_app(app, MEDSAM_RATELIMIT_STORAGE_URL="redis://127.0.0.1:1/0")
+    try:
+        page = PageClient(down.test_client())
+        assert page.sign_in("msm_guess").status_code == 401  # before any API request
+        client = down.test_client()
+        assert client.get("/api/v1/centres", headers=auth(world.admin_token)).status_code == 200
+        assert client.get("/api/v1/centres", headers=auth("msm_wrong")).status_code == 401
+        assert client.get("/api/v1/health").status_code == 200
+    finally:
+        _limited_app(app)  # back to memory storage for the tests that follow
