@@ -266,6 +266,9 @@ class _Run:
         search has had the whole time. So a slow LP costs the bound, never
         the plan: there is no point where the result falls to greedy's."""
         part = self.parts[index]
+        if _keeps_the_plan(self.scenario) and data.previous:
+            if self._solve_repair(index, data, part_deadline, workers, seed) == "solved":
+                return "solved"
         budget = max(0.0, part_deadline - time.monotonic())
         interrupt = Interrupt()
         background = None
@@ -294,6 +297,47 @@ class _Run:
             part.built = background.built
             part.bound = objective.to_score(objective.trivial_bound) + objective.error
         return outcome
+
+    def _solve_repair(
+        self, index: int, data: ModelData, part_deadline: float, workers: int, seed: int
+    ) -> str:
+        """A repair under weights that keep the plan (`_keeps_the_plan`): the
+        model narrowed to the previous plan, the hint's triples and every
+        candidate of a slot the previous plan leaves room in. Moving a
+        planned person to fill another slot costs more than the slot brings,
+        so the best repair lies here but for rare chains (a person dropping
+        a long session to take two short ones). The solve ends as soon as
+        CP-SAT has closed this model; no bound for the whole is claimed.
+        "solved" when closed; else the full search takes over from its plan."""
+        part = self.parts[index]
+        taken: dict[tuple[str, str], int] = {}
+        for a in data.previous:
+            taken[(a.session, a.role)] = taken.get((a.session, a.role), 0) + 1
+        room = {
+            (s.id, role.name) for s in data.sessions for role in s.roles
+            if taken.get((s.id, role.name), 0) < role.max
+        }
+        kept = {a: o for a, o in data.triples.items() if (a.session, a.role) in room}
+        for a in (*data.previous, *self.hint.assignments, *data.fixed):
+            if a in data.triples:
+                kept[a] = data.triples[a]
+        with self.phases.timing("model"):
+            small = build_model(
+                ModelData.restricted(self.scenario, Candidates(self.candidates.usable, kept),
+                                     part.sessions)
+            )
+        plan = _restrict(self.hint, set(part.sessions))
+        small.vars.hint(small.model, plan)
+        solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers, seed)
+        callback = _Reporter(self, index, small) if self.progress else None
+        status = timed_solve(solver, small.model, callback, self.phases)
+        self.variables += len(small.model.proto.variables)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return "unsolved"
+        part.built = small
+        part.plan = small.vars.extract(solver.boolean_value)
+        self._report(None)
+        return "solved" if status == cp_model.OPTIMAL else "unsolved"
 
     def _solver(self, budget: float, workers: int, seed: int) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
@@ -537,6 +581,13 @@ def _restrict(plan: Plan, sessions: set[str]) -> Plan:
         schedule={s: o for s, o in plan.schedule.items() if s in sessions},
         assignments=tuple(a for a in plan.assignments if a.session in sessions),
     )
+
+
+def _keeps_the_plan(scenario: Scenario) -> bool:
+    """Whether dropping a planned person costs more than anything a freed
+    slot of theirs could bring in (the service's repair weights)."""
+    w = scenario.weights
+    return w.stability > w.cover_min + w.cover_extra + w.interest + w.preferred
 
 
 def _best_hint(scenario: Scenario, candidates: Candidates, baseline: Plan) -> Plan:

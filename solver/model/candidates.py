@@ -5,21 +5,20 @@ the volunteer passes H1-H5 and the pair is not forbidden; it remembers the
 options under which it is eligible. Fixed triples are always candidates (they
 are exempt from H1-H5) with every usable option.
 
-Built to scale: volunteers are first bucketed by the days their availability
-covers, so a session only looks at volunteers free on its day, never at all
-volunteers times all sessions.
+Built to scale: each (option, role) asks `VolunteerIndex` for one numpy mask
+over all volunteers (the same masks the greedy baseline uses), so no Python
+code runs per volunteer and session except for the triples found.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from ..eligibility import certified, has_skills, speaks, within_reach
-from ..scenario import Assignment, Option, Scenario, Volunteer
-from .options import usable_options
+import numpy as np
 
-DAY = 86_400
+from ..scenario import Assignment, Scenario
+from ..volunteer_index import VolunteerIndex
+from .options import usable_options
 
 
 @dataclass(frozen=True)
@@ -30,57 +29,24 @@ class Candidates:
     triples: dict[Assignment, tuple[int, ...]]
 
 
-class _AvailabilityIndex:
-    """Volunteers by the UTC days their availability intervals touch."""
-
-    def __init__(self, volunteers: tuple[Volunteer, ...], horizon: tuple[int, int]):
-        self.always: list[Volunteer] = []
-        self.by_day: dict[int, list[Volunteer]] = defaultdict(list)
-        lo, hi = horizon
-        for v in volunteers:
-            if v.availability is None:
-                self.always.append(v)
-                continue
-            days: set[int] = set()
-            for iv in v.availability:
-                start, end = max(iv.start, lo), min(iv.end, hi)
-                if start < end:
-                    days.update(range(start // DAY, (end - 1) // DAY + 1))
-            for day in days:
-                self.by_day[day].append(v)
-
-    def free_for(self, option: Option) -> list[Volunteer]:
-        found = list(self.always)
-        for v in self.by_day.get(option.start // DAY, ()):
-            assert v.availability is not None
-            if any(iv.start <= option.start and option.end <= iv.end for iv in v.availability):
-                found.append(v)
-        return found
-
-
-def find_candidates(scenario: Scenario) -> Candidates:
+def find_candidates(scenario: Scenario, index: VolunteerIndex | None = None) -> Candidates:
     usable = {s.id: usable_options(scenario, s) for s in scenario.sessions}
     for s in scenario.sessions:
         if not s.is_open:
             usable[s.id] = (0,)  # a fixed session is held as given, come what may
-    all_options = [o for s in scenario.sessions for o in s.options]
-    horizon = (
-        (min(o.start for o in all_options), max(o.end for o in all_options))
-        if all_options else (0, 0)
-    )
-    index = _AvailabilityIndex(scenario.volunteers, horizon)
-    forbidden = set(scenario.forbidden)
-    found: dict[Assignment, list[int]] = defaultdict(list)
+    index = index or VolunteerIndex(scenario)
+    ids = [v.id for v in scenario.volunteers]
+    found: dict[Assignment, list[int]] = {}
     for s in scenario.sessions:
         for oi in usable[s.id]:
             option = s.options[oi]
-            place = scenario.place_by_id[option.place] if option.place else None
-            for v in index.free_for(option):
-                if (v.id, s.id) in forbidden or not within_reach(v, place):
-                    continue
-                for role in s.roles:
-                    if has_skills(v, role) and speaks(v, role) and certified(v, role, option):
-                        found[Assignment(v.id, s.id, role.name)].append(oi)
+            for role in s.roles:
+                for i in np.flatnonzero(index.eligible(s, role, option)).tolist():
+                    a = Assignment(ids[i], s.id, role.name)
+                    if a in found:
+                        found[a].append(oi)
+                    else:
+                        found[a] = [oi]
     for a in scenario.fixed:
         found[a] = list(usable[a.session])
     return Candidates(usable, {a: tuple(opts) for a, opts in found.items()})
