@@ -189,7 +189,9 @@ def verdict(objective: int | None, ref: Reference) -> str:
         return "BELOW LB (bug)"
     if ref.proven_optimal and objective == ref.lb:
         return "= optimum"
-    if ref.ub is not None and objective > ref.ub:
+    if ref.ub is None:
+        return "no reference ub"
+    if objective > ref.ub:
         return "above ub"
     return "within [lb,ub]"
 

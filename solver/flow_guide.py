@@ -7,7 +7,8 @@ terms dwarf the others. That part is a bipartite b-matching, which a min-cost
 flow solves exactly in well under a second where the LP takes 10-30 s:
 
     source -> (volunteer, ISO week)   capacity: the week's session limit
-           -> (volunteer, day)        capacity 1 (a day's sessions mostly overlap)
+           -> (volunteer, day)        capacity 1 (a day's sessions mostly overlap;
+                                      only for volunteers with weekly limits)
            -> (session, role)         one arc per candidate triple, cost:
                                       minus its own small terms
            -> sink                    `min` units worth cover_min each,
@@ -31,10 +32,14 @@ from ortools.graph.python import min_cost_flow
 
 from .eligibility import distance_km
 from .model.data import ModelData
-from .scenario import Assignment
+from .scenario import Assignment, Volunteer
 
 #: integer cost units per unit of score
 _SCALE = 100
+
+
+def _limited(volunteer: Volunteer) -> bool:
+    return volunteer.max_sessions_per_week is not None or volunteer.max_hours_per_week is not None
 
 
 def flow_support(data: ModelData, avoid: frozenset[Assignment] = frozenset()) -> set[Assignment]:
@@ -68,6 +73,7 @@ def flow_support(data: ModelData, avoid: frozenset[Assignment] = frozenset()) ->
 
     shortest: dict[tuple[str, tuple[int, int]], float] = {}
     days: set[tuple[str, date, tuple[int, int]]] = set()
+    count: dict[tuple[str, tuple[int, int]], int] = {}
     for a, option_indices in data.triples.items():
         session = sessions[a.session]
         option = session.options[option_indices[0]]
@@ -86,9 +92,13 @@ def flow_support(data: ModelData, avoid: frozenset[Assignment] = frozenset()) ->
             + w.stability * (a in previous)
             - 0.5 * w.cover_min * (a in avoid)
         )
-        arc(node((a.volunteer, option.local_date)), node((a.session, a.role)), 1, -value)
+        count[key] = count.get(key, 0) + 1
+        if _limited(volunteer):
+            arc(node((a.volunteer, option.local_date)), node((a.session, a.role)), 1, -value)
+            days.add((a.volunteer, option.local_date, week))
+        else:
+            arc(node(key), node((a.session, a.role)), 1, -value)
         triples.append(a)
-        days.add((a.volunteer, option.local_date, week))
 
     supply = 0
     for (volunteer_id, week), hours in shortest.items():
@@ -97,11 +107,12 @@ def flow_support(data: ModelData, avoid: frozenset[Assignment] = frozenset()) ->
         if volunteer.max_hours_per_week is not None and hours > 0:
             by_hours = int(volunteer.max_hours_per_week // hours + 1e-9)
             limit = by_hours if limit is None else min(limit, by_hours)
-        limit = 7 if limit is None else limit
+        limit = count[(volunteer_id, week)] if limit is None else limit
         arc(0, node((volunteer_id, week)), limit, 0.0)
         supply += limit
     for volunteer_id, day, week in days:
-        # one session a day: most of a day's sessions overlap (evenings)
+        # one session a day for those with weekly limits (volunteers with a
+        # few evenings a week, whose sessions of a day mostly overlap)
         arc(node((volunteer_id, week)), nodes[(volunteer_id, day)], 1, 0.0)
     for s in data.sessions:
         for role in s.roles:

@@ -27,13 +27,23 @@ def test_a_volunteer_at_the_weekly_limit_goes_where_nobody_else_can() -> None:
     assert support == {Assignment("ann", "s2", "driver"), Assignment("bo", "s1", "host")}
 
 
-def test_one_session_a_day_per_volunteer() -> None:
-    """Two sessions the same evening and one volunteer: the flow takes one."""
+def test_one_session_a_day_for_volunteers_with_weekly_limits() -> None:
+    """Two sessions the same evening and a volunteer with a few sessions a
+    week: the flow takes one."""
     support = _support(
         sessions=[session("s1"), session("s2")],
-        volunteers=[volunteer("ann")],
+        volunteers=[volunteer("ann", max_sessions_per_week=3)],
     )
     assert len(support) == 1
+
+
+def test_no_day_limit_without_weekly_limits() -> None:
+    """A volunteer without limits (SMPTSP's workers) may take a day's back-to-back tasks."""
+    support = _support(
+        sessions=[session("s1", end=at("18:00")), session("s2", start=at("18:00"))],
+        volunteers=[volunteer("ann")],
+    )
+    assert len(support) == 2
 
 
 def test_slots_beyond_min_count_when_people_are_left() -> None:
