@@ -2,8 +2,9 @@
 
 * The body: at most MAX_CONTENT_LENGTH bytes (`max_request_bytes`,
   MEDSAM_MAX_REQUEST_BYTES, 1 MiB by default). Werkzeug refuses a larger
-  body before reading it (by Content-Length, or once a chunked body passes
-  the limit); the answer is 413 problem+json naming the limit.
+  Content-Length before reading the body; a chunked body (no Content-Length)
+  is read up to the limit and refused when it reaches it. The answer is 413
+  problem+json naming the limit.
 * JSON nesting: at most MAX_JSON_DEPTH levels of arrays and objects. Python's
   parser recurses per level, so thousands of levels would end in a
   RecursionError (a 500); deeper bodies are refused with 400 first, by a
@@ -55,6 +56,18 @@ def _too_large(_: RequestEntityTooLarge) -> Response:
     return problem(413, detail + ".")
 
 
+def _refuse_long_streamed_body() -> None:
+    """A body sent without Content-Length (chunked) is cut at the limit by
+    Werkzeug, silently; a cut body must not be taken for the whole one."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if (not limit or request.environ.get("CONTENT_LENGTH")
+            or not request.environ.get("wsgi.input_terminated")
+            or request.method in ("GET", "HEAD", "OPTIONS")):
+        return
+    if len(request.get_data(cache=True)) >= int(limit):
+        raise RequestEntityTooLarge()
+
+
 def _refuse_deep_json() -> Response | None:
     if not request.is_json or request.method in ("GET", "HEAD", "OPTIONS"):
         return None
@@ -68,4 +81,5 @@ def _refuse_deep_json() -> Response | None:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(RequestEntityTooLarge, _too_large)
+    app.before_request(_refuse_long_streamed_body)
     app.before_request(_refuse_deep_json)

@@ -21,6 +21,24 @@ def test_a_body_over_the_limit_is_413_before_it_is_read(client, world):
     assert "1048576 bytes (1 MiB)" in response.get_json()["detail"]
 
 
+def test_a_chunked_body_over_the_limit_is_413_not_cut_short(client, world):
+    """Without Content-Length (chunked, as gunicorn passes it on) the body is
+    read up to the limit only, and refused rather than taken cut short."""
+    import io
+
+    headers = auth(world.no.municipality_token)
+    streamed = {"content_type": "application/json", "headers": headers,
+                "environ_overrides": {"wsgi.input_terminated": True, "CONTENT_LENGTH": ""}}
+    big = json.dumps({"municipality_id": world.no.municipality_id, "name": "Bibliotek",
+                      "address": "x" * (2 << 20)}).encode()
+    response = client.post("/api/v1/places", input_stream=io.BytesIO(big), **streamed)
+    assert response.status_code == 413
+    assert "1048576 bytes (1 MiB)" in response.get_json()["detail"]
+    small = json.dumps({"municipality_id": world.no.municipality_id, "name": "Bibliotek"}).encode()
+    response = client.post("/api/v1/places", input_stream=io.BytesIO(small), **streamed)
+    assert response.status_code == 201, response.get_json()
+
+
 def test_the_limit_is_a_setting(app, world):
     small = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                         "MAX_CONTENT_LENGTH": 2048})
