@@ -86,6 +86,17 @@ def create_invite(
     return NewInvite(invite, code)
 
 
+def new_signin_link(volunteer: Volunteer, lifetime: timedelta, created_by: str) -> str:
+    """A one-time link row for the volunteer in the caller's transaction (no
+    commit): the "send me a link" of the sign-in page. Returns the code."""
+    code = secrets.token_urlsafe(CODE_BYTES)
+    now = utcnow()
+    db.session.add(VolunteerInvite(volunteer_id=volunteer.id, code_hash=hash_token(code),
+                                   created_by=created_by, created_at=now,
+                                   expires_at=now + lifetime))
+    return code
+
+
 def redeem_invite(code: str, session_lifetime: timedelta) -> Redeemed:
     """Use a link: mark it used (once), make a token and a sign-in. Raises InviteRefused."""
     code = code.strip()

@@ -17,17 +17,19 @@ Texts come from the `mail` gettext domain (as the messages themselves).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from flask import g, request
+from flask import Response, g, request
 from flask_babel import force_locale
 
 from ..domain_errors import Conflict, NotFound
 from ..extensions import db
 from ..models import Assignment, Volunteer
 from ..models.types import utcnow
+from ..ratelimit import FailureLimit
 from ..services import assignments as assignment_service
-from ..services.notifications import links, settings
+from ..services.notifications import links, settings, signin_links
 from ..services.notifications.outbox import volunteer_language
 from ..services.notifications.render import item_of, state_name, t
 from . import signin
@@ -142,3 +144,31 @@ def notification_settings(token: str) -> Any:
     return _render("my/message_settings.html", 422 if error else 200, t=t, volunteer=volunteer,
                    token=token, saved=saved, error=error,
                    suggest_off=request.args.get("reminders") == "off")
+
+
+# --- "send me a link" on the sign-in page -------------------------------------------
+
+asked_from = FailureLimit("volunteer-signin-link")
+asked_for = FailureLimit("volunteer-signin-link-to")
+
+
+@bp.app_context_processor
+def _message_texts() -> dict[str, Any]:
+    """`t()`: the `mail` domain's texts, for the pages that show them."""
+    return {"t": t}
+
+
+@bp.post("/sign-in/link")
+def ask_signin_link() -> Any:
+    signin.check_csrf()
+    address = request.form.get("address", "").strip()[:254]
+    target = "to:" + hashlib.sha256(address.lower().encode()).hexdigest()[:32]
+    wait = asked_from.blocked_for() or (asked_for.blocked_for(target) if address else 0)
+    if wait:
+        page, status = _render("my/signin_link_sent.html", 429, t=t, wait=wait)
+        return Response(page, status, headers={"Retry-After": str(wait)}, mimetype="text/html")
+    asked_from.fail()
+    if address:
+        asked_for.fail(target)
+        signin_links.request_volunteer_link(address)
+    return _render("my/signin_link_sent.html", t=t, wait=None)
