@@ -40,6 +40,8 @@ EXEMPT_PATHS = ("/api/v1/health",)
 PER_MINUTE_SETTING = "MEDSAM_RATE_LIMIT_PER_MINUTE"
 FAILURES_SETTING = "MEDSAM_FAILED_LOGINS_PER_MINUTE"
 STORAGE_SETTING = "MEDSAM_RATELIMIT_STORAGE_URL"
+# Keys in a shared store start with this, apart from other applications'.
+KEY_PREFIX = "medsam"
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +101,6 @@ limiter = Limiter(
     # A limit store that cannot be reached must not take the API down.
     swallow_errors=True,
     in_memory_fallback_enabled=True,
-    key_prefix="medsam",
 )
 
 
@@ -126,7 +127,8 @@ class FailureLimit:
         return RateLimitItemPerMinute(per_minute)
 
     def _seconds_left(self, item: RateLimitItem, key: str) -> int:
-        return _seconds_until(limiter.limiter.get_window_stats(item, self.name, key).reset_time)
+        stats = limiter.limiter.get_window_stats(item, KEY_PREFIX, self.name, key)
+        return _seconds_until(stats.reset_time)
 
     def fail(self, key: str | None = None) -> int:
         """Count one failure; 0 while within the limit, else seconds to wait."""
@@ -135,7 +137,7 @@ class FailureLimit:
             return 0
         key = key or client_address()
         try:
-            if limiter.limiter.hit(item, self.name, key):
+            if limiter.limiter.hit(item, KEY_PREFIX, self.name, key):
                 return 0
             return self._seconds_left(item, key)
         except Exception:  # the limit store is unreachable: let the request through
@@ -150,7 +152,7 @@ class FailureLimit:
             return 0
         key = key or client_address()
         try:
-            if limiter.limiter.test(item, self.name, key):
+            if limiter.limiter.test(item, KEY_PREFIX, self.name, key):
                 return 0
             return self._seconds_left(item, key)
         except Exception:  # the limit store is unreachable: let the request through
@@ -173,6 +175,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI",
                           app.config.get(STORAGE_SETTING) or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", KEY_PREFIX)
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     # Before every other hook (authentication included): a flood is refused
