@@ -345,7 +345,7 @@ def bad_bodies(place_id: int, foreign_place: int) -> list[tuple[str, dict[str, A
         ("unknown field", {"colour": "red"}, "colour"),
         (
             "year 9999",
-            {"from": "9999-12-30T00:00:00+00:00", "to": "9999-12-31T23:00:00+00:00"},
+            {"from": "9999-12-30T00:00:00+00:00"},
             "from",
         ),
         ("place id beyond 32 bits", {"place_id": 2**40}, "place_id"),
@@ -358,7 +358,7 @@ def test_bad_input_is_422_naming_the_field_and_writes_nothing(app, client, world
         response = generate(client, arendal, {**GOOD, **overrides})
         assert response.status_code == 422, (case, response.get_json())
         assert response.mimetype == "application/problem+json"
-        assert field in response.get_json()["errors"], (case, response.get_json())
+        assert sorted(response.get_json()["errors"]) == [field], (case, response.get_json())
         assert session_count(app) == before, case
 
 
@@ -367,7 +367,7 @@ def test_missing_fields_are_named(app, client, arendal, missing):
     body = {key: value for key, value in GOOD.items() if key != missing}
     response = generate(client, arendal, body)
     assert response.status_code == 422
-    assert missing in response.get_json()["errors"]
+    assert sorted(response.get_json()["errors"]) == [missing]
     assert session_count(app) == 0
 
 

@@ -562,7 +562,7 @@ def test_a_volunteers_assignments_come_soonest_first(client, world: World, histo
     wrong = client.get(
         f"{URL}/{volunteer_id}/assignments?status=maybe", headers=auth(world.no.coordinator_token)
     )
-    assert "status" in assert_problem(wrong, 422)["errors"]
+    assert_problem(wrong, 422, "status")
 
 
 def test_erasure_wipes_personal_data_and_keeps_the_hours(
@@ -573,10 +573,12 @@ def test_erasure_wipes_personal_data_and_keeps_the_hours(
     assert client.get(URL, headers=auth(own_token)).status_code == 200
     assert history["hours"] == pytest.approx(3.5)
 
+    asked = datetime.now(UTC)
     response = client.delete(f"{URL}/{volunteer_id}", headers=auth(world.no.coordinator_token))
     assert response.status_code == 204
 
     row = stored(app, volunteer_id)
+    assert asked <= row["erased_at"] <= datetime.now(UTC)
     assert row["name"] == ""
     for name in ("email", "phone", "lat", "lon", "max_travel_km", "max_hours_per_week",
                  "max_sessions_per_week"):
@@ -585,7 +587,6 @@ def test_erasure_wipes_personal_data_and_keeps_the_hours(
                  "weekly_availability", "unavailable"):
         assert row[name] == [], name
     assert row["active"] is False
-    assert row["erased_at"] is not None
     assert row["centre_id"] == world.no.centre_id  # still counted for its centre
 
     ids = history["assignments"]
@@ -596,7 +597,7 @@ def test_erasure_wipes_personal_data_and_keeps_the_hours(
         ).all()
         assert _hours_given(volunteer_id) == pytest.approx(history["hours"])
         tokens = db.session.scalars(select(ApiToken).where(ApiToken.volunteer_id == volunteer_id)).all()
-        assert tokens and all(t.revoked_at is not None for t in tokens)
+        assert len(tokens) == 1 and asked <= tokens[0].revoked_at <= datetime.now(UTC)
     assert status == {"past_1": "confirmed", "past_2": "confirmed", "past_declined": "declined",
                       "next": "cancelled", "later": "cancelled"}
     assert reasons == [None] * 5
