@@ -155,7 +155,7 @@ asked_for = FailureLimit("volunteer-signin-link-to")
 @bp.app_context_processor
 def _message_texts() -> dict[str, Any]:
     """`t()`: the `mail` domain's texts, for the pages that show them."""
-    return {"t": t}
+    return {"t": t, "message_settings_token": links.settings_token}
 
 
 @bp.post("/sign-in/link")
