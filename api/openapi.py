@@ -82,6 +82,10 @@ def api_settings(version: str) -> dict[str, Any]:
                     "Send `Authorization: Bearer <token>` (tokens come from "
                     "`medsam-match token create`). Errors are application/problem+json. "
                     "Too many requests answer 429 with a Retry-After header. "
+                    "Answers about one row carry its version as ETag; send it as If-Match "
+                    "with PATCH or DELETE to change the row only if nobody changed it since "
+                    "(412 otherwise). Without If-Match the change is made whatever the "
+                    "version (last write wins), as before ETags existed. "
                     f"Service version {version}."
                 ),
             },
