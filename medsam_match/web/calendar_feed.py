@@ -34,6 +34,7 @@ from .listing import AssignmentView, feed_views, volunteer_principal
 FEED_HISTORY = timedelta(days=14)
 CANCELLED_KEPT = timedelta(days=30)
 REFRESH_MINUTES = 60
+ALARM_BEFORE = timedelta(hours=2)
 PRODUCT_ID = "-//medsam-match//Volunteer assignments//EN"
 _KEY_PATTERN = re.compile(r"(\d{1,18})-([0-9a-f]{32})")
 _ICAL_STATUS = {"proposed": "TENTATIVE", "confirmed": "CONFIRMED",
@@ -96,7 +97,7 @@ def _uid(assignment_id: int) -> str:
     return f"assignment-{assignment_id}-{installation}@medsam-match"
 
 
-def _event(view: AssignmentView, page_url: str) -> Event:
+def _event(view: AssignmentView, page_url: str, alarm: bool = True) -> Event:
     location = ", ".join(part for part in (view.place_name, view.place_address) if part)
     geo = (view.lat, view.lon) if view.lat is not None and view.lon is not None else None
     return Event(
@@ -112,6 +113,8 @@ def _event(view: AssignmentView, page_url: str) -> Event:
         geo=geo,
         description=_("See the assignment and answer here: %(url)s", url=page_url),
         url=page_url,
+        # Calendars remind too, unless the volunteer turned reminders off.
+        alarm_before=ALARM_BEFORE if alarm else None,
     )
 
 
@@ -120,7 +123,7 @@ def feed_text(volunteer: Volunteer, page_url: str) -> str:
     views = feed_views(volunteer_principal(volunteer), volunteer,
                        history=FEED_HISTORY, cancelled_kept=CANCELLED_KEPT)
     return calendar(
-        (_event(view, page_url) for view in views),
+        (_event(view, page_url, volunteer.reminders) for view in views),
         product_id=PRODUCT_ID,
         name=_("Volunteer assignments"),
         refresh_minutes=REFRESH_MINUTES,

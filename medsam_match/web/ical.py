@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar
+from icalendar import Alarm, Calendar
 from icalendar import Event as VEvent
 from icalendar.prop import vDuration
 
@@ -50,6 +50,8 @@ class Event:
     description: str | None = None
     url: str | None = None
     geo: tuple[float, float] | None = None
+    # A VALARM this long before the start (not for cancelled events).
+    alarm_before: timedelta | None = None
 
     def component(self) -> VEvent:
         event = VEvent()
@@ -71,6 +73,12 @@ class Event:
             event.add("description", _text(self.description))
         if self.url:
             event.add("url", self.url)
+        if self.alarm_before is not None and self.status != "CANCELLED":
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", _text(self.summary))
+            alarm.add("trigger", -self.alarm_before)
+            event.add_component(alarm)
         return event
 
 

@@ -24,9 +24,24 @@ def _events(body: str) -> dict[str, dict[str, str]]:
     unfolded = body.replace("\r\n ", "")
     events = {}
     for block in re.findall(r"BEGIN:VEVENT\r\n(.*?)END:VEVENT", unfolded, re.S):
+        block = re.sub(r"BEGIN:VALARM\r\n.*?END:VALARM\r\n", "", block, flags=re.S)
         props = dict(line.split(":", 1) for line in block.split("\r\n") if line)
         events[props["UID"]] = props
     return events
+
+
+def test_the_feed_reminds_two_hours_before_unless_reminders_are_off(app, kari_page: PageClient) -> None:
+    from medsam_match.extensions import db
+    from medsam_match.models import Volunteer
+
+    body = kari_page.client.get(_feed_path(kari_page)).get_data(as_text=True)
+    assert "BEGIN:VALARM" in body and "TRIGGER:-PT2H" in body and "ACTION:DISPLAY" in body
+    with app.app_context():
+        for volunteer in db.session.query(Volunteer):
+            volunteer.reminders = False
+        db.session.commit()
+    body = kari_page.client.get(_feed_path(kari_page)).get_data(as_text=True)
+    assert "BEGIN:VEVENT" in body and "BEGIN:VALARM" not in body
 
 
 def _uid_id(uid: str) -> int:
