@@ -15,6 +15,7 @@ from flask_smorest.pagination import PaginationParameters
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import Select
 
+from medsam_match.models.types import MAX_ID
 from medsam_match.services.languages import normalize_code
 from medsam_match.services.pages import page_of
 
@@ -103,7 +104,7 @@ def validate_time_zone(value: str) -> None:
 
 # Ids are 32-bit integers in PostgreSQL: a larger number cannot name anything
 # (and must be 422, not 500).
-MAX_INT = 2**31 - 1
+MAX_INT = MAX_ID
 ID_RANGE = validate.Range(min=1, max=MAX_INT, error="no such id")
 
 # Times are accepted (and so stored) only within these years: older dates

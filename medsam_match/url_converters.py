@@ -7,7 +7,7 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**31 - 1
+from .models.types import MAX_ID
 
 
 class IdConverter(IntegerConverter):

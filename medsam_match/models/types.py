@@ -36,5 +36,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+# The one bound on ids: Integer columns are 32-bit in PostgreSQL, so a larger
+# number names nothing (the API answers 404 or 422, never a database error).
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -33,7 +33,7 @@ from ..extensions import db
 from ..models import Activity, ApiToken, Assignment, Centre, MatchRun, Session, Volunteer
 from ..models.types import utcnow
 from .concurrency import claim
-from .scope import can_write_centre, centre_filter
+from .scope import MAX_ID, can_write_centre, centre_filter
 
 # What a volunteer may change about itself: who it is, how to reach it, where
 # it lives, what it likes and when it has time. Not what the coordinator must
@@ -94,7 +94,6 @@ _ERASED_TO_EMPTY = (
     "weekly_availability",
     "unavailable",
 )
-_MAX_ID = 2**31  # ids are 32-bit integers
 # Assignments an erased or moved volunteer can no longer be held to.
 _RELEASED_STATUSES = ("proposed", "confirmed")
 
@@ -135,7 +134,7 @@ def volunteers_query(principal: Principal, filters: dict[str, Any]) -> Select[An
 
 def get_volunteer(principal: Principal, volunteer_id: int) -> Volunteer:
     """The volunteer, if the principal may see it (erased ones: admin only)."""
-    if not 0 < volunteer_id < _MAX_ID:  # the database could not even compare it
+    if not 0 < volunteer_id <= MAX_ID:  # the database could not even compare it
         raise NotFound("volunteer")
     stmt = _visible(principal).where(Volunteer.id == volunteer_id)
     if not principal.is_admin:
