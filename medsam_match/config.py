@@ -125,6 +125,14 @@ def require_secret_key(secret_key: str) -> None:
         )
 
 
+def require_signing_key(config: Mapping[str, Any]) -> None:
+    """Stop a process that signs things lasting beyond it (links in messages,
+    cookies) while its key is the throwaway one of a process without a key."""
+    key = config.get("SECRET_KEY")
+    if not key or key == config.get("MEDSAM_THROWAWAY_SECRET_KEY"):
+        require_secret_key("")
+
+
 def _read_secret_key_file(settings: dict[str, Any], where: str) -> None:
     path = Path(settings["secret_key_file"])
     name = "MEDSAM_SECRET_KEY_FILE" if where == "MEDSAM_SECRET_KEY_FILE" else "secret_key_file"
@@ -376,7 +384,9 @@ def flask_config(settings: Mapping[str, Any]) -> dict[str, Any]:
     config: dict[str, Any] = {ENV_PREFIX + key.upper(): value for key, value in settings.items()}
     # Without a key of its own (commands that serve nothing), a throwaway one:
     # nothing signed with it outlives the process. Serving requires a real one.
-    config["SECRET_KEY"] = settings["secret_key"] or secrets.token_urlsafe(48)
+    config["SECRET_KEY"] = settings["secret_key"]
+    if not settings["secret_key"]:
+        config["SECRET_KEY"] = config["MEDSAM_THROWAWAY_SECRET_KEY"] = secrets.token_urlsafe(48)
     config["MAX_CONTENT_LENGTH"] = settings["max_request_bytes"]
     config["MEDSAM_MAP_TILE_ORIGIN"] = map_tile_origin(settings.get("map_tile_url", ""))
     config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}

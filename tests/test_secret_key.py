@@ -155,3 +155,25 @@ def test_make_run_keeps_one_private_development_key(tmp_path: Path) -> None:
     make()  # kept, not replaced
     assert key_file.read_text().strip() == key
     assert load_settings({"MEDSAM_SECRET_KEY_FILE": str(key_file)})["secret_key"] == key
+
+
+@pytest.mark.parametrize("command", [["scheduler"], ["send-messages"]])
+def test_processes_that_sign_links_refuse_without_a_key(tmp_path: Path, command: list[str]) -> None:
+    """They sign links in messages that must work in the web process too: a
+    throwaway key would make every such link fail."""
+    cli = Path(sys.executable).with_name("medsam-match")
+    result = subprocess.run([str(cli), *command], env=_environment(tmp_path),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    _one_line_naming_the_key(result.stderr.strip())
+
+
+def test_the_throwaway_key_of_a_command_is_not_accepted_for_signing(tmp_path: Path) -> None:
+    from medsam_match import create_app
+    from medsam_match.config import require_signing_key
+
+    app = create_app({"MEDSAM_SCHEDULER": "off", "MEDSAM_DATA_DIR": str(tmp_path)},
+                     check_schema=False)
+    with pytest.raises(ConfigError):
+        require_signing_key(app.config)
+    require_signing_key({**app.config, "SECRET_KEY": GOOD_KEY})

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..config import require_signing_key
 from . import main
 
 
@@ -22,6 +23,8 @@ def send_messages(watch: bool, every: float) -> None:
     from ..jobs.sender import send_round
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Links in messages are signed: a throwaway key would break them.
+    require_signing_key(app.config)
     stop = threading.Event()
     if watch:
         for signum in (signal.SIGINT, signal.SIGTERM):

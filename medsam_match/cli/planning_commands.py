@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..config import require_signing_key
 from . import main
 
 
@@ -94,6 +95,8 @@ def scheduler() -> None:
     from ..jobs import start_background
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Links in messages are signed: a throwaway key would break them.
+    require_signing_key(app.config)
     background = start_background(app)
     click.echo("scheduler running: nightly plans at "
                f"{app.config.get('MEDSAM_NIGHTLY_TIME', '02:00')} local time; Ctrl-C stops it")
