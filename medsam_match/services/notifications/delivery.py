@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, text, update
+from sqlalchemy.engine import Connection
 
 from ...extensions import db
 from ...models import OutboxMessage
@@ -72,23 +75,36 @@ def _due(now: datetime) -> Any:
     )
 
 
+@contextmanager
+def _state_change(durable: bool = True) -> Iterator[Connection]:
+    """A short transaction of its own for a row's state change, apart from
+    the ORM session that reads what the messages say (so its loaded rows
+    stay loaded across a batch). `durable=False`: on PostgreSQL the commit
+    does not wait for the disk (a crash may lose the last few "sent" marks,
+    and those messages then go out again, identical: see the module's text)."""
+    with db.engine.begin() as connection:
+        if not durable and connection.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        yield connection
+
+
 def claim(worker: str, limit: int, now: datetime) -> tuple[str, list[OutboxMessage]]:
-    """Move up to `limit` due rows to `sending` for this batch; commits."""
+    """Move up to `limit` due rows to `sending` for this batch (committed)."""
     token = f"{worker}:{secrets.token_hex(6)}"
     picked = (
         select(OutboxMessage.id).where(_due(now))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        picked = picked.with_for_update(skip_locked=True)
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(picked.scalar_subquery()), _due(now))
-        .values(status="sending", claimed_by=token, claimed_until=now + LEASE,
-                tries=OutboxMessage.tries + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    with _state_change() as connection:
+        if connection.dialect.name == "postgresql":
+            picked = picked.with_for_update(skip_locked=True)
+        connection.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(picked.scalar_subquery()), _due(now))
+            .values(status="sending", claimed_by=token, claimed_until=now + LEASE,
+                    tries=OutboxMessage.tries + 1)
+        )
+    db.session.rollback()  # read what was just committed
     rows = list(db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.claimed_by == token,
                                     OutboxMessage.status == "sending")
@@ -102,22 +118,45 @@ def _mine(row_id: int, token: str) -> Any:
                 OutboxMessage.status == "sending")
 
 
-def _prepare(row: OutboxMessage, token: str, mail_settings: mail.MailSettings) -> str:
-    """The row's bytes: rendered and stored (committed) at the first attempt."""
-    if row.rendered is not None:
-        return row.rendered
+def _render_raw(row: OutboxMessage, mail_settings: mail.MailSettings) -> tuple[str, str]:
     rendered = render(row)
     if row.channel == "email":
-        raw = mail.build(row, rendered, mail_settings).as_string()
-    else:
-        raw = rendered.text
-    db.session.execute(
-        update(OutboxMessage).where(_mine(row.id, token))
-        .values(rendered=raw, subject=rendered.subject[:300] or None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return raw
+        return mail.build(row, rendered, mail_settings).as_string(), rendered.subject
+    return rendered.text, ""
+
+
+def _prepare(row: OutboxMessage, token: str, mail_settings: mail.MailSettings) -> str:
+    """One row's bytes, rendered and stored (committed) at its first attempt."""
+    return _prepare_batch([row], token, mail_settings)[row.id]
+
+
+def _prepare_batch(rows: list[OutboxMessage], token: str,
+                   mail_settings: mail.MailSettings) -> dict[int, str]:
+    """The bytes of each row: those rendered before as they were; the others
+    rendered now and stored, in one committed transaction, before anything
+    of the batch is sent. A row that cannot be rendered is left out (and
+    raises in `errors`)."""
+    raws: dict[int, str] = {}
+    fresh: list[dict[str, Any]] = []
+    for row in rows:
+        if row.rendered is not None:
+            raws[row.id] = row.rendered
+            continue
+        raw, subject = _render_raw(row, mail_settings)
+        raws[row.id] = raw
+        fresh.append({"row_id": row.id, "token": token, "raw": raw,
+                      "subject": subject[:300] or None})
+    if fresh:
+        table = OutboxMessage.__table__
+        with _state_change() as connection:
+            connection.execute(
+                table.update()
+                .where(table.c.id == bindparam("row_id"), table.c.claimed_by == bindparam("token"),
+                       table.c.status == "sending")
+                .values(rendered=bindparam("raw"), subject=bindparam("subject")),
+                fresh,
+            )
+    return raws
 
 
 class Transports:
@@ -148,9 +187,8 @@ def _mark_sent(row: OutboxMessage, token: str, now: datetime) -> None:
                               "last_error": None}
     if row.kind in SCRUBBED_KINDS:
         values.update(payload={}, rendered="(a sign-in link: not kept once sent)")
-    db.session.execute(update(OutboxMessage).where(_mine(row.id, token)).values(**values)
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
+    with _state_change(durable=False) as connection:
+        connection.execute(update(OutboxMessage).where(_mine(row.id, token)).values(**values))
 
 
 def _mark_failed(row: OutboxMessage, token: str, error: str, now: datetime,
@@ -161,10 +199,8 @@ def _mark_failed(row: OutboxMessage, token: str, error: str, now: datetime,
         values["status"] = "failed"
     else:
         values.update(status="queued", next_attempt_at=now + settings.backoff(row.tries))
-    db.session.rollback()
-    db.session.execute(update(OutboxMessage).where(_mine(row.id, token)).values(**values)
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
+    with _state_change() as connection:
+        connection.execute(update(OutboxMessage).where(_mine(row.id, token)).values(**values))
     return "failed" if final else "queued"
 
 
@@ -183,18 +219,31 @@ def deliver_due(config: Any, *, worker: str = "sender", now: datetime | None = N
             token, rows = claim(worker, batch, moment)
             if not rows:
                 break
+            handled += len(rows)
+            raws: dict[int, str] = {}
+            try:
+                raws = _prepare_batch(rows, token, transports.mail_settings)
+            except Exception:  # noqa: BLE001 - find the row that cannot be rendered
+                db.session.rollback()
+                for row in rows:
+                    try:
+                        raws[row.id] = _prepare(row, token, transports.mail_settings)
+                    except Exception as error:  # noqa: BLE001
+                        log.exception("message %s cannot be rendered", row.id)
+                        state = _mark_failed(row, token, f"cannot be rendered: {error}",
+                                             now or utcnow(), settings)
+                        (outcome.failed if state == "failed" else outcome.retried).append(row.id)
             for row in rows:
-                handled += 1
-                if row.rendered is not None and row.sent_at is None and row.tries > 1 \
-                        and row.last_error is None:
+                if row.id not in raws:
+                    continue
+                if row.rendered is not None and row.tries > 1 and row.last_error is None:
                     # Claimed again with no error recorded: its sender died while
                     # sending; the same bytes go out again (same Message-ID).
                     log.warning("message %s: its sender stopped while sending it; sending the "
                                 "same message again", row.id)
                     outcome.resent_after_crash.append(row.id)
                 try:
-                    raw = _prepare(row, token, transports.mail_settings)
-                    transports.send(row, raw)
+                    transports.send(row, raws[row.id])
                 except Exception as error:  # noqa: BLE001 - any failure: retry later
                     state = _mark_failed(row, token, f"{type(error).__name__}: {error}",
                                          now or utcnow(), settings)
@@ -206,6 +255,7 @@ def deliver_due(config: Any, *, worker: str = "sender", now: datetime | None = N
                     continue
                 _mark_sent(row, token, now or utcnow())
                 outcome.sent.append(row.id)
+            db.session.rollback()
     finally:
         transports.close()
         db.session.rollback()
