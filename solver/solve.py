@@ -69,10 +69,12 @@ LP_SHARE = 0.9
 #: LP values above this put a triple in the narrowed model
 LP_SUPPORT = 1e-6
 #: parts with more candidate triples than this many per second of their
-#: budget get no LP relaxation: it could not finish in time (measured on 2
-#: cores: M, 61,000 triples, builds in ~4 s and solves its LP in ~10-15 s;
-#: 30 s on a busier machine)
-LP_TRIPLES_PER_SECOND = 5_000
+#: budget get no LP relaxation: it would not finish in time (measured on 2
+#: cores: M, 61,000 triples, builds in ~4 s and solves its LP in ~10-15 s
+#: on a quiet machine, 20-35 s beside the search on a busy one). An LP that
+#: does not arrive costs the search a core for nothing: on M at 30 s it gave
+#: 942,097 against 955,495 at 20 s without one (bench.cliff, load 3-4)
+LP_TRIPLES_PER_SECOND = 2_000
 #: candidates per wanted person that such a narrowed model keeps (beside
 #: the hint's and the min-cost flow's, `flow_guide.py`)
 CONTESTED_PER_SLOT = 1
@@ -276,12 +278,10 @@ class _Run:
             background = BackgroundRelaxation(
                 data, time.monotonic() + LP_SHARE * budget, interrupt, self.phases
             )
-        # the LP's thread takes one core while it runs: the solve stays
-        # within its `workers` threads
-        search_workers = max(1, workers - 1) if background is not None else workers
-        outcome = self._solve_least_contested(
-            index, data, part_deadline, search_workers, seed, interrupt
-        )
+        # the search keeps all its workers while GLOP (one thread) runs
+        # beside it: with one worker fewer, a limit at which the LP ends up
+        # not arriving gave a worse plan than a shorter limit without an LP
+        outcome = self._solve_least_contested(index, data, part_deadline, workers, seed, interrupt)
         if background is None:
             return outcome
         background.check()
