@@ -188,7 +188,13 @@ def _email(first: str, family: str, number: int) -> str:
     return f"{_ascii(first)}.{_ascii(family)}{number}@example.org"
 
 
+# Mobile number series that exist (the API checks numbers with `phonenumbers`).
+_MOBILE_PREFIXES = {"NO": (40, 41, 45, 46, 47, 48, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99),
+                    "DK": (26, 27, 28)}
+
+
 def _phone(rng: random.Random, country: str) -> str:
-    if country == "NO":
-        return f"+47 {rng.choice((4, 9))}{rng.randint(0, 99):02d} {rng.randint(0, 99):02d} {rng.randint(0, 999):03d}"
-    return f"+45 {rng.randint(20, 99)} {rng.randint(0, 99):02d} {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}"
+    """A mobile number in E.164, as the API stores it (+4791234567)."""
+    code = "+47" if country == "NO" else "+45"
+    prefix = rng.choice(_MOBILE_PREFIXES["NO" if country == "NO" else "DK"])
+    return f"{code}{prefix}{rng.randint(0, 999999):06d}"
