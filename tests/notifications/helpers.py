@@ -20,7 +20,8 @@ LINK = re.compile(r"https://medsam\.test(/my/answer/[A-Za-z0-9_.\-]+)")
 
 
 def publish_plan(app: Flask, town: Town, plan: list[tuple[int, int, str]],
-                 trigger: str = "api") -> int:
+                 trigger: str = "api", schedule: dict[int, tuple[Any, Any, int]] | None = None
+                 ) -> int:
     """Publish `plan` ((volunteer id, session id, role), ...) as a run of the
     centre would: a running run, the window loaded under its locks, one commit."""
     with app.app_context():
@@ -36,7 +37,9 @@ def publish_plan(app: Flask, town: Town, plan: list[tuple[int, int, str]],
                             for v, s, r in plan],
             "schedule": [{"session": str(s.id), "start": s.start.isoformat(),
                           "end": s.end.isoformat(), "place": str(s.place_id)}
-                         for s in sessions.values()],
+                         for s in sessions.values()]
+            + [{"session": str(sid), "start": start.isoformat(), "end": end.isoformat(),
+                "place": str(place)} for sid, (start, end, place) in (schedule or {}).items()],
         }
         window = Window.load(run)
         publish(run, window, result)

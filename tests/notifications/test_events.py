@@ -120,3 +120,32 @@ def test_the_morning_digest_lists_the_empty_slots_with_their_reasons(mail_app, s
     body = text_of(mails[0])
     assert "Ingen er ledig på dette tidspunktet." in body  # the reason, in the municipality's nb
     assert "Språkkafé" in body and "2" in body
+
+
+def test_an_open_session_moved_by_a_plan_tells_its_confirmed_volunteer(mail_app, smtp, town):
+    first = datetime(2030, 2, 4, 16, 0, tzinfo=UTC)
+    later = first + timedelta(days=2)
+    with mail_app.app_context():
+        options = [{"start": t.isoformat(), "end": (t + timedelta(hours=2)).isoformat(),
+                    "place_id": town.place_id, "penalty": 0.0} for t in (first, later)]
+        session = Session(activity_id=town.activity_id, options=options, start=first,
+                          end=first + timedelta(hours=2), place_id=town.place_id,
+                          status="scheduled", window_start=first,
+                          window_end=later + timedelta(hours=2))
+        db.session.add(session)
+        db.session.flush()
+        db.session.add(Assignment(volunteer_id=town.volunteer_ids[5], session_id=session.id,
+                                  role="host", status="confirmed"))
+        db.session.commit()
+        session_id = session.id
+    publish_plan(mail_app, town, [(town.volunteer_ids[5], session_id, "host"),
+                                  (town.volunteer_ids[6], session_id, "host")],
+                 schedule={session_id: (later, later + timedelta(hours=2), town.place_id)})
+    rows = outbox(mail_app)
+    kinds = sorted((r.volunteer_id, r.kind) for r in rows)
+    assert kinds == [(town.volunteer_ids[5], "assignment_changed"),
+                     (town.volunteer_ids[6], "assignments_new")]
+    send(mail_app)
+    (changed,) = smtp.to("frivillig05@example.test")
+    assert "Onsdag 6. februar kl. 17.00" in text_of(changed)  # the new day, local time
+

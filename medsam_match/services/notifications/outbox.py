@@ -218,7 +218,8 @@ def on_declined(assignment: Assignment, was: str, reason: str | None) -> int:
     return add_rows(coordinator_rows(centre, "declined", payload, now=utcnow()))
 
 
-def on_session_changed(session: Session, *, cancelled: bool, before: dict[str, Any]) -> int:
+def on_session_changed(session: Session, *, cancelled: bool, before: dict[str, Any],
+                       skip_volunteers: set[int] | frozenset[int] = frozenset()) -> int:
     """A session cancelled, or moved (another time or place): every volunteer
     with a proposed or confirmed assignment there hears of it. `before`: the
     session's start, end and place_id before the change."""
@@ -234,6 +235,8 @@ def on_session_changed(session: Session, *, cancelled: bool, before: dict[str, A
     kind = "assignment_cancelled" if cancelled else "assignment_changed"
     rows: list[dict[str, Any]] = []
     for assignment in assignments:
+        if assignment.volunteer_id in skip_volunteers:
+            continue  # told in the publish's own message
         payload = {"assignment_id": assignment.id, "session_id": session.id,
                    "before": {key: value.isoformat() if isinstance(value, datetime) else value
                               for key, value in before.items()}}

@@ -130,6 +130,7 @@ def publish(run: MatchRun, window: Window, result: dict[str, Any]) -> None:
     declined = {(a.volunteer_id, a.session_id) for a in window.assignments if a.status == "declined"}
     added: list[Assignment] = []
     removed: list[dict[str, Any]] = []
+    moved: list[tuple[Session, dict[str, Any]]] = []
     for key, assignment in standing.items():
         if assignment.status == "proposed" and not assignment.locked and key not in plan:
             removed.append({"assignment_id": assignment.id, "volunteer_id": assignment.volunteer_id,
@@ -158,12 +159,19 @@ def publish(run: MatchRun, window: Window, result: dict[str, Any]) -> None:
         if session is None:
             continue  # frozen (around the window) or cancelled meanwhile
         if session.options:
+            before = {"start": session.start, "end": session.end, "place_id": session.place_id}
+            if session.start is not None and (session.start, session.place_id) != (start, place_id):
+                moved.append((session, before))
             session.start, session.end, session.place_id = start, end, place_id
         session.status = "scheduled"
     # The messages to the volunteers, in this same transaction (the outbox).
     db.session.flush()
     centre = window.centre(run)
     notifications.on_published(run.id, centre, added, removed)
+    for session, before in moved:  # an open session given another time or place
+        notifications.on_session_changed(
+            session, cancelled=False, before=before,
+            skip_volunteers={a.volunteer_id for a in added if a.session_id == session.id})
     if run.trigger == "nightly":
         notifications.on_nightly_published(run, centre)
 
