@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 
 _stop = threading.Event()
 _wake = threading.Event()
+HOUSEKEEPING_EVERY_S = 600.0
+_last_housekeeping = [float("-inf")]
 
 
 def sender_name() -> str:
@@ -30,7 +33,7 @@ def sender_name() -> str:
 def send_round(app: Flask, *, limit: int | None = None) -> Any:
     """Enqueue due reminders, then deliver every due message; returns the outcome."""
     from ..extensions import db
-    from ..services.notifications.delivery import deliver_due
+    from ..services.notifications.delivery import deliver_due, housekeeping
     from ..services.notifications.reminders import enqueue_due_reminders
 
     with app.app_context():
@@ -39,6 +42,12 @@ def send_round(app: Flask, *, limit: int | None = None) -> Any:
         except Exception:  # noqa: BLE001 - a failed reminder round must not stop sending
             log.exception("enqueueing reminders failed")
             db.session.rollback()
+        if time.monotonic() - _last_housekeeping[0] >= HOUSEKEEPING_EVERY_S:
+            _last_housekeeping[0] = time.monotonic()
+            try:
+                housekeeping()
+            except Exception:  # noqa: BLE001 - a failed clean-up must not stop sending
+                log.exception("deleting old messages failed")
         try:
             return deliver_due(app.config, worker=sender_name(), limit=limit)
         finally:

@@ -28,17 +28,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, or_, select, text, update
 from sqlalchemy.engine import Connection
 
 from ...extensions import db
-from ...models import OutboxMessage
+from ...models import OutboxMessage, Volunteer
 from ...models.types import utcnow
 from . import mail, sms
 from .render import render
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
+# Delivered (or given up) messages are kept this long for the API, then deleted.
+KEEP = timedelta(days=30)
 LEASE = timedelta(minutes=5)
 # Links that sign in are not kept once sent.
 SCRUBBED_KINDS = ("signin_link", "invite")
@@ -111,6 +113,22 @@ def claim(worker: str, limit: int, now: datetime) -> tuple[str, list[OutboxMessa
         .order_by(OutboxMessage.id).execution_options(populate_existing=True)
     ))
     return token, rows
+
+
+def _drop_erased(rows: list[OutboxMessage], token: str) -> list[OutboxMessage]:
+    """Rows of volunteers erased since they were queued end `cancelled`, unsent."""
+    ids = [row.volunteer_id for row in rows if row.volunteer_id is not None]
+    erased = set(db.session.scalars(select(Volunteer.id).where(
+        Volunteer.id.in_(ids), Volunteer.erased_at.is_not(None)))) if ids else set()
+    if not erased:
+        return rows
+    with _state_change() as connection:
+        for row in rows:
+            if row.volunteer_id in erased:
+                connection.execute(update(OutboxMessage).where(_mine(row.id, token))
+                                   .values(status="cancelled", claimed_until=None, payload={},
+                                           rendered=None, last_error="the volunteer was erased"))
+    return [row for row in rows if row.volunteer_id not in erased]
 
 
 def _mine(row_id: int, token: str) -> Any:
@@ -220,6 +238,7 @@ def deliver_due(config: Any, *, worker: str = "sender", now: datetime | None = N
             if not rows:
                 break
             handled += len(rows)
+            rows = _drop_erased(rows, token)
             raws: dict[int, str] = {}
             try:
                 raws = _prepare_batch(rows, token, transports.mail_settings)
@@ -260,6 +279,24 @@ def deliver_due(config: Any, *, worker: str = "sender", now: datetime | None = N
         transports.close()
         db.session.rollback()
     return outcome
+
+
+def housekeeping(now: datetime | None = None, keep: timedelta = KEEP) -> int:
+    """Forget what is no longer needed (commits): messages sent, failed or
+    cancelled longer than `keep` ago, and every message of an erased
+    volunteer (its address and what was said to it are personal data).
+    Returns how many rows were deleted."""
+    now = now or utcnow()
+    erased = select(Volunteer.id).where(Volunteer.erased_at.is_not(None))
+    with _state_change() as connection:
+        result = connection.execute(
+            delete(OutboxMessage).where(or_(
+                and_(OutboxMessage.status.in_(("sent", "failed", "cancelled")),
+                     OutboxMessage.created_at < now - keep),
+                OutboxMessage.volunteer_id.in_(erased),
+            ))
+        )
+    return int(result.rowcount or 0)
 
 
 def resend(row_id: int) -> bool:
