@@ -28,6 +28,9 @@ class InviteSchema(Schema):
     qr_png_url = fields.String(
         metadata={"description": "data: URL of the QR code as PNG, for printing"}
     )
+    sent_to = fields.List(fields.String(), metadata={
+        "description": "where the link also goes out by message: email and/or sms (the "
+                       "volunteer's addresses); empty when it has none"})
 
 
 def invite_answer(new: service.NewInvite) -> dict[str, Any]:
@@ -42,6 +45,7 @@ def invite_answer(new: service.NewInvite) -> dict[str, Any]:
         "expires_at": new.invite.expires_at.astimezone(zone).replace(microsecond=0).isoformat(),
         "qr_svg": service.qr_svg(url),
         "qr_png_url": f"data:image/png;base64,{png}",
+        "sent_to": list(new.sent_to),
     }
 
 
@@ -53,7 +57,9 @@ class VolunteerInvites(MethodView):
 
         The link works once and for 7 days; opening it and tapping "Sign in"
         signs the volunteer in on that device. It is shown only in this
-        answer (only a hash is kept), with a QR code to print or show.
+        answer (only a hash is kept), with a QR code to print or show, and
+        is sent to the volunteer's e-mail address and mobile number when it
+        has them (`sent_to`).
         Coordinators of the volunteer's centre, its municipality and admins
         may make one; 404 for a volunteer outside the token's scope.
         """

@@ -38,6 +38,7 @@ CODE_BYTES = 32  # 43 URL-safe characters
 class NewInvite:
     invite: VolunteerInvite
     code: str  # in plain text: exists only in this answer
+    sent_to: tuple[str, ...] = ()  # channels the link also goes out on (email, sms)
 
 
 class InviteRefused(Exception):
@@ -81,9 +82,9 @@ def create_invite(
     db.session.add(invite)
     # The link also goes out by e-mail and/or SMS when the volunteer has an
     # address (outbox, same transaction; the code is scrubbed once sent).
-    notifications.on_invite(volunteer, f"/my/invite/{code}", invite.expires_at)
+    channels = notifications.on_invite(volunteer, f"/my/invite/{code}", invite.expires_at)
     db.session.commit()
-    return NewInvite(invite, code)
+    return NewInvite(invite, code, channels)
 
 
 def new_signin_link(volunteer: Volunteer, lifetime: timedelta, created_by: str) -> str:

@@ -143,7 +143,7 @@ def test_an_invite_is_sent_to_the_volunteers_address_and_its_link_signs_in(
     client = mail_app.test_client()
     made = client.post(f"/api/v1/volunteers/{town.volunteer_ids[3]}/invites",
                        headers=auth(world.no.coordinator_token))
-    assert made.status_code == 201
+    assert made.status_code == 201 and made.get_json()["sent_to"] == ["email"]
     send(mail_app)
     (mail,) = smtp.to("frivillig03@example.test")
     link = re.search(r"https://medsam\.test(/my/invite/[A-Za-z0-9_\-]+)", text_of(mail))

@@ -244,11 +244,13 @@ def on_session_changed(session: Session, *, cancelled: bool, before: dict[str, A
     return add_rows(rows)
 
 
-def on_invite(volunteer: Volunteer, path: str, expires_at: datetime) -> int:
+def on_invite(volunteer: Volunteer, path: str, expires_at: datetime) -> tuple[str, ...]:
     """A coordinator's invite: the link goes to every address the volunteer has.
-    `path`: the link's path (/my/invite/<code>)."""
+    `path`: the link's path (/my/invite/<code>). Returns the channels used."""
     payload = {"path": path, "expires_at": expires_at.isoformat()}
-    return add_rows(volunteer_rows(volunteer, "invite", payload, now=utcnow(), asked=True))
+    rows = volunteer_rows(volunteer, "invite", payload, now=utcnow(), asked=True)
+    add_rows(rows)
+    return tuple(row["channel"] for row in rows)
 
 
 def on_signin_link(*, volunteer: Volunteer | None = None, user: User | None = None,
