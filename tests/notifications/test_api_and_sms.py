@@ -154,3 +154,26 @@ def test_an_invite_is_sent_to_the_volunteers_address_and_its_link_signs_in(
         row = db.session.query(OutboxMessage).one()
         assert row.status == "sent" and row.payload == {}  # the link is not kept once sent
         assert link[1] not in (row.rendered or "")
+
+
+def test_the_workspace_lists_the_centres_messages_and_sends_a_failed_one_again(
+        mail_app, smtp, town):
+    from tests.web.staff import Workspace, csrf_of, make_user
+
+    make_user(mail_app, "kari@arendal.test", centre_id=town.centre_id)
+    _publish_one_each(mail_app, town, 2)
+    smtp.stop()
+    now = utcnow()
+    for attempt in range(4):
+        send(mail_app, now=now + timedelta(hours=attempt))
+    client = mail_app.test_client()
+    Workspace(client).sign_in("kari@arendal.test")
+    page = client.get("/messages?status=failed")
+    assert page.status_code == 200 and 'id="message-list"' in page.text
+    assert page.text.count('data-state="failed"') == 2 and "frivillig00@example.test" in page.text
+    first = outbox(mail_app)[0]
+    smtp.start()
+    again = client.post(f"/messages/{first.id}/resend", data={"csrf_token": csrf_of(page.text)})
+    assert again.status_code == 303
+    assert send(mail_app).sent == [first.id]
+    assert [m["To"] for m in smtp.messages] == [first.address]
