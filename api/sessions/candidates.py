@@ -20,6 +20,8 @@ class CandidateSchema(Schema):
                                                 "higher fits better"})
     interest = fields.Boolean(metadata={"description": "shares an interest with the activity"})
     preferred = fields.Boolean(metadata={"description": "named this activity as preferred"})
+    knows_activity = fields.Boolean(
+        metadata={"description": "already in a session of this activity in the plan"})
     distance_km = fields.Float(allow_none=True)
     hours_this_week = fields.Float()
 

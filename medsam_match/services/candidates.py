@@ -69,6 +69,7 @@ class Candidate:
     fit: float
     interest: bool
     preferred: bool
+    knows_activity: bool  # already in a session of this activity in the plan
     distance_km: float | None
     hours_this_week: float
 
@@ -182,11 +183,11 @@ def _fit(ctx: _Context, volunteer_id: str) -> Candidate:
     distance = rules.distance_km(volunteer, place)
     hours = ctx.hours.get(volunteer_id, 0.0)
     added = ctx.option.hours
+    knows = (volunteer_id, activity.id) in ctx.pairs
     fit = (w.interest * interest + w.preferred * preferred - w.travel_km * distance
-           - w.fairness * ((hours + added) ** 2 - hours ** 2)
-           - w.continuity * ((volunteer_id, activity.id) not in ctx.pairs))
+           - w.fairness * ((hours + added) ** 2 - hours ** 2) - w.continuity * (not knows))
     return Candidate(volunteer_id=int(volunteer_id), name=volunteer.name, fit=round(fit, 3),
-                     interest=interest, preferred=preferred,
+                     interest=interest, preferred=preferred, knows_activity=knows,
                      distance_km=round(distance, 1) if located else None,
                      hours_this_week=round(hours, 2))
 

@@ -126,6 +126,11 @@ def role_name(role: str) -> str:
     return str(name) if name is not None else role
 
 
+def upper_first(text: str) -> str:
+    """'tirsdag 18. mai' -> 'Tirsdag 18. mai' (Jinja's capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:]
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=_select_locale,
           default_translation_directories=str(TRANSLATIONS_DIR),
@@ -134,6 +139,7 @@ def init_app(app: Flask) -> None:
         when=when, when_parts=when_parts, date_text=date_text, clock=clock,
         role_name=role_name, LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
     )
+    app.jinja_env.filters["upper_first"] = upper_first
 
 
 __all__ = ["LANGUAGES", "LANGUAGE_NAMES", "choose_language", "clock", "current_language",

@@ -17,7 +17,7 @@ from .blueprint import add_nav, bp, error_page, render_page
 STATE_LABELS = {
     "confirmed": _l("Confirmed"),
     "proposed": _l("Proposed, waiting for an answer"),
-    "declined": _l("Declined"),
+    "declined": _l("Said no"),
     "missing": _l("Missing"),
     "free": _l("Optional seat free"),
 }
