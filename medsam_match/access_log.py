@@ -3,7 +3,8 @@
 Some addresses are their own credential: a calendar feed
 (`/my/calendar/<key>.ics`, a calendar app cannot send a header), a
 message's answer and settings links (`/my/answer/<token>`,
-`/my/notifications/<token>`) and an invitation (`/my/invite/<code>`).
+`/my/notifications/<token>`) an invitation (`/my/invite/<code>`) and a staff sign-in link
+(`/signin/link/<code>`).
 Access logs keep them as `/my/calendar/[masked].ics` and so on, and mask
 `token=`, `key=` and `code=` in query strings: gunicorn's log through
 `GunicornLogger` (config/gunicorn.conf.py sets it as logger_class), the
@@ -21,7 +22,8 @@ from flask import Flask
 from gunicorn.glogging import Logger
 
 #: Paths whose next segment is a credential.
-SECRET_PATHS = ("/my/calendar/", "/my/answer/", "/my/notifications/", "/my/invite/")
+SECRET_PATHS = ("/my/calendar/", "/my/answer/", "/my/notifications/", "/my/invite/",
+                "/signin/link/")
 _SECRET_IN_PATH = re.compile(
     "(" + "|".join(re.escape(path) for path in SECRET_PATHS) + r")[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)"
 )

@@ -32,6 +32,7 @@ def test_mask_replaces_the_key_in_a_calendar_path():
     ("POST /my/answer/eyJhbGciOi.abc-DEF_1 HTTP/1.1", "POST /my/answer/[masked] HTTP/1.1"),
     ("GET /my/notifications/WzEsMl0.sig HTTP/1.1", "GET /my/notifications/[masked] HTTP/1.1"),
     ("GET /my/invite/Zm9vYmFy/ HTTP/1.1", "GET /my/invite/[masked]/ HTTP/1.1"),
+    ("POST /signin/link/AbC-123_x HTTP/1.1", "POST /signin/link/[masked] HTTP/1.1"),
     ("GET /my/?token=msm_abc&lang=nb HTTP/1.1", "GET /my/?token=[masked]&lang=nb HTTP/1.1"),
     ("GET /api/v1/centres?key=s3cret HTTP/1.1", "GET /api/v1/centres?key=[masked] HTTP/1.1"),
     ("GET /api/v1/centres/12 HTTP/1.1", "GET /api/v1/centres/12 HTTP/1.1"),
