@@ -24,6 +24,10 @@ from .model.lp_bound import LpRelaxation, solve_relaxation
 from .model.terms import fairness
 from .phases import Phases, timed_solve
 
+#: the LP relaxation (rows, GLOP) takes about this many times as long as
+#: building the whole model took (M on 2 cores: 3.7 s to build, 10-14 s for
+#: the LP on a quiet machine; both grow together on a busy one)
+LP_PER_BUILD = 3.0
 #: how often `Interrupt.fire` retries a stop that came before the solve began
 _STOP_RETRY_SECONDS = 0.02
 
@@ -78,17 +82,23 @@ class BackgroundRelaxation:
         self.built: BuiltModel | None = None
         self.relaxation: LpRelaxation | None = None
         self.error: BaseException | None = None
+        #: True when the LP was not tried: too little time for it was left
+        self.skipped = False
         self.done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="medsam-lp", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
+            started = time.monotonic()
             with self.phases.timing("model"):
                 built = build_model(self.data)
             self.built = built
             left = self.deadline - time.monotonic()
-            if left <= 0:
+            if left <= 0 or LP_PER_BUILD * (time.monotonic() - started) > left:
+                # the build shows how fast the machine is now: an LP that
+                # would not finish would only slow the search down
+                self.skipped = True
                 return
             with self.phases.timing("bound"):
                 # the fairness lines make GLOP much slower and move its bound

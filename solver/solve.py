@@ -69,12 +69,14 @@ LP_SHARE = 0.9
 #: LP values above this put a triple in the narrowed model
 LP_SUPPORT = 1e-6
 #: parts with more candidate triples than this many per second of their
-#: budget get no LP relaxation: it would not finish in time (measured on 2
+#: budget get no LP relaxation: it could not finish in time (measured on 2
 #: cores: M, 61,000 triples, builds in ~4 s and solves its LP in ~10-15 s
-#: on a quiet machine, 20-35 s beside the search on a busy one). An LP that
-#: does not arrive costs the search a core for nothing: on M at 30 s it gave
-#: 942,097 against 955,495 at 20 s without one (bench.cliff, load 3-4)
-LP_TRIPLES_PER_SECOND = 2_000
+#: on a quiet machine, 20-35 s beside the search on a busy one). Below it the
+#: whole model is built beside the search, and the LP is tried only when the
+#: build's own time says it can finish (`background.LP_PER_BUILD`): an LP that
+#: does not arrive costs the search a core for nothing (M at 30 s: 942,097,
+#: against 955,495 at 20 s without one; bench.cliff, load 3-4)
+LP_TRIPLES_PER_SECOND = 5_000
 #: candidates per wanted person that such a narrowed model keeps (beside
 #: the hint's and the min-cost flow's, `flow_guide.py`)
 CONTESTED_PER_SLOT = 1
@@ -139,6 +141,13 @@ def solve(
     fallback_score = compute_score(scenario, fallback)
     if fallback_score > score:  # a part stopped early below greedy's level
         plan, score = fallback, fallback_score
+    if hint is not fallback:
+        # the previous plan scored better than greedy's; when time ran out
+        # before the search got past it, it is the answer if it still
+        # keeps every hard rule (declines and changes may have broken it)
+        hint_score = compute_score(scenario, hint)
+        if hint_score > score and _keeps_the_rules(doc, scenario, hint):
+            plan, score = hint, hint_score
     bound = run.bound()
     if bound is not None and bound < score:
         # only float noise can do this to a proven bound
@@ -268,9 +277,6 @@ class _Run:
         search has had the whole time. So a slow LP costs the bound, never
         the plan: there is no point where the result falls to greedy's."""
         part = self.parts[index]
-        if _keeps_the_plan(self.scenario) and data.previous:
-            if self._solve_repair(index, data, part_deadline, workers, seed) == "solved":
-                return "solved"
         budget = max(0.0, part_deadline - time.monotonic())
         interrupt = Interrupt()
         background = None
@@ -284,6 +290,9 @@ class _Run:
         outcome = self._solve_least_contested(index, data, part_deadline, workers, seed, interrupt)
         if background is None:
             return outcome
+        if part.bound is None:
+            # the narrowed search ended early: the LP may still bring a bound
+            background.done.wait(max(0.0, part_deadline - time.monotonic()))
         background.check()
         if outcome == WHOLE:  # the hint is no plan: the whole model decides
             return self._solve_whole(index, background.wait_built(), part_deadline, workers, seed)
@@ -297,47 +306,6 @@ class _Run:
             part.built = background.built
             part.bound = objective.to_score(objective.trivial_bound) + objective.error
         return outcome
-
-    def _solve_repair(
-        self, index: int, data: ModelData, part_deadline: float, workers: int, seed: int
-    ) -> str:
-        """A repair under weights that keep the plan (`_keeps_the_plan`): the
-        model narrowed to the previous plan, the hint's triples and every
-        candidate of a slot the previous plan leaves room in. Moving a
-        planned person to fill another slot costs more than the slot brings,
-        so the best repair lies here but for rare chains (a person dropping
-        a long session to take two short ones). The solve ends as soon as
-        CP-SAT has closed this model; no bound for the whole is claimed.
-        "solved" when closed; else the full search takes over from its plan."""
-        part = self.parts[index]
-        taken: dict[tuple[str, str], int] = {}
-        for a in data.previous:
-            taken[(a.session, a.role)] = taken.get((a.session, a.role), 0) + 1
-        room = {
-            (s.id, role.name) for s in data.sessions for role in s.roles
-            if taken.get((s.id, role.name), 0) < role.max
-        }
-        kept = {a: o for a, o in data.triples.items() if (a.session, a.role) in room}
-        for a in (*data.previous, *self.hint.assignments, *data.fixed):
-            if a in data.triples:
-                kept[a] = data.triples[a]
-        with self.phases.timing("model"):
-            small = build_model(
-                ModelData.restricted(self.scenario, Candidates(self.candidates.usable, kept),
-                                     part.sessions)
-            )
-        plan = _restrict(self.hint, set(part.sessions))
-        small.vars.hint(small.model, plan)
-        solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers, seed)
-        callback = _Reporter(self, index, small) if self.progress else None
-        status = timed_solve(solver, small.model, callback, self.phases)
-        self.variables += len(small.model.proto.variables)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return "unsolved"
-        part.built = small
-        part.plan = small.vars.extract(solver.boolean_value)
-        self._report(None)
-        return "solved" if status == cp_model.OPTIMAL else "unsolved"
 
     def _solver(self, budget: float, workers: int, seed: int) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
@@ -583,11 +551,20 @@ def _restrict(plan: Plan, sessions: set[str]) -> Plan:
     )
 
 
-def _keeps_the_plan(scenario: Scenario) -> bool:
-    """Whether dropping a planned person costs more than anything a freed
-    slot of theirs could bring in (the service's repair weights)."""
-    w = scenario.weights
-    return w.stability > w.cover_min + w.cover_extra + w.interest + w.preferred
+def _keeps_the_rules(doc: dict[str, Any], scenario: Scenario, plan: Plan) -> bool:
+    """Whether `plan` keeps every hard rule, by the validator (which shares
+    no code with the model)."""
+    from .validator import validate
+
+    draft = build_result(scenario, plan, status="feasible", bound=None, solver_info={"name": "check"})
+    return not [p for p in validate(doc, draft) if re.match(r"H\d+:", p)]
+
+
+def _by_session(assignments: tuple[Assignment, ...]) -> dict[str, list[Assignment]]:
+    found: dict[str, list[Assignment]] = {}
+    for a in assignments:
+        found.setdefault(a.session, []).append(a)
+    return found
 
 
 def _best_hint(scenario: Scenario, candidates: Candidates, baseline: Plan) -> Plan:
@@ -596,11 +573,22 @@ def _best_hint(scenario: Scenario, candidates: Candidates, baseline: Plan) -> Pl
     or drops it; the greedy plan stays the fallback."""
     if not scenario.previous:
         return baseline
+    # an open session the previous plan staffs is held where all its
+    # previous people can still go, greedy's option first
+    schedule = dict(baseline.schedule)
+    for session_id, triples in _by_session(scenario.previous).items():
+        if not scenario.session_by_id[session_id].is_open:
+            continue
+        allowed = set(candidates.usable.get(session_id, ()))
+        for a in triples:
+            allowed &= set(candidates.triples.get(a, ()))
+        if allowed and schedule.get(session_id) not in allowed:
+            schedule[session_id] = min(allowed)
     kept = {
         a for a in scenario.previous
-        if baseline.schedule.get(a.session) in candidates.triples.get(a, ())
+        if schedule.get(a.session) in candidates.triples.get(a, ())
     } | set(scenario.fixed)
-    previous_plan = Plan(schedule=dict(baseline.schedule), assignments=tuple(sorted(kept)))
+    previous_plan = Plan(schedule=schedule, assignments=tuple(sorted(kept)))
     if compute_score(scenario, previous_plan) > compute_score(scenario, baseline):
         return previous_plan
     return baseline
