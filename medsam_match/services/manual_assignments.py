@@ -21,6 +21,7 @@ from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Assignment, AssignmentOverride, Session, Volunteer
+from . import notifications
 from .assignments import get_assignment
 from .candidates import check_assignment
 from .locking import lock_row, transition
@@ -72,6 +73,7 @@ def assign(principal: Principal, *, session_id: int, volunteer_id: int, role: st
         assert reason is not None
         db.session.add(AssignmentOverride(assignment_id=row.id, rules=list(overruled),
                                           reason=reason, made_by=_author(principal)))
+    notifications.on_assigned(row)  # the volunteer hears of it (outbox, same transaction)
     db.session.commit()
     return row
 
@@ -90,6 +92,7 @@ def remove(principal: Principal, assignment_id: int) -> Assignment:
         raise Conflict(f"the assignment is {now.status if now else 'gone'} now: another "
                        "request changed it first; reload it",
                        current=now.status if now else None)
+    notifications.on_removed(assignment)  # the volunteer hears of it (outbox, same transaction)
     db.session.commit()
     db.session.refresh(assignment)
     return assignment

@@ -149,3 +149,26 @@ def test_an_open_session_moved_by_a_plan_tells_its_confirmed_volunteer(mail_app,
     (changed,) = smtp.to("frivillig05@example.test")
     assert "Onsdag 6. februar kl. 17.00" in text_of(changed)  # the new day, local time
 
+
+
+def test_a_coordinator_assigning_and_removing_by_hand_tells_the_volunteer(mail_app, smtp, town):
+    import icalendar
+
+    from medsam_match.services import manual_assignments
+
+    coordinator = Principal(role="coordinator", centre_id=town.centre_id)
+    with mail_app.app_context():
+        row = manual_assignments.assign(coordinator, session_id=town.session_ids[2],
+                                        volunteer_id=town.volunteer_ids[9], role="host",
+                                        override=True, reason="asked for it")
+        assignment_id = row.id
+    send(mail_app)
+    (added,) = smtp.to("frivillig09@example.test")
+    assert "Språkkafé" in added["Subject"] and "/my/answer/" in text_of(added)
+    with mail_app.app_context():
+        manual_assignments.remove(coordinator, assignment_id)
+    send(mail_app)
+    _, removed = smtp.to("frivillig09@example.test")
+    assert removed["Subject"].startswith("Avlyst: Språkkafé")
+    part = next(p for p in removed.iter_attachments() if p.get_content_type() == "text/calendar")
+    assert icalendar.Calendar.from_ical(part.get_content())["METHOD"] == "CANCEL"

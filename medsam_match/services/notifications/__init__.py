@@ -16,12 +16,14 @@ Imports no Flask at import time, like the rest of `services`.
 
 from .digest import on_nightly_published
 from .outbox import (
+    on_assigned,
     on_declined,
     on_invite,
     on_published,
+    on_removed,
     on_session_changed,
     on_signin_link,
 )
 
-__all__ = ["on_declined", "on_invite", "on_nightly_published", "on_published",
-           "on_session_changed", "on_signin_link"]
+__all__ = ["on_assigned", "on_declined", "on_invite", "on_nightly_published", "on_published",
+           "on_removed", "on_session_changed", "on_signin_link"]

@@ -269,3 +269,29 @@ def on_signin_link(*, volunteer: Volunteer | None = None, user: User | None = No
     return add_rows([_row(kind="signin_link", channel="email", address=user.email,
                           language=language if language in LANGUAGES else "nb", payload=payload,
                           centre_id=user.centre_id, user_id=user.id, now=now)])
+
+
+def _about_today(session: Session) -> bool:
+    zone = ZoneInfo(session.activity.centre.municipality.timezone)
+    start = session.start or session.window_start
+    return _local_day(start, zone) == utcnow().astimezone(zone).date()
+
+
+def on_assigned(assignment: Assignment) -> int:
+    """A coordinator put the volunteer in a session by hand (flushed row):
+    the same message as a publish's, for this one assignment."""
+    session = db.session.get(Session, assignment.session_id)
+    volunteer = db.session.get(Volunteer, assignment.volunteer_id)
+    assert session is not None and volunteer is not None
+    payload = {"added": [assignment.id], "removed": []}
+    return add_rows(volunteer_rows(volunteer, "assignments_new", payload, now=utcnow(),
+                                   same_day=_about_today(session)))
+
+
+def on_removed(assignment: Assignment) -> int:
+    """A coordinator took the volunteer out of a session: it hears the
+    assignment is cancelled (with a calendar cancellation)."""
+    payload = {"assignment_id": assignment.id, "session_id": assignment.session_id,
+               "before": {}}
+    return add_rows(volunteer_rows(assignment.volunteer, "assignment_cancelled", payload,
+                                   now=utcnow(), same_day=_about_today(assignment.session)))
