@@ -72,3 +72,12 @@ except SystemExit as stop:
     code = stop.code
 """, tmp_path)
     assert report == {"code": 0, "loaded": []}
+
+
+def test_the_domain_errors_know_nothing_of_http(tmp_path: Path):
+    report = _run("""
+import medsam_match.domain_errors as errors
+code = 0 if not any(hasattr(kind, "status") for kind in (
+    errors.NotFound, errors.Conflict, errors.Invalid, errors.Forbidden, errors.LimitReached)) else 1
+""", tmp_path)
+    assert report == {"code": 0, "loaded": []}
