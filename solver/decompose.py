@@ -63,13 +63,17 @@ def components(scenario: Scenario, candidates: Candidates) -> list[list[str]]:
     return list(groups.values())
 
 
-def packed_components(scenario: Scenario, candidates: Candidates) -> list[list[str]]:
-    """`components`, with the small ones packed into models of about
-    PACK_SIZE triples; largest first."""
+def packed_components(
+    scenario: Scenario, candidates: Candidates, found: list[list[str]] | None = None
+) -> list[list[str]]:
+    """`components` (or those `found` already), with the small ones packed
+    into models of about PACK_SIZE triples; largest first."""
     size: dict[str, int] = defaultdict(int)
     for a in candidates.triples:
         size[a.session] += 1
-    parts = sorted(components(scenario, candidates), key=lambda p: -sum(size[s] for s in p))
+    if found is None:
+        found = components(scenario, candidates)
+    parts = sorted(found, key=lambda p: -sum(size[s] for s in p))
     packed: list[list[str]] = []
     bin_: list[str] = []
     bin_size = 0

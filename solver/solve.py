@@ -116,9 +116,10 @@ def solve(
 
     with phases.timing("candidates"):
         candidates = find_candidates(scenario)
-        info["components"] = len(components(scenario, candidates))
+        parts = components(scenario, candidates)
+        info["components"] = len(parts)
         groups = (
-            packed_components(scenario, candidates)
+            packed_components(scenario, candidates, parts)
             if decompose else [[s.id for s in scenario.sessions]]
         )
         fallback = greedy_plan(scenario)
@@ -141,26 +142,37 @@ def solve(
     fallback_score = compute_score(scenario, fallback)
     if fallback_score > score:  # a part stopped early below greedy's level
         plan, score = fallback, fallback_score
+    bound = run.bound()
+    margin = run.rounding_margin()
     if hint is not fallback:
         # the previous plan scored better than greedy's; when time ran out
-        # before the search got past it, it is the answer if it still
-        # keeps every hard rule (declines and changes may have broken it)
+        # before the search got past it, it is the answer if it still keeps
+        # every hard rule (declines and changes may have broken it)
         hint_score = compute_score(scenario, hint)
-        if hint_score > score and _keeps_the_rules(doc, scenario, hint):
-            plan, score = hint, hint_score
-    bound = run.bound()
+        if hint_score > score:
+            result = _result(scenario, hint, hint_score, bound, margin, info, phases)
+            if _keeps_the_rules(doc, result):
+                result["solver"]["seconds"] = round(time.monotonic() - started, 3)
+                return result
+    result = _result(scenario, plan, score, bound, margin, info, phases)
+    result["solver"]["seconds"] = round(time.monotonic() - started, 3)
+    return result
+
+
+def _result(
+    scenario: Scenario, plan: Plan, score: float, bound: float | None, margin: float,
+    info: dict[str, Any], phases: Phases,
+) -> dict[str, Any]:
     if bound is not None and bound < score:
         # only float noise can do this to a proven bound
         bound = score if bound >= score - OPTIMAL_TOLERANCE * max(1.0, abs(score)) else None
     optimal = bound is not None and (
-        bound - score <= PROOF_ABSOLUTE + PROOF_RELATIVE * abs(score) + run.rounding_margin()
+        bound - score <= PROOF_ABSOLUTE + PROOF_RELATIVE * abs(score) + margin
     )
     info["phases"] = phases.as_dict()
-    result = build_result(
+    return build_result(
         scenario, plan, status="optimal" if optimal else "feasible", bound=bound, solver_info=info
     )
-    result["solver"]["seconds"] = round(time.monotonic() - started, 3)
-    return result
 
 
 def greedy(doc: dict[str, Any]) -> dict[str, Any]:
@@ -551,13 +563,12 @@ def _restrict(plan: Plan, sessions: set[str]) -> Plan:
     )
 
 
-def _keeps_the_rules(doc: dict[str, Any], scenario: Scenario, plan: Plan) -> bool:
-    """Whether `plan` keeps every hard rule, by the validator (which shares
-    no code with the model)."""
+def _keeps_the_rules(doc: dict[str, Any], result: dict[str, Any]) -> bool:
+    """Whether the result's plan keeps every hard rule, by the validator
+    (which shares no code with the model)."""
     from .validator import validate
 
-    draft = build_result(scenario, plan, status="feasible", bound=None, solver_info={"name": "check"})
-    return not [p for p in validate(doc, draft) if re.match(r"H\d+:", p)]
+    return not [p for p in validate(doc, result) if re.match(r"H\d+:", p)]
 
 
 def _by_session(assignments: tuple[Assignment, ...]) -> dict[str, list[Assignment]]:
