@@ -69,7 +69,8 @@ LP_SHARE = 0.9
 #: LP values above this put a triple in the narrowed model
 LP_SUPPORT = 1e-6
 #: parts with more candidate triples than this many per second of their
-#: budget get no LP relaxation: it could not finish in time (measured on 2
+#: budget (scaled by the share of the machine the solve has now,
+#: `_machine_share`) get no LP relaxation: it could not finish in time (measured on 2
 #: cores: M, 61,000 triples, builds in ~4 s and solves its LP in ~10-15 s
 #: on a quiet machine, 20-35 s beside the search on a busy one). Below it the
 #: whole model is built beside the search, and the LP is tried only when the
@@ -292,7 +293,7 @@ class _Run:
         budget = max(0.0, part_deadline - time.monotonic())
         interrupt = Interrupt()
         background = None
-        if len(data.triples) <= LP_TRIPLES_PER_SECOND * budget:
+        if len(data.triples) <= LP_TRIPLES_PER_SECOND * _machine_share(workers) * budget:
             background = BackgroundRelaxation(
                 data, time.monotonic() + LP_SHARE * budget, interrupt, self.phases
             )
@@ -540,6 +541,20 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         plan = part.built.vars.extract(self.boolean_value)
         bound = objective.to_score(min(self.best_objective_bound, objective.trivial_bound))
         self.run._report((self.index, plan, bound + objective.error))
+
+
+def _machine_share(workers: int) -> float:
+    """The share of the machine a solve with `workers` threads can expect
+    now, from the load average: 1 on an idle machine, 0.3 when five other
+    busy threads share 2 cores with it. Other processes' work slows the
+    LP's build and GLOP alike, and an LP that will not arrive in time is
+    better not started."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not on every platform
+        return 1.0
+    cores = os.cpu_count() or 1
+    return min(1.0, cores / max(float(cores), load + workers))
 
 
 def _favour_the_lp(parameters: Any, workers: int) -> None:
