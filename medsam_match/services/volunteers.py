@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, cast, event, exists, func, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import selectinload
 
 from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
@@ -129,7 +130,12 @@ def volunteers_query(principal: Principal, filters: dict[str, Any]) -> Select[An
             stmt = stmt.where(_json_list_contains(column, filters[filter_name]))
     if filters.get("q"):
         stmt = stmt.where(_name_contains(filters["q"]))
-    return stmt.order_by(Volunteer.id)
+    # Each row's times are shown in its municipality's zone (volunteer ->
+    # centre -> municipality): one query per relation for the whole page,
+    # not a lazy load per row.
+    return stmt.order_by(Volunteer.id).options(
+        selectinload(Volunteer.centre).selectinload(Centre.municipality)
+    )
 
 
 def get_volunteer(principal: Principal, volunteer_id: int) -> Volunteer:
