@@ -1,11 +1,12 @@
 """Background work: solving match runs in a separate process, the run worker,
-and the nightly planning schedule.
+the message sender (e-mail and SMS from the outbox) and the nightly planning
+schedule.
 
-`start_background(app)` starts both in the current process: the web service
+`start_background(app)` starts them in the current process: the web service
 does it when `scheduler = "embedded"` (the default); with `scheduler = "off"`
 run `medsam-match scheduler` as its own process instead. Several processes
-doing it at once is safe: runs are claimed, and nightly runs created, through
-the database.
+doing it at once is safe: runs and messages are claimed, and nightly runs
+created, through the database.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ the delivery keeps the result, so every retry sends the same message.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -273,6 +274,7 @@ def render(row: OutboxMessage) -> Rendered:
             return Rendered(subject="", text=sms_text(context, row))
         subject = _subject(row, context)
         text = render_template("mail/message.txt", t=t, subject=subject, **context)
+        text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"  # the template's blank runs
         html = render_template("mail/message.html", t=t, subject=subject, **context)
         ics, method = _ics(row, context)
         return Rendered(subject=subject, text=text, html=html, ics=ics, ics_method=method)
