@@ -79,7 +79,8 @@ def build(row: OutboxMessage, rendered: Rendered, settings: MailSettings) -> Ema
         message["List-Unsubscribe"] = f"<{settings_link}?reminders=off>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     else:
-        message["List-Unsubscribe"] = f"<{links.base_url()}/account>"
+        # Staff mail (declines, the digest) comes with the role: the workspace.
+        message["List-Unsubscribe"] = f"<{links.base_url()}/>"
     message.set_content(rendered.text, cte="quoted-printable")
     if rendered.html:
         message.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
