@@ -19,7 +19,12 @@ COPY pyproject.toml README.md ./
 COPY medsam_match ./medsam_match
 COPY solver ./solver
 COPY api ./api
-RUN pip install .
+# The translations (gettext catalogues of the pages and of the messages),
+# compiled as `make install` does; the .mo files are not kept in git.
+RUN pip install "babel>=2.16" \
+    && pybabel compile -d medsam_match/translations -D messages \
+    && pybabel compile -d medsam_match/translations -D mail \
+    && pip install .
 # Read at run time from the working directory: settings and migrations.
 COPY config ./config
 COPY migrations ./migrations
