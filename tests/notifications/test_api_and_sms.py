@@ -177,3 +177,23 @@ def test_the_workspace_lists_the_centres_messages_and_sends_a_failed_one_again(
     assert again.status_code == 303
     assert send(mail_app).sent == [first.id]
     assert [m["To"] for m in smtp.messages] == [first.address]
+
+
+def test_an_sms_the_gateway_refuses_waits_with_the_gateways_answer_and_goes_out_later(
+        mail_app, sms_gateway, town):
+    with mail_app.app_context():
+        volunteer = db.session.get(Volunteer, town.volunteer_ids[0])
+        volunteer.phone, volunteer.notify_channel = "+4791234000", "sms"
+        db.session.commit()
+    publish_plan(mail_app, town, [(town.volunteer_ids[0], town.session_ids[0], "host")])
+    (row,) = outbox(mail_app)
+    due = max(row.next_attempt_at, utcnow())
+    sms_gateway.status = 503
+    outcome = send(mail_app, now=due)
+    assert outcome.sent == [] and len(outcome.retried) == 1
+    (row,) = outbox(mail_app)
+    assert row.status == "queued" and "503" in row.last_error
+    sms_gateway.status = 200
+    assert len(send(mail_app, now=due + timedelta(minutes=2)).sent) == 1
+    texts = [r["message"] for r in sms_gateway.requests]
+    assert len(texts) == 2 and texts[0] == texts[1]  # the same text both times
