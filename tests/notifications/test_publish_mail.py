@@ -6,7 +6,7 @@ from __future__ import annotations
 import icalendar
 
 from medsam_match.extensions import db
-from medsam_match.models import Assignment
+from medsam_match.models import Assignment, Volunteer
 
 from .conftest import Town
 from .helpers import answer_links, outbox, publish_plan, send, text_of
@@ -101,3 +101,20 @@ def test_a_tampered_or_expired_link_shows_a_clear_page_and_changes_nothing(mail_
                        base_url=HTTPS).status_code == 410
     with mail_app.app_context():
         assert db.session.query(Assignment).one().status == "proposed"
+
+
+def test_each_volunteer_reads_its_own_language_else_the_municipalitys(mail_app, smtp, town):
+    with mail_app.app_context():
+        for index, language in ((0, "da"), (1, "nn"), (2, "en")):
+            db.session.get(Volunteer, town.volunteer_ids[index]).language = language
+        db.session.commit()
+    publish_plan(mail_app, town, [(town.volunteer_ids[i], town.session_ids[0], "host")
+                                  for i in range(4)])
+    send(mail_app)
+    subjects = {m["To"]: m["Subject"] for m in smtp.messages}
+    assert subjects["frivillig00@example.test"].startswith("Ny frivilligopgave: Språkkafé, Mandag")
+    assert subjects["frivillig01@example.test"].startswith("Nytt frivilligoppdrag: Språkkafé, Måndag")
+    assert subjects["frivillig02@example.test"].startswith("New volunteer assignment: Språkkafé, Monday")
+    assert subjects["frivillig03@example.test"].startswith("Nytt frivilligoppdrag: Språkkafé, Mandag")
+    danish = text_of(smtp.to("frivillig00@example.test")[0])
+    assert danish.startswith("Hej Frivillig 00,") and "Bekræft: " in danish
