@@ -9,13 +9,20 @@ none: a result always has a plan unless the scenario is infeasible.
 
 How a part is solved depends on its size in candidate triples:
 - up to LARGE_MODEL: CP-SAT on the whole model (small: optimal in moments);
-- beyond: CP-SAT starts at once on models narrowed to the least contested
+- beyond: CP-SAT starts at once on models narrowed to the hint's and a
+  min-cost flow's triples (`flow_guide.py`), growing by the least contested
   candidates of each role (`_solve_least_contested`). Up to
-  LP_TRIPLES_PER_SECOND per second of the part's time, a thread meanwhile
-  builds the whole model and solves its LP relaxation with GLOP; when it
-  arrives it gives the bound, and the search moves to the model narrowed to
-  the triples the LP uses (`_solve_on_lp_support`). A late LP costs the
-  bound, never the plan (`_solve_large`).
+  LP_TRIPLES_PER_SECOND per second of the part's time (times the machine's
+  share now, `_machine_share`), a thread meanwhile builds the whole model
+  and, when the build's time says it can finish (`background.LP_PER_BUILD`),
+  solves its LP relaxation with GLOP; when it arrives it gives the bound,
+  and the search moves to the model narrowed to the triples the LP uses
+  (`_solve_on_lp_support`). A late LP costs the bound, never the plan
+  (`_solve_large`).
+
+When the scenario has a previous plan that scores better than greedy's and
+the search never got past it, that plan is the answer if the validator
+finds it keeps every hard rule (a repair short of time keeps everyone).
 
 The result's `solver.phases` says where the time went (`phases.py`).
 """
