@@ -20,6 +20,8 @@ RESOURCES: tuple[str, ...] = (
     "match_runs",
     "assignments",
     "messages",
+    "open_slots",
+    "swaps",
 )
 
 

@@ -22,12 +22,14 @@ from .planning import (
     MatchRun,
     Session,
 )
+from .selfservice import HOURS_STATUSES, HoursEntry
 from .tenancy import Centre, Municipality, Place
 from .users import USER_ROLES, User
 from .web_access import CalendarFeedSecret, VolunteerSession
 
 __all__ = [
     "ASSIGNMENT_STATUSES",
+    "HOURS_STATUSES",
     "MESSAGE_CHANNELS",
     "MESSAGE_KINDS",
     "MESSAGE_STATUSES",
@@ -43,6 +45,7 @@ __all__ = [
     "AssignmentOverride",
     "CalendarFeedSecret",
     "Centre",
+    "HoursEntry",
     "MatchRun",
     "OutboxMessage",
     "Municipality",

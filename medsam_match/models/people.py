@@ -61,6 +61,8 @@ class Volunteer(Versioned, db.Model):  # type: ignore[name-defined]
     )
     language: Mapped[str | None] = mapped_column(String(5))
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The volunteer asked for erasure on their page (a coordinator confirms).
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow

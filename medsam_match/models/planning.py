@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -51,6 +52,10 @@ class Activity(Versioned, db.Model):  # type: ignore[name-defined]
     needs: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     participants: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     roles: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
+    # Volunteers may take its open seats themselves (GET /api/v1/open-slots).
+    self_signup: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=True, server_default=sa_true()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
@@ -161,6 +166,12 @@ class Assignment(db.Model):  # type: ignore[name-defined]
         ForeignKey("match_run.id", ondelete="SET NULL"), index=True
     )
     decline_reason: Mapped[str | None] = mapped_column(Text)
+    # Swaps (services/swaps.py): set while the volunteer offers the seat to others.
+    swap_offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Attendance (services/attendance.py): attended | no_show, after the session.
+    attendance: Mapped[str | None] = mapped_column(String(10))
+    attendance_marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attendance_marked_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow

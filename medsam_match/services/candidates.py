@@ -248,5 +248,33 @@ def check_assignment(session: Session, volunteer_id: int, role_name: str,
     return overruled
 
 
-__all__ = ["EXCLUDING_RULES", "OVERRIDABLE", "RULE_TEXT", "Candidate",
+@dataclass(frozen=True)
+class RoleFit:
+    """One role of a session as seen by one volunteer."""
+
+    role: str
+    minimum: int
+    maximum: int
+    filled: int
+    failing: tuple[str, ...]  # the rules that exclude the volunteer; empty: eligible
+    candidate: Candidate | None  # the fit, when eligible
+
+
+def volunteer_roles(session: Session, volunteer_id: int) -> list[RoleFit]:
+    """Each role of the session for one volunteer: how full it is, and the
+    rules (the same as `session_candidates`) that exclude them, or their fit
+    (open slots, swaps: services/open_slots.py)."""
+    ctx = _context(session)
+    filled: dict[str, int] = defaultdict(int)
+    for name in ctx.here.values():
+        filled[name] += 1
+    result = []
+    for role in ctx.target.roles:
+        failed = _failing(ctx, str(volunteer_id), role)
+        result.append(RoleFit(role.name, role.min, role.max, filled[role.name], failed,
+                              None if failed else _fit(ctx, str(volunteer_id))))
+    return result
+
+
+__all__ = ["EXCLUDING_RULES", "RoleFit", "volunteer_roles", "OVERRIDABLE", "RULE_TEXT", "Candidate",
            "Excluded", "RoleCandidates", "check_assignment", "session_candidates"]

@@ -1,0 +1,127 @@
+"""Swaps: a volunteer offers a confirmed seat; an eligible volunteer of the
+centre takes it over.
+
+    confirmed --offer--> confirmed, swap_offered_at set (still theirs)
+    offered --take-over--> original cancelled (released, told), a new
+                           confirmed and locked assignment for the taker
+    offered --withdraw / coordinator cancels--> confirmed, no offer
+
+Until someone takes it over the original volunteer stays responsible. The
+taker must pass every rule the solver keeps (services/candidates.py) except
+the role's maximum, since the seat is the original's. Concurrency: the
+session's row is locked, then the taker's, and the original is released by a
+compare-and-set (`status = 'confirmed' AND swap_offered_at IS NOT NULL`), so
+of two volunteers accepting at once exactly one wins; the other gets a 409.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+
+from ..auth import Principal
+from ..domain_errors import Conflict, Forbidden, NotFound
+from ..extensions import db
+from ..models import Assignment, Session, Volunteer
+from ..models.types import utcnow
+from . import notifications
+from .assignments import get_assignment
+from .locking import lock_row
+from .open_slots import refused, role_fit
+from .scope import can_write_centre
+
+
+def _set_offer(assignment_id: int, offered: bool, at: datetime) -> bool:
+    condition = (Assignment.swap_offered_at.is_(None) if offered
+                 else Assignment.swap_offered_at.is_not(None))
+    result = db.session.execute(
+        update(Assignment)
+        .where(Assignment.id == assignment_id, Assignment.status == "confirmed", condition)
+        .values(swap_offered_at=at if offered else None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def offer(principal: Principal, assignment_id: int, now: datetime | None = None) -> Assignment:
+    """The volunteer offers their confirmed seat to others."""
+    assignment = get_assignment(principal, assignment_id)
+    if principal.role != "volunteer":
+        raise Forbidden("only the volunteer offers their own seat")
+    now = now or utcnow()
+    session = assignment.session
+    if session.start is None or session.start <= now:
+        raise Conflict("the session has started; it cannot be swapped", current=assignment.status)
+    if assignment.status != "confirmed":
+        raise Conflict(f"the assignment is {assignment.status}; only a confirmed one can be "
+                       "offered (confirm it first, or decline it)", current=assignment.status)
+    if not _set_offer(assignment.id, True, now):
+        db.session.rollback()
+        raise Conflict("the seat is offered already or changed; reload it",
+                       current=assignment.status)
+    db.session.commit()
+    db.session.refresh(assignment)
+    return assignment
+
+
+def withdraw(principal: Principal, assignment_id: int) -> Assignment:
+    """The volunteer takes the offer back, or a coordinator cancels it."""
+    assignment = get_assignment(principal, assignment_id)
+    if principal.role != "volunteer" and not can_write_centre(
+            principal, assignment.session.activity.centre_id):
+        raise Forbidden("only the volunteer or the centre's coordinators cancel an offer")
+    if not _set_offer(assignment.id, False, utcnow()):
+        db.session.rollback()
+        raise Conflict("no swap is pending for this assignment", current=assignment.status)
+    db.session.commit()
+    db.session.refresh(assignment)
+    return assignment
+
+
+def take_over(principal: Principal, assignment_id: int,
+              now: datetime | None = None) -> Assignment:
+    """Take over an offered seat: the original is released at that moment
+    (and told), the taker gets a confirmed, locked assignment."""
+    if principal.role != "volunteer" or principal.volunteer_id is None:
+        raise Forbidden("only a volunteer takes over a seat")
+    taker = db.session.get(Volunteer, principal.volunteer_id)
+    original = db.session.get(Assignment, assignment_id) if 0 < assignment_id < 2**31 else None
+    if (taker is None or original is None or original.swap_offered_at is None
+            or original.session.activity.centre_id != taker.centre_id):
+        raise NotFound("assignment")  # nothing offered that this volunteer may see
+    if original.volunteer_id == taker.id:
+        raise Conflict("this is your own seat; withdraw the offer instead", current="offered")
+    session = original.session
+    if not lock_row(Session, session.id) or not lock_row(Volunteer, taker.id):
+        raise NotFound("assignment")
+    db.session.refresh(session)
+    if session.status == "cancelled" or session.start is None \
+            or session.start <= (now or utcnow()):
+        raise Conflict("the session is cancelled or has started", current=session.status)
+    fit = role_fit(session, taker.id, original.role)
+    if fit.failing:
+        raise refused(fit.failing)
+    released = db.session.execute(
+        update(Assignment)
+        .where(Assignment.id == original.id, Assignment.status == "confirmed",
+               Assignment.swap_offered_at.is_not(None))
+        .values(status="cancelled", locked=False, swap_offered_at=None,
+                decline_reason="handed over to another volunteer")
+        .execution_options(synchronize_session=False)
+    )
+    if released.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise Conflict("someone else took this seat over first, or the offer was withdrawn",
+                       current="taken")
+    row = Assignment(volunteer_id=taker.id, session_id=session.id, role=original.role,
+                     status="confirmed", locked=True)
+    db.session.add(row)
+    db.session.flush()
+    db.session.refresh(original)
+    notifications.on_removed(original)  # the original volunteer is released and told
+    db.session.commit()
+    return row
+
+
+__all__ = ["offer", "take_over", "withdraw"]
