@@ -87,6 +87,9 @@ class Session(Versioned, db.Model):  # type: ignore[name-defined]
     # lets window queries work for open sessions too.
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     window_end: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # Participants who came (set by the coordinator after the session; None:
+    # not counted). Summed as "participants reached" in services/reports.py.
+    participants: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow

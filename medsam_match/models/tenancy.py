@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -21,6 +22,13 @@ class Municipality(Versioned, db.Model):  # type: ignore[name-defined]
     country: Mapped[str] = mapped_column(String(2), nullable=False)  # NO or DK
     timezone: Mapped[str] = mapped_column(String(64), nullable=False, default="Europe/Oslo")
     locale: Mapped[str] = mapped_column(String(5), nullable=False, default="nb")  # nb nn da en
+    # Inhabitants, for volunteers per 1,000 inhabitants (services/reports.py).
+    population: Mapped[int | None] = mapped_column(Integer)
+    # Shares its figures (suppressed, anonymous) with the other opted-in
+    # municipalities in the learning network (services/network.py). Off by default.
+    network_opt_in: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=sa_false()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
