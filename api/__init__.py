@@ -22,6 +22,7 @@ RESOURCES: tuple[str, ...] = (
     "messages",
     "open_slots",
     "swaps",
+    "reports",
 )
 
 

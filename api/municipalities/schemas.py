@@ -2,7 +2,17 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from api.common import QuerySchema, StrictSchema, Text, TimeField, body_fields, validate_time_zone
+from api.common import (
+    MAX_INT,
+    QuerySchema,
+    StrictBoolean,
+    StrictSchema,
+    Text,
+    TimeField,
+    WholeNumber,
+    body_fields,
+    validate_time_zone,
+)
 
 COUNTRIES = ("NO", "DK")
 LOCALES = ("nb", "nn", "da", "en")
@@ -19,6 +29,14 @@ class MunicipalitySchema(StrictSchema):
     locale = Text(
         validate=validate.OneOf(LOCALES),
         metadata={"description": "nb, nn, da or en; default nb (NO) or da (DK)"},
+    )
+    population = WholeNumber(
+        allow_none=True, validate=validate.Range(min=1, max=MAX_INT),
+        metadata={"description": "inhabitants, for volunteers per 1,000 inhabitants"},
+    )
+    network_opt_in = StrictBoolean(
+        metadata={"description": "share figures (suppressed, anonymous) with the other "
+                                 "opted-in municipalities in the learning network; default false"},
     )
     created_at = TimeField(dump_only=True)
     updated_at = TimeField(dump_only=True)
