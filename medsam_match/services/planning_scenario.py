@@ -31,6 +31,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Activity, Assignment, Centre, Place, Session, Volunteer
@@ -74,6 +75,7 @@ def window_sessions(centre_id: int, window_from: datetime, window_to: datetime) 
             Session.window_start < window_to,
         )
         .order_by(Session.window_start, Session.id)
+        .options(selectinload(Session.activity))
     )
     return list(db.session.scalars(stmt))
 
@@ -248,6 +250,7 @@ def context_sessions(
             Assignment.status.in_(("proposed", "confirmed")),
         )
         .order_by(Assignment.id)
+        .options(selectinload(Assignment.session).selectinload(Session.activity))
     )
     assignments = [a for a in db.session.scalars(stmt) if a.session_id not in window_ids]
     sessions = {a.session_id: a.session for a in assignments}
@@ -344,6 +347,10 @@ def build_scenario(
     fixed_keys = {(a.volunteer_id, a.session_id, a.role) for a in fixed}
     previous = [a for a in previous if (a.volunteer_id, a.session_id, a.role) not in fixed_keys]
 
+    standing: dict[int, list[Assignment]] = {}
+    for a in frozen_assignments:
+        standing.setdefault(a.session_id, []).append(a)
+
     doc_weights = dict(weights or {})
     if mode == "repair":
         doc_weights = {**REPAIR_WEIGHTS, **doc_weights}
@@ -359,10 +366,7 @@ def build_scenario(
             for a in sorted(activities.values(), key=lambda a: a.id)
         ],
         "sessions": [_session_doc(s, zone) for s in sessions]
-        + [
-            _context_session_doc(s, [a for a in frozen_assignments if a.session_id == s.id], zone)
-            for s in frozen
-        ],
+        + [_context_session_doc(s, standing.get(s.id, []), zone) for s in frozen],
         "volunteers": [
             _volunteer_doc(v, span_from, span_to, zone_name, activity_ids) for v in volunteers
         ],

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from ...domain_errors import NotFound
 from ...services import board as board_service
+from ..i18n import role_name
 from .blueprint import add_nav, bp, error_page, render_page
 
 STATE_LABELS = {
@@ -41,7 +42,10 @@ def _board_page(centre_id: int) -> Any:
     board = board_service.week_board(current_user.principal, centre_id, chosen or today,
                                      g.language)
     return render_page(
-        "staff/board.html", board=board, today=today, states=STATE_LABELS,
+        "staff/board.html", board=board, today=today,
+        states={state: str(label) for state, label in STATE_LABELS.items()},
+        role_names={r.role: role_name(r.role) for day in board.days for c in day.sessions
+                    for r in c.roles},
         previous_week=(board.week_start - timedelta(days=7)).isoformat(),
         next_week=(board.week_start + timedelta(days=7)).isoformat(),
         this_week=board_service.monday_of(today).isoformat(),
