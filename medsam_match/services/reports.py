@@ -273,11 +273,17 @@ def _hours(start: Any, end: Any) -> ColumnElement[Any]:
     return func.extract("epoch", end - start) / 3600.0
 
 
-def _bucket_index(column: Any, cuts: list[Bucket]) -> ColumnElement[Any]:
-    """0.. for the bucket `column` (already within the period) falls in."""
-    if len(cuts) == 1:
-        return literal(0)
-    return case(*[(column < b.end, i) for i, b in enumerate(cuts[:-1])], else_=len(cuts) - 1)
+def _bucket_index(column: Any, cuts: list[Bucket], low: int = 0,
+                  high: int | None = None) -> ColumnElement[Any]:
+    """0.. for the bucket `column` (already within the period) falls in: a
+    CASE nested as a binary search, so a year of weeks costs 6 comparisons
+    a row, not 26 on average."""
+    high = len(cuts) - 1 if high is None else high
+    if low == high:
+        return literal(low)
+    middle = (low + high) // 2
+    return case((column < cuts[middle].end, _bucket_index(column, cuts, low, middle)),
+                else_=_bucket_index(column, cuts, middle + 1, high))
 
 
 def _day_bucket_index(column: Any, cuts: list[Bucket]) -> ColumnElement[Any]:
@@ -381,74 +387,60 @@ def report(scope: Scope, first: date, end: date, group_by: str,
             target["slots_needed"] += int(n_open or 0) * needed_per_session.get(activity_id, 0)
             target["participants_reached"] += int(participants or 0)
 
-    # 2. Seats per bucket and activity.
+    # 2. Seats per bucket (and per activity with by_activity), with the
+    # distinct volunteers of each group in the same scan.
     duration = _hours(Session.start, Session.end)
     seat_join = joined.join(Assignment.__table__, Assignment.session_id == Session.id)
     seat_where = and_(where, Assignment.status == "confirmed", Session.status != "cancelled")
-    for b, activity_id, filled, planned, attended_h, attended, no_shows in db.session.execute(
-        select(
-            index, Session.activity_id,
-            func.count(),
-            func.sum(duration),
-            func.sum(case((Assignment.attendance == "attended", duration), else_=0.0)),
-            func.sum(case((Assignment.attendance == "attended", 1), else_=0)),
-            func.sum(case((Assignment.attendance == "no_show", 1), else_=0)),
-        ).select_from(seat_join).where(seat_where).group_by(index, Session.activity_id)
-    ).all():
-        for key in ((b, activity_id), (b, None), (None, activity_id), (None, None)):
-            target = row(*key)
-            target["slots_filled"] += int(filled or 0)
-            target["hours_planned"] += float(planned or 0)
-            target["hours_attended"] += float(attended_h or 0)
-            target["attended"] += int(attended or 0)
-            target["no_shows"] += int(no_shows or 0)
-
-    # 3. Distinct volunteers (not additive: one query per level of grouping).
     engaged = _engaged_condition(now)
-    levels: list[tuple[bool, bool]] = [(True, False), (False, False)]
+    seat_figures = (
+        func.count(),
+        func.sum(duration),
+        func.sum(case((Assignment.attendance == "attended", duration), else_=0.0)),
+        func.sum(case((Assignment.attendance == "attended", 1), else_=0)),
+        func.sum(case((Assignment.attendance == "no_show", 1), else_=0)),
+        func.count(distinct(Assignment.volunteer_id)),
+        func.count(distinct(case((engaged, Assignment.volunteer_id)))),
+    )
+    levels: list[tuple[bool, bool]] = [(True, False)]
     if by_activity:
         levels += [(True, True), (False, True)]
     for by_bucket, by_act in levels:
-        columns: list[Any] = []
-        if by_bucket:
-            columns.append(index)
-        if by_act:
-            columns.append(Session.activity_id)
-        statement = select(
-            *columns,
-            func.count(distinct(Assignment.volunteer_id)),
-            func.count(distinct(case((engaged, Assignment.volunteer_id)))),
-        ).select_from(seat_join).where(seat_where)
-        if columns:
-            statement = statement.group_by(*columns)
-        for values in db.session.execute(statement).all():
+        columns: list[Any] = ([index] if by_bucket else []) + (
+            [Session.activity_id] if by_act else [])
+        for values in db.session.execute(
+            select(*columns, *seat_figures).select_from(seat_join).where(seat_where)
+            .group_by(*columns)
+        ).all():
             b = values[0] if by_bucket else None
             a = values[1 if by_bucket else 0] if by_act else None
+            filled, planned, attended_h, attended, no_shows, base, n_engaged = values[-7:]
+            keys = [(b, a)] + ([(None, None)] if (by_bucket and not by_act) else [])
+            for key in keys:
+                target = row(*key)
+                target["slots_filled"] += int(filled or 0)
+                target["hours_planned"] += float(planned or 0)
+                target["hours_attended"] += float(attended_h or 0)
+                target["attended"] += int(attended or 0)
+                target["no_shows"] += int(no_shows or 0)
             target = row(b, a)
-            target["_base"] = int(values[-2] or 0)
-            target["volunteers_engaged"] = int(values[-1] or 0)
+            target["_base"] = int(base or 0)
+            target["volunteers_engaged"] = int(n_engaged or 0)
 
-    # 4. New volunteers: first engagement ever within the bucket (per bucket, total).
-    first_seen = (
-        select(Assignment.volunteer_id.label("v"), func.min(Session.start).label("first"))
-        .select_from(seat_join.join(Volunteer.__table__,
-                                    Volunteer.id == Assignment.volunteer_id))
-        .where(scope.centre_filter(), engaged)
-        .group_by(Assignment.volunteer_id)
-        .subquery()
-    )
-    first_index = _bucket_index(first_seen.c.first, cuts).label("b")
-    for b, count in db.session.execute(
-        select(first_index, func.count()).where(first_seen.c.first >= start,
-                                                first_seen.c.first < stop)
-        .group_by(first_index)
-    ).all():
-        row(b, None)["new_volunteers"] = int(count)
-        row(None, None)["new_volunteers"] += int(count)
-
-    # 5. Retention: per bucket against the bucket before; the total against the
-    # period of the same length before `first`.
-    _retention(scope, cuts, group_by, engaged, row, first, end)
+    # 3. Engagement per volunteer and bucket over the scope's whole history,
+    # in one scan: engaged, new (no earlier engagement ever), retained (in
+    # the bucket before too), and for the total the same against the period
+    # of the same length before.
+    _engagement(scope, cuts, group_by, engaged, row, first, end)
+    totals = row(None, None)
+    buckets_base = max((r["_base"] for (b, a), r in rows.items()
+                        if b is not None and a is None), default=0)
+    if buckets_base >= THRESHOLD:
+        totals["_base"] = buckets_base  # at least this many: enough to show the figures
+    else:
+        totals["_base"] = int(db.session.scalar(
+            select(func.count(distinct(Assignment.volunteer_id)))
+            .select_from(seat_join).where(seat_where)) or 0)
 
     # 6. Approved self-logged hours, by their day, of the scope's volunteers.
     day_index = _day_bucket_index(HoursEntry.day, cuts).label("b")
@@ -527,61 +519,76 @@ def _titles(activity_ids: list[int]) -> dict[int, str]:
     ).all())
 
 
-def _retention(scope: Scope, cuts: list[Bucket], group_by: str,
-               engaged: ColumnElement[bool], row: Any, first: date, end: date) -> None:
+def _engagement(scope: Scope, cuts: list[Bucket], group_by: str,
+                engaged: ColumnElement[bool], row: Any, first: date, end: date) -> None:
+    """Volunteers engaged, new and retained, per bucket and for the period.
+
+    Buckets of the period are 0..n-1; -1 is the bucket before the first,
+    -2 the rest of the period of the same length before `first`, -3 all
+    that is older. One row per (volunteer, bucket) with engagement; LAG and
+    LEAD over each volunteer's rows tell whether the bucket before had them
+    (retained), whether anything before did (not new), and whether the
+    volunteer was engaged in the period before (the total's retention).
+    """
     seats = (Session.__table__.join(Activity.__table__, Activity.id == Session.activity_id)
              .join(Centre.__table__, Centre.id == Activity.centre_id)
              .join(Assignment.__table__, Assignment.session_id == Session.id))
-    # The bucket before the first one, of the same kind (from its start).
-    before_first = _bucket_start(_bucket_start(cuts[0].first_day, group_by) - timedelta(days=1),
-                                 group_by)
-    extended = [Bucket("", before_first, cuts[0].first_day, _utc(before_first, scope.zone),
-                       cuts[0].start), *cuts]
-    index = _bucket_index(Session.start, extended).label("b")
+    previous_bucket = _utc(_bucket_start(
+        _bucket_start(cuts[0].first_day, group_by) - timedelta(days=1), group_by), scope.zone)
+    previous_period = min(_utc(first - (end - first), scope.zone), previous_bucket)
+    code = case(
+        (Session.start < previous_period, -3),
+        (Session.start < previous_bucket, -2),
+        (Session.start < cuts[0].start, -1),
+        *[(Session.start < c.end, i) for i, c in enumerate(cuts[:-1])],
+        else_=len(cuts) - 1,
+    ).label("b")
     pairs = (
-        select(Assignment.volunteer_id.label("v"), index)
+        select(Assignment.volunteer_id.label("v"), code)
         .select_from(seats)
-        .where(scope.centre_filter(), engaged, Session.start >= extended[0].start,
-               Session.start < extended[-1].end)
-        .group_by(Assignment.volunteer_id, index)
+        .where(scope.centre_filter(), engaged, Session.start < cuts[-1].end)
+        .group_by(Assignment.volunteer_id, code)
         .subquery()
     )
-    current, previous = pairs.alias("cur"), pairs.alias("prev")
-    for b, count in db.session.execute(
-        select(current.c.b, func.count())
-        .select_from(current.join(previous, and_(previous.c.v == current.c.v,
-                                                 previous.c.b == current.c.b - 1)))
-        .group_by(current.c.b)
+    ordered_pairs = select(
+        pairs.c.v, pairs.c.b,
+        func.lag(pairs.c.b).over(partition_by=pairs.c.v, order_by=pairs.c.b).label("pb"),
+        func.lead(pairs.c.b).over(partition_by=pairs.c.v, order_by=pairs.c.b).label("nb"),
+    ).subquery()
+    o = ordered_pairs.c
+    in_period_first = and_(o.b >= 0, or_(o.pb.is_(None), o.pb < 0))
+    totals = row(None, None)
+    totals["volunteers_engaged"] = 0
+    totals["new_volunteers"] = 0
+    totals["retained"] = 0
+    totals["_previous_engaged"] = 0
+    counts: dict[int, int] = {}
+    for b, n, retained, new, firsts, retained_total, previous_total in db.session.execute(
+        select(
+            o.b, func.count(),
+            func.sum(case((o.pb == o.b - 1, 1), else_=0)),
+            func.sum(case((o.pb.is_(None), 1), else_=0)),
+            func.sum(case((in_period_first, 1), else_=0)),
+            func.sum(case((and_(in_period_first, o.pb.in_((-2, -1))), 1), else_=0)),
+            func.sum(case((and_(o.b.in_((-2, -1)), or_(o.nb.is_(None), o.nb >= 0)), 1),
+                          else_=0)),
+        ).group_by(o.b)
     ).all():
-        if b >= 1:
-            row(b - 1, None)["retained"] = int(count)
-    for b, count in db.session.execute(
-        select(pairs.c.b, func.count()).group_by(pairs.c.b)
-    ).all():
-        if b + 1 < len(extended):
-            row(b, None)["_previous_engaged"] = int(count)
+        counts[int(b)] = int(n)
+        totals["_previous_engaged"] += int(previous_total or 0)
+        if b < 0:
+            continue
+        target = row(int(b), None)
+        target["retained"] = int(retained or 0)
+        target["new_volunteers"] = int(new or 0)
+        totals["volunteers_engaged"] += int(firsts or 0)
+        totals["new_volunteers"] += int(new or 0)
+        totals["retained"] += int(retained_total or 0)
     for i in range(len(cuts)):
         target = row(i, None)
+        target["_previous_engaged"] = counts.get(i - 1, 0)
         if target["retained"] is None:
             target["retained"] = 0
-
-    # The whole period against the period of the same length just before it.
-    length = end - first
-    previous_first = first - length
-    start_prev, start_cur, stop = (_utc(previous_first, scope.zone), _utc(first, scope.zone),
-                                   _utc(end, scope.zone))
-    base = select(Assignment.volunteer_id).select_from(seats).where(scope.centre_filter(), engaged)
-    in_current = base.where(Session.start >= start_cur, Session.start < stop)
-    in_previous = base.where(Session.start >= start_prev, Session.start < start_cur)
-    previous_ids = in_previous.group_by(Assignment.volunteer_id).subquery()
-    totals = row(None, None)
-    totals["_previous_engaged"] = int(db.session.scalar(
-        select(func.count()).select_from(previous_ids)) or 0)
-    totals["retained"] = int(db.session.scalar(
-        select(func.count()).select_from(
-            in_current.where(Assignment.volunteer_id.in_(select(previous_ids.c.volunteer_id)))
-            .group_by(Assignment.volunteer_id).subquery()
-        )) or 0)
 
 
 def _bucket_start(day: date, group_by: str) -> date:
