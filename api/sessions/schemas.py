@@ -89,6 +89,11 @@ class SessionSchema(StrictSchema):
         metadata={"description": "an open session that may be left unscheduled"}
     )
     status = Text(validate=validate.OneOf(SESSION_STATUSES))
+    participants = WholeNumber(
+        allow_none=True, validate=validate.Range(min=0, max=100000),
+        metadata={"description": "participants who came (set after the session; null: not "
+                                 "counted); summed as participants reached in /api/v1/reports"},
+    )
     created_at = TimeField(dump_only=True)
     updated_at = TimeField(dump_only=True)
 
@@ -135,6 +140,7 @@ _SESSION_BODY_FIELDS = (
     "options",
     "optional",
     "status",
+    "participants",
 )
 
 

@@ -69,7 +69,8 @@ def get_session(principal: Principal, session_id: int) -> Session:
 
 def create_session(principal: Principal, data: dict[str, Any]) -> Session:
     activity = _target_activity(principal, data["activity_id"])
-    session = Session(activity_id=activity.id, status=data.get("status", "planned"))
+    session = Session(activity_id=activity.id, status=data.get("status", "planned"),
+                      participants=data.get("participants"))
     _apply_shape(
         session,
         activity,
@@ -143,6 +144,8 @@ def update_session(
     ):
         notifications.on_session_changed(session, cancelled=False, before=before)
     session.status = new_status
+    if "participants" in data:
+        session.participants = data["participants"]
     db.session.commit()
     return session
 

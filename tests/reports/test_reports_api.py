@@ -167,3 +167,28 @@ def test_bad_input_names_the_field(client, auth, world, query, field):
     response = client.get("/api/v1/reports", query_string=query, headers=auth(world.admin_token))
     assert response.status_code == 422, response.json
     assert field in response.json["errors"]
+
+
+def test_participants_set_by_the_coordinator_count_as_reached(app, client, auth, world):
+    from medsam_match.extensions import db
+    from medsam_match.models import Activity
+
+    with app.app_context():
+        activity = Activity(centre_id=world.no.centre_id, title="Leksehjelp",
+                            roles=[{"role": "helper", "min": 1, "max": 2}])
+        db.session.add(activity)
+        db.session.commit()
+        activity_id = activity.id
+    token = world.no.coordinator_token
+    created = client.post("/api/v1/sessions", headers=auth(token), json={
+        "activity_id": activity_id, "start": "2025-03-04T16:00:00+01:00",
+        "end": "2025-03-04T18:00:00+01:00"})
+    assert created.status_code == 201, created.json
+    assert created.json["participants"] is None
+    url = f"/api/v1/sessions/{created.json['id']}"
+    assert client.patch(url, headers=auth(token), json={"participants": -1}).status_code == 422
+    patched = client.patch(url, headers=auth(token), json={"participants": 17})
+    assert patched.status_code == 200 and patched.json["participants"] == 17
+    totals = get(client, auth, token, scope=f"centre:{world.no.centre_id}",
+                 **{"from": "2025-01-01", "to": "2025-12-31"}).json["totals"]
+    assert totals["participants_reached"] == 17 and totals["sessions_held"] == 1
