@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import click
 from flask.cli import with_appcontext
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ..auth import create_token
 from ..demo import DEFAULT_SEED, DemoSummary, load_demo
+from ..demo.history import add_history
 from ..extensions import db
 from ..models import Centre, Municipality
 from . import main
@@ -24,8 +25,10 @@ API_URL = "http://127.0.0.1:8000/api/v1"
               help="The same seed gives the same network.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Sessions fall on the 28 days after this date (default: today).")
+@click.option("--history/--no-history", default=True, show_default=True,
+              help="Also a year of past sessions with attendance (for the figures).")
 @with_appcontext
-def demo(if_empty: bool, seed: int, today: datetime | None) -> None:
+def demo(if_empty: bool, seed: int, today: datetime | None, history: bool) -> None:
     """Fill an empty database with the demo network: seven municipalities in
     Norway and Denmark, their volunteer centres, meeting places, about 400
     volunteers and four weeks of sessions. Prints an admin token and a
@@ -42,6 +45,10 @@ def demo(if_empty: bool, seed: int, today: datetime | None) -> None:
         )
     summary = load_demo(seed=seed, today=today.date() if today else None)
     _print_summary(summary)
+    if history:
+        past = add_history(seed, today.date() if today else date.today())
+        click.echo(f"History: {past.sessions} past sessions over 52 weeks with "
+                   f"{past.assignments} assignments and their attendance.")
     _print_tokens()
 
 

@@ -1,0 +1,62 @@
+"""The demo's year of history: deterministic, past only, with attendance,
+and figures to show for every municipality in the network."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+
+from medsam_match.demo import load_demo
+from medsam_match.demo.history import add_history
+from medsam_match.extensions import db
+from medsam_match.models import Activity, Assignment, Municipality, Session, Volunteer
+
+TODAY = date(2026, 12, 2)
+
+
+def _load(app):
+    with app.app_context():
+        load_demo(seed=2026, today=TODAY)
+        summary = add_history(2026, TODAY)
+        # Ids differ between loads on PostgreSQL (sequences go on): compare
+        # what the rows say instead.
+        fingerprint = sorted(db.session.execute(
+            select(Activity.title, Session.start, Session.status, Session.participants,
+                   Volunteer.name, Assignment.role, Assignment.attendance)
+            .select_from(Session).join(Activity, Activity.id == Session.activity_id)
+            .outerjoin(Assignment, Assignment.session_id == Session.id)
+            .outerjoin(Volunteer, Volunteer.id == Assignment.volunteer_id)
+            .where(Session.end <= datetime(2026, 12, 2, tzinfo=UTC))
+        ).all(), key=repr)
+        return summary, fingerprint
+
+
+def test_history_is_the_same_for_the_same_seed_and_day(app):
+    summary, first = _load(app)
+    assert summary.sessions > 1000 and summary.assignments > 3000
+    with app.app_context():
+        for table in ("assignment", "session", "volunteer", "activity", "place", "centre",
+                      "municipality"):
+            db.session.execute(db.metadata.tables[table].delete())
+        db.session.commit()
+    assert _load(app)[1] == first
+
+
+def test_history_lies_in_the_past_and_fills_the_figures(app, client, make_token):
+    _load(app)
+    with app.app_context():
+        cutoff = datetime(2026, 12, 2, tzinfo=UTC)
+        past = db.session.scalar(select(func.count()).select_from(Session)
+                                 .where(Session.end <= cutoff))
+        assert past > 1000
+        members = list(db.session.scalars(
+            select(Municipality.name).where(Municipality.network_opt_in.is_(True))))
+        assert sorted(members) == ["Arendal", "Levanger", "Steinkjer", "Sønderborg", "Voss"]
+    body = client.get("/api/v1/network", query_string={"from": "2025-12-01", "to": "2026-11-30"},
+                      headers={"Authorization": f"Bearer {make_token('admin')}"}).json
+    assert [m["name"] for m in body["municipalities"]] == sorted(members)
+    for row in body["municipalities"]:
+        assert row["sessions_held"] > 50, row["name"]
+        assert isinstance(row["hours_given"], float) and row["hours_given"] > 100, row["name"]
+        assert row["population"] and isinstance(row["volunteers_per_1000"], float)
