@@ -23,6 +23,7 @@ RESOURCES: tuple[str, ...] = (
     "open_slots",
     "swaps",
     "reports",
+    "templates",
 )
 
 

@@ -23,11 +23,13 @@ from .planning import (
     Session,
 )
 from .selfservice import HOURS_STATUSES, HoursEntry
+from .templates import ActivityTemplate
 from .tenancy import Centre, Municipality, Place
 from .users import USER_ROLES, User
 from .web_access import CalendarFeedSecret, VolunteerSession
 
 __all__ = [
+    "ActivityTemplate",
     "ASSIGNMENT_STATUSES",
     "HOURS_STATUSES",
     "MESSAGE_CHANNELS",
