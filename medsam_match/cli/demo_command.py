@@ -48,7 +48,8 @@ def demo(if_empty: bool, seed: int, today: datetime | None, history: bool) -> No
     if history:
         past = add_history(seed, today.date() if today else date.today())
         click.echo(f"History: {past.sessions} past sessions over 52 weeks with "
-                   f"{past.assignments} assignments and their attendance.")
+                   f"{past.assignments} assignments and their attendance; "
+                   f"{past.templates} activity templates.")
     _print_tokens()
 
 

@@ -8,6 +8,7 @@ volunteers twice the size of a session's seats takes the seats; a quarter of
 the crew changes every quarter (new volunteers, some who stay, some who
 leave). About 4% of the sessions are cancelled, about 8% of the seats are
 no-shows, and attendance of the last two weeks is partly not yet recorded.
+Each municipality publishes its first activity as a template.
 The municipalities get their population; five of the seven share their
 figures in the learning network (Oslo and Aarhus do not, to show that a
 municipality that has not opted in appears nowhere).
@@ -38,6 +39,7 @@ NOT_IN_NETWORK = ("Oslo", "Aarhus")
 class HistorySummary:
     sessions: int
     assignments: int
+    templates: int = 0
 
 
 def add_history(seed: int, today: date) -> HistorySummary:
@@ -116,7 +118,25 @@ def add_history(seed: int, today: date) -> HistorySummary:
             db.session.execute(insert(Assignment), seat_rows)
             seats += len(seat_rows)
     db.session.commit()
-    return HistorySummary(sessions=sessions, assignments=seats)
+    templates = _publish_templates()
+    return HistorySummary(sessions=sessions, assignments=seats, templates=templates)
+
+
+def _publish_templates() -> int:
+    """One template per municipality: its first activity's design and year."""
+    from ..auth import Principal
+    from ..services.templates import publish
+
+    admin = Principal("admin")
+    published = 0
+    for (municipality_id,) in db.session.execute(select(Municipality.id).order_by(Municipality.id)):
+        activity_id = db.session.scalar(
+            select(Activity.id).join(Centre, Centre.id == Activity.centre_id)
+            .where(Centre.municipality_id == municipality_id).order_by(Activity.id).limit(1))
+        if activity_id is not None:
+            publish(admin, activity_id, {})
+            published += 1
+    return published
 
 
 def _first_session(activity_id: int) -> tuple[datetime, datetime, int | None] | None:

@@ -35,6 +35,7 @@ def _load(app):
 def test_history_is_the_same_for_the_same_seed_and_day(app):
     summary, first = _load(app)
     assert summary.sessions > 1000 and summary.assignments > 3000
+    assert summary.templates == 7  # one from each partner municipality
     with app.app_context():
         for table in ("assignment", "session", "volunteer", "activity", "place", "centre",
                       "municipality"):
@@ -60,3 +61,7 @@ def test_history_lies_in_the_past_and_fills_the_figures(app, client, make_token)
         assert row["sessions_held"] > 50, row["name"]
         assert isinstance(row["hours_given"], float) and row["hours_given"] > 100, row["name"]
         assert row["population"] and isinstance(row["volunteers_per_1000"], float)
+    library = client.get("/api/v1/templates",
+                         headers={"Authorization": f"Bearer {make_token('admin')}"}).json
+    assert len({t["source_municipality"] for t in library}) == 7
+    assert all(t["achieved"]["sessions_held"] for t in library)
