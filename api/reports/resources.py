@@ -62,6 +62,10 @@ class NetworkSchema(QuerySchema):
         "description": "per opted-in municipality: municipality_id, name, country, population, "
                        "own, and the figures. " + _FIGURE_DESCRIPTION})
     network = fields.Dict(metadata={"description": "the opted-in municipalities together"})
+    insights = fields.List(fields.Dict(), metadata={
+        "description": "differences in words: per municipality its best-filled activity (fill "
+                       "rate shown, at least 4 sessions) with its typical week and crew, "
+                       "{municipality, activity, fill_rate, sessions_held, pattern, crew, text}"})
 
 
 def _report(query: dict[str, Any]) -> service.Report:

@@ -42,8 +42,13 @@ def network(p: Principal, first: date, end: date) -> dict[str, Any]:
         .order_by(Municipality.name, Municipality.id)
     ))
     rows = []
+    insights = []
     for municipality in members:
-        figures = reports.report(reports.municipality_scope(municipality), first, end, "year")
+        figures = reports.report(reports.municipality_scope(municipality), first, end, "year",
+                                 by_activity=True)
+        insight = _best_filled(municipality, figures)
+        if insight is not None:
+            insights.append(insight)
         rows.append({
             "municipality_id": municipality.id,
             "name": municipality.name,
@@ -65,7 +70,46 @@ def network(p: Principal, first: date, end: date) -> dict[str, Any]:
         "suppression": {"threshold": reports.THRESHOLD, "shown_as": reports.SUPPRESSED},
         "municipalities": rows,
         "network": total,
+        "insights": insights,
     }
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MIN_SESSIONS = 4
+
+
+def _best_filled(municipality: Municipality, figures: reports.Report) -> dict[str, Any] | None:
+    """What a municipality does well, in words: its activity with the highest
+    fill rate that is shown (not suppressed) over at least MIN_SESSIONS held
+    sessions, with the activity's typical week and crew (its design, no
+    people), e.g. "Levanger fills 94% of the places of its Language café;
+    its sessions are on Tuesdays at 17:00, 2 h, with 3 host"."""
+    from ..models import Activity
+    from .templates import _pattern
+
+    shown = [a for a in figures.activities
+             if isinstance(a.get("fill_rate"), float | int) and not isinstance(a["fill_rate"], bool)
+             and isinstance(a.get("sessions_held"), int) and a["sessions_held"] >= MIN_SESSIONS]
+    if not shown:
+        return None
+    best = max(shown, key=lambda a: (a["fill_rate"], a["sessions_held"]))
+    activity = db.session.get(Activity, best["activity_id"])
+    if activity is None:
+        return None
+    pattern = _pattern(activity.id, figures.scope.zone)
+    crew = [{"role": str(role.get("role", "")), "min": int(role.get("min", 1) or 0)}
+            for role in activity.roles or []]
+    rate = round(best["fill_rate"] * 100)
+    text = f"{municipality.name} fills {rate}% of the places of its {activity.title}"
+    if pattern:
+        hours = f"{pattern['minutes'] / 60:g}"
+        people = ", ".join(f"{c['min']} {c['role']}" for c in crew)
+        text += (f"; its sessions are on {WEEKDAYS[pattern['weekday']]}s at {pattern['start']}, "
+                 f"{hours} h, with {people}")
+    return {"municipality_id": municipality.id, "municipality": municipality.name,
+            "activity": activity.title, "fill_rate": best["fill_rate"],
+            "sessions_held": best["sessions_held"], "pattern": pattern, "crew": crew,
+            "text": text + "."}
 
 
 def _population(members: list[Municipality]) -> int | None:

@@ -3,6 +3,7 @@ and figures to show for every municipality in the network."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
@@ -61,7 +62,26 @@ def test_history_lies_in_the_past_and_fills_the_figures(app, client, make_token)
         assert row["sessions_held"] > 50, row["name"]
         assert isinstance(row["hours_given"], float) and row["hours_given"] > 100, row["name"]
         assert row["population"] and isinstance(row["volunteers_per_1000"], float)
+    assert body["insights"], "no differences in words"
+    for insight in body["insights"]:
+        assert insight["municipality"] in members and "% of the places of its" in insight["text"]
+        assert 0 < insight["fill_rate"] and insight["sessions_held"] >= 4
     library = client.get("/api/v1/templates",
                          headers={"Authorization": f"Bearer {make_token('admin')}"}).json
     assert len({t["source_municipality"] for t in library}) == 7
     assert all(t["achieved"]["sessions_held"] for t in library)
+
+
+def test_network_page_explains_differences_in_words(app, client):
+    from tests.web.staff import Workspace, make_user
+
+    _load(app)
+    with app.app_context():
+        levanger = db.session.scalar(select(Municipality.id).where(Municipality.name == "Levanger"))
+    make_user(app, "kari@levanger.kommune.no", role="municipality", municipality_id=levanger)
+    ws = Workspace(client)
+    assert ws.sign_in("kari@levanger.kommune.no").status_code == 303
+    html = ws.client.get("/network?year=2026").get_data(as_text=True)
+    assert 'id="network-insights"' in html
+    assert "Aarhus" not in html and "Oslo" not in html  # not in the network
+    assert re.search(r"fyller \d+ % av plassene i «", html)  # Levanger's language, nb

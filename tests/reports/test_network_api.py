@@ -41,6 +41,10 @@ def test_a_municipality_not_opted_in_appears_nowhere(app, client, auth, world, h
     # The network's total holds Arendal alone: Aarhus's one session is not in it.
     assert body["network"]["sessions_held"] == 5
     assert body["network"]["participants_reached"] == 25
+    # No words about Arendal: its café's fill rate is suppressed (the
+    # walking group's two guides would follow from it), the walking group
+    # has one session.
+    assert body["insights"] == []
     # Aarhus has not opted in: it cannot open the network, not in the reports either.
     assert client.get("/api/v1/network", query_string=YEAR,
                       headers=auth(world.dk.municipality_token)).status_code == 403

@@ -13,6 +13,7 @@ import json
 from datetime import date
 from typing import Any
 
+from babel.dates import get_day_names
 from flask import abort, g, request
 from flask_babel import force_locale, lazy_gettext
 from flask_login import current_user, login_required
@@ -151,7 +152,13 @@ def network() -> Any:
                            figures=FIGURE_NAMES, shown=shown)
     data = network_service.network(p, date(year, 1, 1), date(year + 1, 1, 1))
     return render_page("staff/network.html", closed=False, year=year, data=data,
-                       figures=FIGURE_NAMES, shown=shown)
+                       figures=FIGURE_NAMES, shown=shown, weekday_name=_weekday_name,
+                       crew_text=lambda crew: ", ".join(f"{c['min']} {c['role']}" for c in crew))
+
+
+def _weekday_name(weekday: int) -> str:
+    """Monday .. Sunday (0..6) in the page's language."""
+    return str(get_day_names("wide", locale=g.language)[weekday])
 
 
 def shown(value: Any, kind: str = "") -> str:
