@@ -77,3 +77,20 @@ def test_network_page(app, client, world, history):
     assert 'id="network-table"' in html and "Arendal" in html
     assert "Aarhus" not in html  # not opted in: nowhere
     assert FIVE in html  # Arendal's two new volunteers
+
+
+def test_annual_report_as_pdf(app, client, world, history):
+    from medsam_match.web.workspace.figures import pdf_available
+
+    if not pdf_available():
+        pytest.skip("WeasyPrint or the system's Pango is not installed")
+    ws = signed_in(app, client, "kari@arendal.no", role="municipality",
+                   municipality_id=world.no.municipality_id)
+    page = ws.client.get("/figures/annual?year=2025").get_data(as_text=True)
+    assert "/figures/annual.pdf" in page
+    response = ws.client.get(f"/figures/annual.pdf?year=2025&scope=municipality:"
+                             f"{world.no.municipality_id}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
+    assert ws.client.get(f"/figures/annual.pdf?year=2025&scope=municipality:"
+                         f"{world.dk.municipality_id}").status_code == 404

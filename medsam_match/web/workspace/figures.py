@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from babel.dates import get_day_names
-from flask import abort, g, request
+from flask import Response, abort, g, request
 from flask_babel import force_locale, lazy_gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -139,7 +140,48 @@ def figures_annual() -> Any:
     g.language = report.scope.locale
     with force_locale(report.scope.locale):
         return render_page("staff/figures_annual.html", report=report, centres=centres,
-                           year=year, figures=FIGURE_NAMES, shown=shown)
+                           year=year, figures=FIGURE_NAMES, shown=shown, pdf_css=None,
+                           pdf_link=pdf_available())
+
+
+def pdf_available() -> bool:
+    """WeasyPrint is an optional extra (pip install '.[pdf]') and needs the
+    Pango library of the system; without either there is no PDF link."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+@bp.get("/figures/annual.pdf")
+@login_required
+def figures_annual_pdf() -> Any:
+    """The annual report as a PDF (WeasyPrint), the same page as /figures/annual."""
+    if not pdf_available():
+        abort(404)
+    from weasyprint import HTML
+
+    p = current_user.principal
+    scope_text = request.args.get("scope") or _default_scope(p)
+    year = _year()
+    report = _load(p, scope_text, year, "quarter")
+    centres = _centres(p, report)
+    css = (Path(__file__).parent.parent / "static" / "pdf.css").read_text(encoding="utf-8")
+    g.language = report.scope.locale
+    with force_locale(report.scope.locale):
+        html, _ = render_page("staff/figures_annual.html", report=report, centres=centres,
+                              year=year, figures=FIGURE_NAMES, shown=shown, pdf_css=css,
+                              pdf_link=False)
+    # No fetching: the stylesheet is inlined and every other URL is refused.
+    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    name = f"annual-report-{report.scope.label.replace(':', '-')}-{year}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+    raise ValueError(f"not fetched: {url}")
 
 
 @bp.get("/network")
