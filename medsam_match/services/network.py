@@ -68,8 +68,8 @@ def network(p: Principal, first: date, end: date) -> dict[str, Any]:
         "from": first.isoformat(),
         "to": (end - reports.timedelta(days=1)).isoformat(),
         "suppression": {"threshold": reports.THRESHOLD, "shown_as": reports.SUPPRESSED},
-        "municipalities": rows,
-        "network": total,
+        "municipalities": [reports.public(r) for r in rows],
+        "network": reports.public(total),
         "insights": insights,
     }
 

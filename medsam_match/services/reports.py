@@ -333,12 +333,12 @@ class Report:
             "group_by": self.group_by,
             "population": self.scope.population,
             "suppression": {"threshold": THRESHOLD, "shown_as": SUPPRESSED},
-            "totals": self.totals,
-            "periods": self.periods,
+            "totals": public(self.totals),
+            "periods": [public(r) for r in self.periods],
         }
         if self.by_activity:
-            out["activities"] = self.activities
-            out["period_activities"] = self.period_activities
+            out["activities"] = [public(r) for r in self.activities]
+            out["period_activities"] = [public(r) for r in self.period_activities]
         return out
 
 
@@ -616,6 +616,7 @@ def suppress(rows: list[dict[str, Any]], parent: dict[str, Any] | None = None,
     3. Among siblings under a shown total (`parent`), see `suppress_siblings`.
     """
     for r in rows:
+        r["_raw"] = {name: r.get(name) for name in ADDITIVE}
         base = r.pop("_base", 0)
         loggers = r.pop("_loggers", 0)
         for name in PERSON_FIGURES:
@@ -637,22 +638,33 @@ def suppress(rows: list[dict[str, Any]], parent: dict[str, Any] | None = None,
         suppress_siblings(rows, parent)
 
 
+# Counts whose suppressed cells must together hide at least THRESHOLD: a
+# reader who subtracts the shown ones from the total learns their sum.
+COUNTED = ("slots_filled", "new_volunteers", "no_shows", "attended")
+
+
 def suppress_siblings(rows: list[dict[str, Any]], parent: dict[str, Any]) -> None:
     """Among rows that add up to `parent`, a figure suppressed in exactly one
     row would follow by subtraction from the parent's: the smallest other
-    value of that figure is suppressed as well (and the rates built on it)."""
+    value of that figure is suppressed as well (and the rates built on it).
+    For counts, more are suppressed until the hidden ones together hold at
+    least THRESHOLD (or none is left), so that the difference says nothing
+    about fewer than 5."""
     if len(rows) < 2:
         return
     for name in ADDITIVE:
         if parent.get(name) == SUPPRESSED:
             continue
-        hidden = [r for r in rows if r.get(name) == SUPPRESSED]
-        if len(hidden) == 1:
-            shown = [r for r in rows
-                     if isinstance(r.get(name), int | float) and not isinstance(r.get(name), bool)
-                     and r[name]]
-            if shown:
-                min(shown, key=lambda r: r[name])[name] = SUPPRESSED
+        while True:
+            hidden = [r for r in rows if r.get(name) == SUPPRESSED]
+            if not hidden:
+                break
+            hidden_sum = sum(_raw(r, name) for r in hidden)
+            needs_more = len(hidden) == 1 or (name in COUNTED and 0 < hidden_sum < THRESHOLD)
+            shown = [r for r in rows if _is_number(r.get(name)) and r[name]]
+            if not needs_more or not shown:
+                break
+            min(shown, key=lambda r: r[name])[name] = SUPPRESSED
     for r in rows:
         if SUPPRESSED in (r.get("hours_attended"), r.get("hours_logged")):
             r["hours_given"] = SUPPRESSED
@@ -664,6 +676,21 @@ def suppress_siblings(rows: list[dict[str, Any]], parent: dict[str, Any]) -> Non
             r["volunteers_per_1000"] = SUPPRESSED
         if r.get("retained") == SUPPRESSED and r.get("retention") is not None:
             r["retention"] = SUPPRESSED
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _raw(row: dict[str, Any], name: str) -> float:
+    """The value a suppressed figure had (kept on the server only, `_raw`)."""
+    value = row.get("_raw", {}).get(name, 0)
+    return value if _is_number(value) else 0
+
+
+def public(row: dict[str, Any]) -> dict[str, Any]:
+    """The row without what stays on the server (the suppressed values)."""
+    return {key: value for key, value in row.items() if key != "_raw"}
 
 
 def _ratio(numerator: Any, denominator: Any, scale: float = 1.0) -> Any:

@@ -192,3 +192,17 @@ def test_participants_set_by_the_coordinator_count_as_reached(app, client, auth,
     totals = get(client, auth, token, scope=f"centre:{world.no.centre_id}",
                  **{"from": "2025-01-01", "to": "2025-12-31"}).json["totals"]
     assert totals["participants_reached"] == 17 and totals["sessions_held"] == 1
+
+
+def test_hidden_cells_together_hide_at_least_five(client, auth, world, history):
+    response = get(client, auth, world.no.municipality_token,
+                   scope=f"municipality:{world.no.municipality_id}",
+                   **{"from": "2025-01-01", "to": "2025-12-31"}, group_by="month")
+    months = {p["period"]: p for p in response.json["periods"]}
+    # January's one no-show is hidden (a count under 5), May's rests on four
+    # volunteers (S7) and is hidden too, but its true value is 0: the year's
+    # 6 minus June's 5 would still give January's 1. So June's is hidden as well.
+    assert months["2025-01"]["no_shows"] == FIVE and months["2025-05"]["no_shows"] == FIVE
+    assert months["2025-06"]["no_shows"] == FIVE and months["2025-06"]["no_show_rate"] == FIVE
+    assert response.json["totals"]["no_shows"] == 6
+    assert "_raw" not in response.get_data(as_text=True)  # the hidden values stay on the server
