@@ -402,9 +402,12 @@ def report(scope: Scope, first: date, end: date, group_by: str,
         func.count(distinct(Assignment.volunteer_id)),
         func.count(distinct(case((engaged, Assignment.volunteer_id)))),
     )
-    levels: list[tuple[bool, bool]] = [(True, False)]
-    if by_activity:
-        levels += [(True, True), (False, True)]
+    # Per bucket; with by_activity per bucket and activity instead (the
+    # buckets' sums follow, their distinct volunteers come from step 3) and
+    # per activity.
+    levels: list[tuple[bool, bool]] = (
+        [(True, True), (False, True)] if by_activity else [(True, False)])
+    least_base: dict[int, int] = {}  # bucket -> most volunteers of one of its activities
     for by_bucket, by_act in levels:
         columns: list[Any] = ([index] if by_bucket else []) + (
             [Session.activity_id] if by_act else [])
@@ -415,7 +418,9 @@ def report(scope: Scope, first: date, end: date, group_by: str,
             b = values[0] if by_bucket else None
             a = values[1 if by_bucket else 0] if by_act else None
             filled, planned, attended_h, attended, no_shows, base, n_engaged = values[-7:]
-            keys = [(b, a)] + ([(None, None)] if (by_bucket and not by_act) else [])
+            keys = [(b, a)]
+            if by_bucket:
+                keys += [(b, None), (None, None)] if by_act else [(None, None)]
             for key in keys:
                 target = row(*key)
                 target["slots_filled"] += int(filled or 0)
@@ -426,6 +431,18 @@ def report(scope: Scope, first: date, end: date, group_by: str,
             target = row(b, a)
             target["_base"] = int(base or 0)
             target["volunteers_engaged"] = int(n_engaged or 0)
+            if by_bucket and by_act:
+                least_base[b] = max(least_base.get(b, 0), int(base or 0))
+    if by_activity:
+        for b, base in least_base.items():
+            row(b, None)["_base"] = base  # at least this many
+        if any(0 < base < THRESHOLD for base in least_base.values()):
+            # Too few in every activity of some bucket to know: count exactly.
+            for b, base in db.session.execute(
+                select(index, func.count(distinct(Assignment.volunteer_id)))
+                .select_from(seat_join).where(seat_where).group_by(index)
+            ).all():
+                row(b, None)["_base"] = int(base or 0)
 
     # 3. Engagement per volunteer and bucket over the scope's whole history,
     # in one scan: engaged, new (no earlier engagement ever), retained (in
@@ -579,6 +596,7 @@ def _engagement(scope: Scope, cuts: list[Bucket], group_by: str,
         if b < 0:
             continue
         target = row(int(b), None)
+        target["volunteers_engaged"] = int(n)  # distinct engaged volunteers of the bucket
         target["retained"] = int(retained or 0)
         target["new_volunteers"] = int(new or 0)
         totals["volunteers_engaged"] += int(firsts or 0)
