@@ -28,7 +28,7 @@ from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Session
 from . import notifications
-from .locking import transition
+from .locking import commit_as_written, transition
 from .runs import queue_repair, run_queued
 from .scope import centre_filter
 
@@ -173,8 +173,7 @@ def answer(
         queue_repair(session.activity.centre_id, session)
         # The centre's coordinators hear of it (outbox, same transaction).
         notifications.on_declined(assignment, seen, (reason or "").strip() or None)
-    db.session.commit()
+    commit_as_written(assignment)
     if action == "decline":
         run_queued()
-    db.session.refresh(assignment)
     return assignment

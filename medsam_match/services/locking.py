@@ -49,3 +49,17 @@ def transition(model: Any, row_id: int, from_states: tuple[str, ...], **values: 
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def commit_as_written(*rows: Any) -> None:
+    """Commit, keeping `rows` as this transaction left them. A re-read after the
+    commit could show another request's later change as this one's result (a
+    confirm answered "declined" because a decline landed just after it)."""
+    for row in rows:
+        db.session.refresh(row)
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
