@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import CalendarFeedSecret, Volunteer
 from ..models.types import utcnow
+from ..services.notifications.calendar_part import assignment_uid
 from .i18n import role_name
 from .ical import Event, calendar
 from .listing import AssignmentView, feed_views, volunteer_principal
@@ -91,17 +92,11 @@ def volunteer_for_key(key: str) -> Volunteer | None:
     return volunteer
 
 
-def _uid(assignment_id: int) -> str:
-    # Stable per assignment; the tag keeps two installations' UIDs apart.
-    installation = _mac(b"calendar-uid")[:10]
-    return f"assignment-{assignment_id}-{installation}@medsam-match"
-
-
 def _event(view: AssignmentView, page_url: str, alarm: bool = True) -> Event:
     location = ", ".join(part for part in (view.place_name, view.place_address) if part)
     geo = (view.lat, view.lon) if view.lat is not None and view.lon is not None else None
     return Event(
-        uid=_uid(view.id),
+        uid=assignment_uid(view.id),
         start=view.start,
         end=view.end,
         summary=f"{view.title} ({role_name(view.role)})",

@@ -5,9 +5,12 @@ calendar feed uses), so a calendar updates or removes the event it has."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterable
 from typing import Any
 
+from flask import current_app
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from ...models.types import utcnow
@@ -18,9 +21,11 @@ _STATUS = {"proposed": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANC
 
 
 def assignment_uid(assignment_id: int) -> str:
-    from ...web.calendar_feed import _uid
-
-    return _uid(assignment_id)
+    """Stable per assignment (the feed and every e-mail use it); the tag,
+    keyed by the secret key, keeps two installations' UIDs apart."""
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    installation = hmac.new(secret, b"calendar-uid", hashlib.sha256).hexdigest()[:10]
+    return f"assignment-{assignment_id}-{installation}@medsam-match"
 
 
 def calendar_document(items: Iterable[Any], method: str, attendee: str) -> str:

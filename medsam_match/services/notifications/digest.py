@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ...extensions import db
+from ...language import role_name, when
 from ...models import Activity, Assignment, Centre, MatchRun, Session, Volunteer
 from ...models.types import utcnow
 from .outbox import add_rows_once, coordinator_rows
@@ -41,15 +42,12 @@ def on_nightly_published(run: MatchRun, centre: Centre) -> int:
 
 
 def _when(start: datetime | None, end: datetime | None, zone: ZoneInfo, language: str) -> str:
-    from ...web.i18n import when
-
     if start is None:
         return ""
     return when(start.astimezone(zone), (end or start).astimezone(zone), language=language)
 
 
 def digest_context(payload: dict[str, Any], zone: ZoneInfo, language: str) -> dict[str, Any]:
-    from ...web.i18n import role_name
     from ..run_report import unfilled_for_people
 
     run = db.session.get(MatchRun, payload["run_id"])

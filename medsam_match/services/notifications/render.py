@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ...extensions import db
+from ...language import role_name, when
 from ...models import Assignment, Centre, OutboxMessage, Session, User, Volunteer
 from ...models.types import utcnow
 from . import links
@@ -90,13 +91,10 @@ def map_url(lat: float | None, lon: float | None, address: str | None) -> str | 
 
 
 def _when(start: datetime, end: datetime, zone: ZoneInfo, language: str) -> str:
-    from ...web.i18n import when
-
     return when(start.astimezone(zone), end.astimezone(zone), language=language)
 
 
 def _role(role: str) -> str:
-    from ...web.i18n import role_name
 
     return role_name(role)
 
