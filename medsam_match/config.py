@@ -295,6 +295,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("reminder_hours", _integer(1, 168)),
     Setting("message_max_tries", _integer(1, 100)),
     Setting("message_retry_seconds", _integer(1, 86400)),
+    Setting("message_lease_seconds", _integer(1, 86400)),
     Setting("sms_gateway_url", _optional_path),
     Setting("sms_gateway_method", _one_of(("POST", "PUT", "GET"), upper=True)),
     Setting("sms_gateway_auth_header", _text),

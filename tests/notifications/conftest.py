@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -44,10 +44,15 @@ class _Sink:
     def __init__(self) -> None:
         self.raw: list[tuple[list[str], bytes]] = []
         self.lock = threading.Lock()
+        # Called with the recipients once a message is stored, before the
+        # server answers 250 (a test may stop the sender right there).
+        self.on_stored: Callable[[list[str]], None] | None = None
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         with self.lock:
             self.raw.append((list(envelope.rcpt_tos), bytes(envelope.original_content)))
+        if self.on_stored is not None:
+            self.on_stored(list(envelope.rcpt_tos))
         return "250 Message accepted"
 
 

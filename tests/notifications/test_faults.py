@@ -6,8 +6,10 @@ message that keeps failing (failed, with its error, and resendable)."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -92,20 +94,73 @@ def test_a_sender_killed_between_sending_and_marking_sends_the_same_message_agai
     assert len(smtp.to("frivillig01@example.test")) == 1
 
 
-@pytest.mark.timeout(240)
-def test_two_sender_processes_at_once_send_each_message_once(mail_app, smtp, world):
-    town = make_town(mail_app, world, volunteers=120)
-    _publish_to(mail_app, town, 120)
-    env = {
+SENDER = [sys.executable, "-c", "from medsam_match.cli import run; run()", "send-messages"]
+
+
+def _sender_env(app, smtp, **extra: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """`medsam-match send-messages` in a process of its own, on the test's
+    database and SMTP server, with the test app's secret key (its links)."""
+    return {
         **os.environ,
-        "MEDSAM_DATABASE_URL": mail_app.config["SQLALCHEMY_DATABASE_URI"],
+        "MEDSAM_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "MEDSAM_CHECK_SCHEMA": "false", "MEDSAM_SMTP_HOST": "127.0.0.1",
         "MEDSAM_SMTP_PORT": str(smtp.port), "MEDSAM_SMTP_SECURITY": "none",
         "MEDSAM_BASE_URL": "https://medsam.test", "MEDSAM_LOG_LEVEL": "WARNING",
         "MEDSAM_SECRET_KEY": "a-test-key-with-enough-entropy-0123456789abcdef",
+        **extra,
     }
-    command = [sys.executable, "-c", "from medsam_match.cli import run; run()", "send-messages"]
-    senders = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+
+
+@pytest.mark.timeout(240)
+def test_a_sender_process_killed_after_the_server_took_a_mail_sends_the_same_mail_again(
+        mail_app, smtp, town):
+    """A real process, killed with SIGKILL at the worst moment: the mail
+    server has stored the second message, the sender has not yet heard
+    the 250 and so cannot have marked it sent."""
+    _publish_to(mail_app, town, 3)
+    env = _sender_env(mail_app, smtp, MEDSAM_MESSAGE_LEASE_SECONDS="2")
+    victim = subprocess.Popen(SENDER, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+
+    def kill_at_the_second(recipients: list[str]) -> None:
+        if recipients == ["frivillig01@example.test"] and victim.poll() is None:
+            os.kill(victim.pid, signal.SIGKILL)
+            victim.wait(timeout=30)  # dead before the server answers 250
+
+    smtp.sink.on_stored = kill_at_the_second
+    victim.communicate(timeout=200)
+    smtp.sink.on_stored = None
+    assert victim.returncode == -signal.SIGKILL
+    assert [to for to, _ in smtp.sink.raw] == [["frivillig00@example.test"],
+                                               ["frivillig01@example.test"]]
+    first, second, third = outbox(mail_app)
+    assert first.status == "sent"
+    # The killed sender's hold: the one the server took, and the one never sent.
+    assert second.status == third.status == "sending" and second.sent_at is None
+    assert second.rendered is not None and second.last_error is None
+
+    # The restart: once the dead sender's hold has run out, another process.
+    wait = (second.claimed_until - utcnow()).total_seconds()
+    time.sleep(max(0.0, wait) + 0.5)
+    restart = subprocess.run(SENDER, env=env, capture_output=True, text=True, timeout=200)
+    assert restart.returncode == 0, restart.stderr
+    assert restart.stdout.startswith("sent 2,")
+    assert "sending the same message again" in restart.stderr
+
+    assert {r.status for r in outbox(mail_app)} == {"sent"}
+    copies = [raw for to, raw in smtp.sink.raw if to == ["frivillig01@example.test"]]
+    assert len(copies) == 2 and copies[0] == copies[1]  # byte for byte: not a different message
+    ids = [m["Message-ID"] for m in smtp.messages]
+    assert len(ids) == 4 and len(set(ids)) == 3  # three messages, one of them twice, identical
+    assert len(smtp.to("frivillig00@example.test")) == len(smtp.to("frivillig02@example.test")) == 1
+
+
+@pytest.mark.timeout(240)
+def test_two_sender_processes_at_once_send_each_message_once(mail_app, smtp, world):
+    town = make_town(mail_app, world, volunteers=120)
+    _publish_to(mail_app, town, 120)
+    env = _sender_env(mail_app, smtp)
+    senders = [subprocess.Popen(SENDER, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True) for _ in range(2)]
     outputs = [sender.communicate(timeout=200) for sender in senders]
     assert all(sender.returncode == 0 for sender in senders), outputs

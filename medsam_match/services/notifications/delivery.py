@@ -55,8 +55,10 @@ class DeliverySettings:
 
     @classmethod
     def from_config(cls, config: Any) -> DeliverySettings:
+        lease = int(config.get("MEDSAM_MESSAGE_LEASE_SECONDS") or LEASE.total_seconds())
         return cls(max_tries=int(config.get("MEDSAM_MESSAGE_MAX_TRIES") or 8),
-                   retry_seconds=int(config.get("MEDSAM_MESSAGE_RETRY_SECONDS") or 60))
+                   retry_seconds=int(config.get("MEDSAM_MESSAGE_RETRY_SECONDS") or 60),
+                   lease=timedelta(seconds=lease))
 
     def backoff(self, tries: int) -> timedelta:
         return min(MAX_BACKOFF, timedelta(seconds=self.retry_seconds * 2 ** max(0, tries - 1)))
@@ -90,7 +92,8 @@ def _state_change(durable: bool = True) -> Iterator[Connection]:
         yield connection
 
 
-def claim(worker: str, limit: int, now: datetime) -> tuple[str, list[OutboxMessage]]:
+def claim(worker: str, limit: int, now: datetime,
+          lease: timedelta = LEASE) -> tuple[str, list[OutboxMessage]]:
     """Move up to `limit` due rows to `sending` for this batch (committed)."""
     token = f"{worker}:{secrets.token_hex(6)}"
     picked = (
@@ -103,7 +106,7 @@ def claim(worker: str, limit: int, now: datetime) -> tuple[str, list[OutboxMessa
         connection.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(picked.scalar_subquery()), _due(now))
-            .values(status="sending", claimed_by=token, claimed_until=now + LEASE,
+            .values(status="sending", claimed_by=token, claimed_until=now + lease,
                     tries=OutboxMessage.tries + 1)
         )
     db.session.rollback()  # read what was just committed
@@ -234,7 +237,7 @@ def deliver_due(config: Any, *, worker: str = "sender", now: datetime | None = N
         while limit is None or handled < limit:
             moment = now or utcnow()
             batch = settings.batch if limit is None else min(settings.batch, limit - handled)
-            token, rows = claim(worker, batch, moment)
+            token, rows = claim(worker, batch, moment, settings.lease)
             if not rows:
                 break
             handled += len(rows)
