@@ -23,7 +23,18 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, cast, event, exists, func, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    cast,
+    delete,
+    event,
+    exists,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import selectinload
@@ -31,7 +42,16 @@ from sqlalchemy.orm import selectinload
 from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
-from ..models import Activity, ApiToken, Assignment, Centre, MatchRun, Session, Volunteer
+from ..models import (
+    Activity,
+    ApiToken,
+    Assignment,
+    CalendarFeedSecret,
+    Centre,
+    MatchRun,
+    Session,
+    Volunteer,
+)
 from ..models.types import utcnow
 from .concurrency import claim
 from .scope import MAX_ID, can_write_centre, centre_filter
@@ -252,6 +272,8 @@ def erase_volunteer(principal: Principal, volunteer_id: int, expected: Collectio
         .where(ApiToken.volunteer_id == volunteer.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    # Ends the calendar address and every link in messages sent to the person.
+    db.session.execute(delete(CalendarFeedSecret).where(CalendarFeedSecret.volunteer_id == volunteer.id))
     db.session.commit()
 
 

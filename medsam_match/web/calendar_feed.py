@@ -2,12 +2,11 @@
 
 Calendar apps cannot send headers or cookies, so the feed's address carries
 its own proof: `<volunteer id>-<HMAC-SHA256 under SECRET_KEY of the id and
-the volunteer's random feed secret>`. The secret is made at random for each
-volunteer and kept in the database (`CalendarFeedSecret`), so an address can
-be made neither from the secret key and an id alone nor from the database
-alone. Changing the service's secret_key changes every address (all
+the volunteer's random secret>` (services/volunteer_secrets.py), so an
+address can be made neither from the secret key and an id alone nor from the
+database alone. Changing the service's secret_key changes every address (all
 subscriptions stop working and volunteers must add the new link); deleting a
-volunteer's feed secret changes that volunteer's address only.
+volunteer's secret changes that volunteer's address (and message links) only.
 """
 
 from __future__ import annotations
@@ -15,17 +14,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import CalendarFeedSecret, Volunteer
+from ..models import Volunteer
 from ..models.types import utcnow
 from ..services.notifications.calendar_part import assignment_uid
+from ..services.volunteer_secrets import existing_secret, volunteer_secret
 from .i18n import role_name
 from .ical import Event, calendar
 from .listing import AssignmentView, feed_views, volunteer_principal
@@ -55,21 +53,8 @@ def _key(volunteer_id: int, secret: str) -> str:
 
 
 def feed_secret(volunteer_id: int) -> str:
-    """The volunteer's random feed secret, made (and committed) on first use."""
-    row = db.session.get(CalendarFeedSecret, volunteer_id)
-    if row is not None:
-        return row.secret
-    secret = secrets.token_urlsafe(32)
-    db.session.add(CalendarFeedSecret(volunteer_id=volunteer_id, secret=secret))
-    try:
-        db.session.commit()
-    except IntegrityError:  # made by a parallel request: use that one
-        db.session.rollback()
-        row = db.session.get(CalendarFeedSecret, volunteer_id)
-        if row is None:
-            raise
-        return row.secret
-    return secret
+    """The volunteer's random secret, made (and committed) on first use."""
+    return volunteer_secret(volunteer_id)
 
 
 def feed_key(volunteer_id: int) -> str:
@@ -83,8 +68,8 @@ def volunteer_for_key(key: str) -> Volunteer | None:
     if match is None:
         return None
     volunteer_id = int(match[1])
-    row = db.session.get(CalendarFeedSecret, volunteer_id)
-    if row is None or not hmac.compare_digest(_key(volunteer_id, row.secret), key):
+    secret = existing_secret(volunteer_id)
+    if secret is None or not hmac.compare_digest(_key(volunteer_id, secret), key):
         return None
     volunteer = db.session.get(Volunteer, volunteer_id)
     if volunteer is None or volunteer.erased_at is not None:

@@ -1,0 +1,52 @@
+"""Each volunteer's random secret for the addresses that work without signing in.
+
+A calendar feed address and the links in messages (answer and settings links)
+are proofs made with the service's secret key AND this per-volunteer random
+secret, so they can be made neither from the secret key and a volunteer id
+alone nor from the database alone. Deleting a volunteer's row ends all of that
+volunteer's addresses and links at once (erasure deletes it with the volunteer).
+
+The row is made on first use in a short transaction of its own, committed at
+once (an insert that does nothing when a parallel one made it first): the
+sender renders a batch of messages inside one long read, and SQLite allows
+only one writer, so the caller's session must not start writing for it.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import Select, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..extensions import db
+from ..models import CalendarFeedSecret
+
+
+def volunteer_secret(volunteer_id: int) -> str:
+    """The volunteer's secret, made (and committed, apart from the caller's
+    transaction) on first use."""
+    known = existing_secret(volunteer_id)
+    if known is not None:
+        return known
+    with db.engine.begin() as connection:
+        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        connection.execute(
+            insert(CalendarFeedSecret)
+            .values(volunteer_id=volunteer_id, secret=secrets.token_urlsafe(32))
+            .on_conflict_do_nothing(index_elements=["volunteer_id"])
+        )
+        made = connection.execute(_secret_of(volunteer_id)).scalar_one_or_none()
+    if made is None:  # the volunteer is gone
+        raise LookupError(f"no volunteer {volunteer_id}")
+    return made
+
+
+def existing_secret(volunteer_id: int) -> str | None:
+    """The volunteer's secret if one was made; None otherwise (never makes one)."""
+    return db.session.execute(_secret_of(volunteer_id)).scalar_one_or_none()
+
+
+def _secret_of(volunteer_id: int) -> Select[tuple[str]]:
+    return select(CalendarFeedSecret.secret).where(CalendarFeedSecret.volunteer_id == volunteer_id)
