@@ -22,6 +22,9 @@ RESOURCES: tuple[str, ...] = (
     "messages",
     "open_slots",
     "swaps",
+    "pending_swaps",
+    "attendance",
+    "hours",
     "reports",
     "templates",
 )

@@ -301,6 +301,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sms_gateway_auth_header", _text),
     Setting("sms_gateway_body", _text),
     Setting("sms_from", _text),
+    # Volunteers' self-service (docs/operations.md "Attendance and erasure").
+    Setting("attendance_default_days", _integer(0, 365)),
+    Setting("erasure_without_confirmation", _boolean),
 )
 _BY_KEY = {setting.key: setting for setting in SETTINGS}
 

@@ -10,4 +10,4 @@ blp = Blueprint(
     description="Volunteers of a centre: skills, availability, preferences; DELETE erases",
 )
 
-from . import invites, resources  # noqa: E402,F401
+from . import invites, personal_data, resources  # noqa: E402,F401

@@ -157,6 +157,8 @@ class VolunteerBodySchema(StrictSchema):
         metadata={"description": "language of messages (nb nn da en); null: the municipality's"},
     )
     erased_at = Time(dump_only=True, allow_none=True, metadata={"description": "set once erased (GDPR)"})
+    erasure_requested_at = Time(dump_only=True, allow_none=True, metadata={
+        "description": "set while the volunteer's request to be erased awaits a coordinator"})
     created_at = Time(dump_only=True)
     updated_at = Time(dump_only=True)
 

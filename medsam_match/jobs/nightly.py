@@ -112,7 +112,8 @@ def nightly_tick(now: datetime | None = None, settings: NightlySettings | None =
 
 def start_scheduler(app: Flask):  # type: ignore[no-untyped-def]
     """A background APScheduler ticking every minute (and once at start-up,
-    which catches up a night missed within the grace period)."""
+    which catches up a night missed within the grace period); and hourly the
+    attendance default (jobs/attendance_default.py)."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     def tick() -> None:
@@ -125,8 +126,22 @@ def start_scheduler(app: Flask):  # type: ignore[no-untyped-def]
             finally:
                 db.session.remove()
 
+    def attendance() -> None:
+        from .attendance_default import attendance_tick
+
+        with app.app_context():
+            try:
+                attendance_tick()
+            except Exception:  # noqa: BLE001 - keep ticking
+                log.exception("attendance tick failed")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(tick, "interval", minutes=1, id="nightly-tick", next_run_time=utcnow(),
                       max_instances=1, coalesce=True)
+    scheduler.add_job(attendance, "interval", hours=1, id="attendance-default",
+                      next_run_time=utcnow(), max_instances=1, coalesce=True)
     scheduler.start()
     return scheduler

@@ -16,20 +16,23 @@ of two volunteers accepting at once exactly one wins; the other gets a 409.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import selectinload
 
 from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden, NotFound
 from ..extensions import db
-from ..models import Assignment, Session, Volunteer
+from ..models import Activity, Assignment, Session, Volunteer
 from ..models.types import utcnow
 from . import notifications
 from .assignments import get_assignment
 from .locking import lock_row
 from .open_slots import refused, role_fit
-from .scope import can_write_centre
+from .scope import can_write_centre, centre_filter
 
 
 def _set_offer(assignment_id: int, offered: bool, at: datetime) -> bool:
@@ -124,4 +127,44 @@ def take_over(principal: Principal, assignment_id: int,
     return row
 
 
-__all__ = ["offer", "take_over", "withdraw"]
+def pending_swaps_query(principal: Principal,
+                        filters: Mapping[str, Any] | None = None) -> Select[Any]:
+    """Seats offered and not yet taken over, in sessions still to come, the
+    caller may see (a volunteer: their own offers), soonest session first.
+    Filters: centre_id, session_id, now."""
+    filters = filters or {}
+    stmt = (
+        select(Assignment)
+        .join(Session, Assignment.session_id == Session.id)
+        .join(Activity, Session.activity_id == Activity.id)
+        .where(Assignment.status == "confirmed", Assignment.swap_offered_at.is_not(None),
+               Session.status != "cancelled", Session.start > (filters.get("now") or utcnow()))
+    )
+    if principal.role == "volunteer":
+        stmt = stmt.where(Assignment.volunteer_id == principal.volunteer_id)
+    else:
+        stmt = stmt.where(centre_filter(principal, Activity.centre_id))
+    if filters.get("centre_id") is not None:
+        stmt = stmt.where(Activity.centre_id == filters["centre_id"])
+    if filters.get("session_id") is not None:
+        stmt = stmt.where(Assignment.session_id == filters["session_id"])
+    return stmt.order_by(Session.start, Session.id, Assignment.id).options(
+        selectinload(Assignment.session).selectinload(Session.activity),
+        selectinload(Assignment.volunteer))
+
+
+def pending_swaps(principal: Principal, centre_id: int | None = None,
+                  session_id: int | None = None) -> list[Assignment]:
+    """`pending_swaps_query` as a list (the board and the session page)."""
+    return list(db.session.scalars(pending_swaps_query(
+        principal, {"centre_id": centre_id, "session_id": session_id})))
+
+
+def cancel_swap(principal: Principal, assignment_id: int) -> Assignment:
+    """A coordinator cancels a pending swap: the seat stays the original
+    volunteer's (same as `withdraw`)."""
+    return withdraw(principal, assignment_id)
+
+
+__all__ = ["cancel_swap", "offer", "pending_swaps", "pending_swaps_query", "take_over",
+           "withdraw"]

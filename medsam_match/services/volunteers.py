@@ -7,13 +7,15 @@ profile and availability (not `centre_id` nor `active`). Out of scope is 404.
 Erasure (DELETE) keeps the row so that the hours given stay in the
 statistics, but wipes everything that says who the person was: name,
 contact, location, skills, languages, interests, certificates,
-preferences, availability, and the reasons they gave when declining. Their
-future proposed and confirmed assignments are cancelled (nobody can be
+preferences, availability, the reasons they gave when declining and the
+notes beside hours they logged (the hours stay). Their future proposed and confirmed assignments are cancelled (nobody can be
 asked to come any more), their past ones stay; their tokens are revoked;
 their entries in the scenarios stored with match runs are wiped. An erased
 volunteer is hidden from everyone but an admin who asks for them
-(`include_erased`). A volunteer token cannot erase itself: the coordinator
-does it on request, and so learns what the volunteer had agreed to do.
+(`include_erased`). A volunteer token cannot erase itself: it asks
+(services/erasure.py), and the coordinator confirms, and so learns what
+the volunteer had agreed to do (or the request erases at once where the
+installation is configured so).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from ..models import (
     Assignment,
     CalendarFeedSecret,
     Centre,
+    HoursEntry,
     MatchRun,
     Session,
     Volunteer,
@@ -219,6 +222,10 @@ def update_volunteer(
                 f"a volunteer may not change {', '.join(refused)}: "
                 "the centre's coordinator does"
             )
+        if "interests" in data:
+            from .interests import check_chosen_interests
+
+            check_chosen_interests(volunteer.centre_id, data["interests"], volunteer.interests)
     claim(volunteer, expected, "volunteer")
     new_centre_id = data.get("centre_id", volunteer.centre_id)
     if new_centre_id != volunteer.centre_id:
@@ -250,7 +257,13 @@ def erase_volunteer(principal: Principal, volunteer_id: int, expected: Collectio
     if volunteer.erased_at is not None:
         return
     claim(volunteer, expected, "volunteer")
-    now = utcnow()
+    wipe_volunteer(volunteer, utcnow())
+    db.session.commit()
+
+
+def wipe_volunteer(volunteer: Volunteer, now: datetime) -> None:
+    """The erasure itself (see the module docstring), for a volunteer row
+    already locked or claimed by the caller. Does not commit."""
     volunteer.name = ""
     for name in _ERASED_TO_NULL:
         setattr(volunteer, name, None)
@@ -267,6 +280,12 @@ def erase_volunteer(principal: Principal, volunteer_id: int, expected: Collectio
         .values(decline_reason=None)
     )
     _scrub_stored_scenarios(volunteer)
+    # So is the note they wrote beside hours they logged; the hours stay.
+    db.session.execute(
+        update(HoursEntry)
+        .where(HoursEntry.volunteer_id == volunteer.id, HoursEntry.note != "")
+        .values(note="")
+    )
     db.session.execute(
         update(ApiToken)
         .where(ApiToken.volunteer_id == volunteer.id, ApiToken.revoked_at.is_(None))
@@ -274,7 +293,6 @@ def erase_volunteer(principal: Principal, volunteer_id: int, expected: Collectio
     )
     # Ends the calendar address and every link in messages sent to the person.
     db.session.execute(delete(CalendarFeedSecret).where(CalendarFeedSecret.volunteer_id == volunteer.id))
-    db.session.commit()
 
 
 # --- helpers ----------------------------------------------------------------

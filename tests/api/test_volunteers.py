@@ -704,7 +704,8 @@ def test_a_volunteer_may_change_every_field_the_audit_lists(client, app, world: 
 
     activity = client.post(
         "/api/v1/activities",
-        json={"centre_id": world.no.centre_id, "title": "Tur", "roles": [{"role": "host"}]},
+        json={"centre_id": world.no.centre_id, "title": "Tur", "roles": [{"role": "host"}],
+              "interests": ["chess"]},
         headers=auth(world.admin_token),
     ).get_json()["id"]
     me = create(client, world.no.coordinator_token, world.no.centre_id)

@@ -1,0 +1,188 @@
+"""/api/v1/hours: volunteers log hours, coordinators approve or reject."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from medsam_match.extensions import db
+from medsam_match.models import HoursEntry
+from tests.api.conftest import assert_problem, rows
+from tests.api.manual_world import OSLO, ManualWorld, build_manual_world
+from tests.conftest import World, auth
+
+URL = "/api/v1/hours"
+
+
+@pytest.fixture
+def mw(app: Flask, world: World) -> ManualWorld:
+    return build_manual_world(app, world)
+
+
+def _yesterday() -> str:
+    return (datetime.now(OSLO).date() - timedelta(days=1)).isoformat()
+
+
+def test_log_approve_and_count(client: FlaskClient, mw: ManualWorld, make_token) -> None:  # type: ignore[no-untyped-def]
+    amira = auth(make_token("volunteer", volunteer_id=mw.amira))
+    coordinator = auth(mw.world.no.coordinator_token)
+    logged = client.post(URL, headers=amira, json={
+        "day": _yesterday(), "hours": 2.5, "activity_id": mw.activity_id,
+        "note": "Ryddet etter kafeen"})
+    assert logged.status_code == 201, logged.json
+    assert (logged.json["status"], logged.json["volunteer_id"]) == ("pending", mw.amira)
+    summary = client.get(f"{URL}/summary", headers=amira).json
+    assert (summary["total"], summary["pending"]) == (0.0, 2.5)  # not counted until approved
+
+    todo = client.get(f"{URL}?status=pending", headers=coordinator).json
+    assert [e["id"] for e in todo] == [logged.json["id"]]
+    assert todo[0]["volunteer_name"] == "Amira Haddad"
+    approved = client.post(f"{URL}/{logged.json['id']}:approve", headers=coordinator)
+    assert approved.status_code == 200 and approved.json["status"] == "approved"
+    assert approved.json["decided_by"].startswith("token ")
+    again = client.post(f"{URL}/{logged.json['id']}:reject", headers=coordinator)
+    assert_problem(again, 409)
+    summary = client.get(f"{URL}/summary", headers=amira).json
+    assert (summary["total"], summary["logged"], summary["pending"]) == (2.5, 2.5, 0.0)
+    assert [(a["activity_id"], a["logged"]) for a in summary["by_activity"]] == [
+        (mw.activity_id, 2.5)]
+    # Once decided, the volunteer can no longer withdraw it.
+    assert_problem(client.delete(f"{URL}/{logged.json['id']}", headers=amira), 409)
+
+
+def test_a_volunteer_withdraws_a_pending_entry_and_cannot_decide(
+        app: Flask, client: FlaskClient, mw: ManualWorld, make_token) -> None:  # type: ignore[no-untyped-def]
+    amira = auth(make_token("volunteer", volunteer_id=mw.amira))
+    entry = client.post(URL, headers=amira, json={"day": _yesterday(), "hours": 1}).json
+    assert client.post(f"{URL}/{entry['id']}:approve", headers=amira).status_code == 403
+    assert client.delete(f"{URL}/{entry['id']}", headers=amira).status_code == 204
+    assert rows(app, HoursEntry) == []
+
+
+def test_a_coordinator_logs_for_a_volunteer_approved_at_once(
+        client: FlaskClient, mw: ManualWorld) -> None:
+    coordinator = auth(mw.world.no.coordinator_token)
+    made = client.post(URL, headers=coordinator, json={
+        "volunteer_id": mw.yusuf, "day": _yesterday(), "hours": 3})
+    assert made.status_code == 201 and made.json["status"] == "approved"
+    other = auth(mw.world.dk.coordinator_token)
+    assert_problem(client.post(URL, headers=other, json={
+        "volunteer_id": mw.yusuf, "day": _yesterday(), "hours": 3}), 404)
+    assert client.get(f"{URL}/{made.json['id']}", headers=other).status_code == 404
+    assert_problem(client.post(f"{URL}/{made.json['id']}:approve", headers=other), 404)
+
+
+def test_no_one_reads_or_changes_another_volunteers_hours(
+        client: FlaskClient, mw: ManualWorld, make_token) -> None:  # type: ignore[no-untyped-def]
+    amira = auth(make_token("volunteer", volunteer_id=mw.amira))
+    yusuf = auth(make_token("volunteer", volunteer_id=mw.yusuf))
+    entry = client.post(URL, headers=amira, json={"day": _yesterday(), "hours": 1}).json
+    assert client.get(f"{URL}/{entry['id']}", headers=yusuf).status_code == 404
+    assert client.delete(f"{URL}/{entry['id']}", headers=yusuf).status_code == 404
+    assert client.get(URL, headers=yusuf).json == []
+    assert client.get(f"{URL}/summary?volunteer_id={mw.amira}", headers=yusuf).status_code == 404
+    assert_problem(client.post(URL, headers=yusuf, json={
+        "volunteer_id": mw.amira, "day": _yesterday(), "hours": 1}), 404)
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"hours": -1}, "hours"),
+    ({"hours": 0}, "hours"),
+    ({"hours": 24.5}, "hours"),
+    ({"hours": "2"}, "hours"),
+    ({"day": "2026-02-30"}, "day"),
+    ({"day": "in a week"}, "day"),
+    ({"note": "x" * 1001}, "note"),
+    ({"activity_id": 0}, "activity_id"),
+    ({"status": "approved"}, "status"),
+])
+def test_bad_hours_are_422_naming_the_field(app: Flask, client: FlaskClient, mw: ManualWorld,
+                                            make_token, body, field) -> None:  # type: ignore[no-untyped-def]
+    amira = auth(make_token("volunteer", volunteer_id=mw.amira))
+    assert_problem(client.post(URL, headers=amira,
+                               json={"day": _yesterday(), "hours": 2, **body}), 422, field)
+    assert rows(app, HoursEntry) == []
+
+
+def test_the_day_and_activity_are_checked_and_a_day_holds_24_hours(
+        app: Flask, client: FlaskClient, mw: ManualWorld, make_token) -> None:  # type: ignore[no-untyped-def]
+    amira = auth(make_token("volunteer", volunteer_id=mw.amira))
+    tomorrow = (datetime.now(OSLO).date() + timedelta(days=1)).isoformat()
+    assert_problem(client.post(URL, headers=amira, json={"day": tomorrow, "hours": 2}),
+                   422, "day")
+    with app.app_context():
+        from medsam_match.models import Activity
+
+        elsewhere = Activity(centre_id=mw.world.dk.centre_id, title="Andet", roles=[])
+        db.session.add(elsewhere)
+        db.session.commit()
+        elsewhere_id = elsewhere.id
+    assert_problem(client.post(URL, headers=amira, json={
+        "day": _yesterday(), "hours": 2, "activity_id": elsewhere_id}), 422, "activity_id")
+    assert client.post(URL, headers=amira, json={"day": _yesterday(), "hours": 20}
+                       ).status_code == 201
+    before = rows(app, HoursEntry)
+    assert_problem(client.post(URL, headers=amira, json={"day": _yesterday(), "hours": 4.5}),
+                   422, "hours")
+    assert rows(app, HoursEntry) == before
+
+
+@pytest.mark.postgres
+def test_two_entries_logged_at_once_never_pass_24_hours_a_day(
+        app: Flask, mw: ManualWorld, make_token) -> None:  # type: ignore[no-untyped-def]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
+    token = make_token("volunteer", volunteer_id=mw.amira)
+    day = _yesterday()
+    barrier = threading.Barrier(2)
+    answers: list[int] = []
+
+    def log() -> None:
+        own = app.test_client()
+        barrier.wait()
+        answers.append(own.post(URL, headers=auth(token),
+                                json={"day": day, "hours": 14}).status_code)
+
+    threads = [threading.Thread(target=log) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == [201, 422]
+    with app.app_context():
+        assert [e.hours for e in db.session.query(HoursEntry).all()] == [14.0]
+
+
+@pytest.mark.postgres
+def test_two_coordinators_deciding_at_once(app: Flask, mw: ManualWorld, make_token) -> None:  # type: ignore[no-untyped-def]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
+    with app.app_context():
+        entry = HoursEntry(volunteer_id=mw.amira, day=date.today() - timedelta(days=1), hours=2)
+        db.session.add(entry)
+        db.session.commit()
+        entry_id = entry.id
+    token = mw.world.no.coordinator_token
+    barrier = threading.Barrier(2)
+    answers: dict[str, int] = {}
+
+    def decide(action: str) -> None:
+        own = app.test_client()
+        barrier.wait()
+        answers[action] = own.post(f"{URL}/{entry_id}:{action}",
+                                   headers=auth(token)).status_code
+
+    threads = [threading.Thread(target=decide, args=(a,)) for a in ("approve", "reject")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers.values()) == [200, 409]
+    winner = next(a for a, code in answers.items() if code == 200)
+    with app.app_context():
+        assert db.session.get(HoursEntry, entry_id).status == {"approve": "approved",
+                                                                "reject": "rejected"}[winner]
