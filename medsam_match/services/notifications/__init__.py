@@ -14,7 +14,7 @@
 Imports no Flask at import time, like the rest of `services`.
 """
 
-from .digest import on_nightly_published
+from .digest import on_nightly_published, on_run_failed
 from .outbox import (
     on_assigned,
     on_declined,
@@ -26,4 +26,4 @@ from .outbox import (
 )
 
 __all__ = ["on_assigned", "on_declined", "on_invite", "on_nightly_published", "on_published",
-           "on_removed", "on_session_changed", "on_signin_link"]
+           "on_removed", "on_run_failed", "on_session_changed", "on_signin_link"]

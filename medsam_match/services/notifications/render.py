@@ -228,6 +228,9 @@ def _subject(row: OutboxMessage, context: dict[str, Any]) -> str:
         if context.get("was") == "confirmed":
             return t("%(name)s can no longer come: %(title)s", name=context["who"], title=title)
         return t("%(name)s declined: %(title)s", name=context["who"], title=title)
+    if row.kind == "digest" and context.get("failed"):
+        return t("Morning summary: last night's plan failed, %(empty)s empty places",
+                 empty=len(context["unfilled"]))
     if row.kind == "digest":
         return t("Morning summary: %(empty)s empty places, %(declines)s declines",
                  empty=len(context["unfilled"]), declines=len(context["declines"]))

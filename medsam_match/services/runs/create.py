@@ -28,6 +28,7 @@ from ...domain_errors import Conflict, Invalid, LimitReached, NotFound
 from ...extensions import db
 from ...models import Centre, MatchRun, Session
 from ...models.types import utcnow
+from .. import notifications
 from ..locking import lock_row, transition
 from ..scope import centre_filter
 from . import signals
@@ -217,6 +218,8 @@ def queue_nightly_run(centre_id: int, night: date, window_from: datetime,
                 run.status = "failed"
                 run.finished_at = now or utcnow()
                 run.error = missed
+                db.session.flush()
+                notifications.on_run_failed(run.id)  # the morning digest says so
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -20,6 +20,7 @@ from ...domain_errors import Conflict, NotFound
 from ...extensions import db
 from ...models import Centre, MatchRun
 from ...models.types import utcnow
+from .. import notifications
 from ..explanations import localize_unfilled
 from ..locking import transition
 from ..planning_scenario import build_scenario
@@ -90,6 +91,7 @@ def fail(run_id: int, message: str, result: dict[str, Any] | None = None) -> Mat
     if result is not None:
         values["result"] = result
     if transition(MatchRun, run_id, ("running",), **values):
+        notifications.on_run_failed(run_id)  # the nightly one: the morning digest says so
         db.session.commit()
         log.warning("run %s failed: %s", run_id, message)
     else:

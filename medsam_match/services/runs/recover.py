@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import MatchRun
 from ...models.types import utcnow
+from .. import notifications
 from ..locking import transition
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,8 @@ def recover_stale_runs(now: datetime | None = None) -> list[int]:
         if transition(MatchRun, run_id, ("running",), status="failed", finished_at=now,
                       error=STALE_MESSAGE)
     ]
+    for run_id in failed:
+        notifications.on_run_failed(run_id)  # a nightly one: the morning digest says so
     db.session.commit()
     return failed
 
