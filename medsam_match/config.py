@@ -161,13 +161,39 @@ def _database_url(value: Any) -> str:
 
 
 def _storage_url(value: Any) -> str:
-    text = _text(value).strip() or "memory://"
+    text = _text(value).strip()
+    if not text:
+        return ""  # the broker if it is Redis, else memory (ratelimit_storage)
     scheme = text.split("://", 1)[0] if "://" in text else ""
     if scheme not in RATELIMIT_SCHEMES:
         raise ValueError(
             f"must be memory:// or a redis://host:6379/0 address, got {value!r}"
         )
     return text
+
+
+BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps", "pyamqp", "sentinel")
+
+
+def _broker_url(value: Any) -> str:
+    text = _text(value).strip()
+    if text and text.split("://", 1)[0] not in BROKER_SCHEMES:
+        raise ValueError(
+            "must be empty (no task queue: the embedded worker) or a broker address such as "
+            f"redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//, got {value!r}"
+        )
+    return text
+
+
+def ratelimit_storage(settings: Mapping[str, Any]) -> str:
+    """Where the rate limits count: the setting; unset, the broker when it is
+    Redis (every process shares it), else each process's memory."""
+    if settings.get("ratelimit_storage_url"):
+        return str(settings["ratelimit_storage_url"])
+    broker = str(settings.get("broker_url") or "")
+    if broker.startswith(("redis://", "rediss://")):
+        return broker
+    return "memory://"
 
 
 def _integer(low: int, high: int) -> Callable[[Any], int]:
@@ -268,6 +294,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("proxy_hops", _integer(0, 10)),
     Setting("max_request_bytes", _integer(1024, 1 << 30)),
     Setting("scheduler", _one_of(SCHEDULER_MODES)),
+    Setting("broker_url", _broker_url),
     Setting("nightly_time", _clock_time),
     Setting("planning_horizon_days", _integer(1, 365)),
     Setting("solver_workers", _integer(1, 64)),

@@ -16,9 +16,10 @@ use it:
   ``FailureLimit("staff-signin")``.
 
 Over a limit the answer is 429 with Retry-After. Counters live in the storage
-named by `MEDSAM_RATELIMIT_STORAGE_URL`: `memory://` (the default) counts per
-process, so with N processes a limit is at most N times the setting;
-`redis://host:6379/0` shares the counters between processes and machines.
+named by `MEDSAM_RATELIMIT_STORAGE_URL`: `redis://host:6379/0` shares the
+counters between processes and machines; `memory://` counts per process, so
+with N processes a limit is at most N times the setting. Unset, it is the
+broker (`MEDSAM_BROKER_URL`) when that is Redis, else memory.
 `MEDSAM_RATE_LIMIT_PER_MINUTE = 0` turns every API limit off.
 """
 
@@ -172,8 +173,12 @@ def _rate_limited(error: RateLimitExceeded) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI",
-                          app.config.get(STORAGE_SETTING) or "memory://")
+    from .config import ratelimit_storage
+
+    app.config.setdefault("RATELIMIT_STORAGE_URI", ratelimit_storage({
+        "ratelimit_storage_url": app.config.get(STORAGE_SETTING),
+        "broker_url": app.config.get("MEDSAM_BROKER_URL"),
+    }))
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", KEY_PREFIX)
     limiter.init_app(app)

@@ -18,4 +18,8 @@ def served_app() -> Flask:
         from .jobs import start_background
 
         start_background(app)
+    elif app.config.get("MEDSAM_BROKER_URL"):
+        from .jobs.dispatch import listen
+
+        listen(app)  # runs asked for here go to the task queue at once
     return app

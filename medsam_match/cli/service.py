@@ -46,6 +46,7 @@ from . import (  # noqa: E402,F401  (each module adds its commands to `main`)
     solver_commands,  # medsam-match solve, validate (also without Flask: cli.run)
     token_commands,  # medsam-match token create/list/revoke
     user_commands,  # medsam-match user create/list/disable
+    worker_command,  # medsam-match worker (Celery, with MEDSAM_BROKER_URL)
 )
 
 main.add_command(solver_commands.solve_command)

@@ -22,7 +22,7 @@ _wake = threading.Event()
 _stop = threading.Event()
 
 
-def wake() -> None:
+def wake(run_id: int | None = None) -> None:  # noqa: ARG001 - any run: look now
     _wake.set()
 
 

@@ -138,6 +138,12 @@ class MatchRun(db.Model):  # type: ignore[name-defined]
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     worker: Mapped[str | None] = mapped_column(String(100))  # host:pid of the process running it
+    # With a task queue (MEDSAM_BROKER_URL): when the run was handed to it
+    # (jobs/dispatch.py); a run is handed over once, by a compare-and-set.
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The running process writes this every few seconds while it solves: a
+    # run whose heartbeat stopped has lost its process, on whatever host.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     score: Mapped[float | None] = mapped_column(Float)
     bound: Mapped[float | None] = mapped_column(Float)
     kpis: Mapped[dict[str, Any] | None] = mapped_column(JSON)

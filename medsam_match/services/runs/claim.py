@@ -34,8 +34,9 @@ def _running_in(centre_id: int) -> int | None:
 
 
 def _start(run_id: int) -> bool:
+    now = utcnow()
     return transition(MatchRun, run_id, ("queued",), status="running",
-                      started_at=utcnow(), worker=worker_name())
+                      started_at=now, heartbeat_at=now, worker=worker_name())
 
 
 def claim_next_run(now: datetime | None = None) -> MatchRun | None:
@@ -76,3 +77,46 @@ def claim_run(run_id: int) -> MatchRun:
                        current=state)
     db.session.commit()
     return db.session.get(MatchRun, run_id, populate_existing=True)  # type: ignore[return-value]
+
+
+#: What `claim_named_run` found: the run is now ours to execute...
+CLAIMED = "claimed"
+#: ...it may not start yet (its centre has a run in progress, or it waits for
+#: `not_before`): the caller lets it go and it is handed out again later...
+NOT_YET = "not-yet"
+# ...or anything else is the run's status (running elsewhere, ended,
+# cancelled) or "gone": nothing to do.
+
+
+def claim_named_run(run_id: int, now: datetime | None = None) -> str:
+    """The task queue's claim: a task names its run, and this makes it
+    running here if it is still queued and may start now (the same
+    compare-and-set under the centre's lock as `claim_next_run`). A task
+    delivered twice finds the run no longer queued the second time."""
+    now = now or utcnow()
+    run = db.session.get(MatchRun, run_id, populate_existing=True)
+    if run is None:
+        db.session.rollback()
+        return "gone"
+    if run.status != "queued":
+        status = run.status
+        db.session.rollback()
+        return status
+    if run.not_before is not None and run.not_before > now:
+        db.session.rollback()
+        return NOT_YET
+    centre_id = run.centre_id
+    lock_row(Centre, centre_id)
+    status = db.session.scalar(select(MatchRun.status).where(MatchRun.id == run_id))
+    if status != "queued":  # taken or ended while we waited for the lock
+        db.session.rollback()
+        return status or "gone"
+    if _running_in(centre_id) is not None:
+        db.session.rollback()
+        return NOT_YET
+    if not _start(run_id):
+        db.session.rollback()
+        current = db.session.get(MatchRun, run_id, populate_existing=True)
+        return current.status if current is not None else "gone"
+    db.session.commit()
+    return CLAIMED

@@ -144,7 +144,7 @@ def create_run(
     )
     db.session.commit()
     if wake:
-        signals.run_queued()
+        signals.run_queued(run.id)
     return run
 
 
@@ -225,5 +225,5 @@ def queue_nightly_run(centre_id: int, night: date, window_from: datetime,
         db.session.rollback()
         return None
     if missed is None:
-        signals.run_queued()
+        signals.run_queued(run.id)
     return run

@@ -25,6 +25,7 @@ from ..explanations import localize_unfilled
 from ..locking import transition
 from ..planning_scenario import build_scenario
 from . import solve_process
+from .heartbeat import beating
 from .publish import Window, plan_changes, publish
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ def execute_run(
             len(scenario["sessions"]),
             len(scenario["volunteers"]),
         )
-        result = solve_process.solve_in_child(scenario, limits, on_progress=on_progress)
+        with beating(run_id):
+            result = solve_process.solve_in_child(scenario, limits, on_progress=on_progress)
     except solve_process.SolverProcessError as error:
         return fail(run_id, str(error))
     except Exception as error:  # noqa: BLE001 - any failure must end the run, readable

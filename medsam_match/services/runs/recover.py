@@ -20,6 +20,7 @@ from ...models import MatchRun
 from ...models.types import utcnow
 from .. import notifications
 from ..locking import transition
+from .heartbeat import SILENT_AFTER
 
 log = logging.getLogger(__name__)
 
@@ -35,19 +36,22 @@ def recover_stale_runs(now: datetime | None = None) -> list[int]:
     """Mark failed the runs left `running` by a process that died.
 
     A run is stale when its worker is a process of this host that no longer
-    exists, or when it has been running far longer than its time limit allows
-    (any host). Each is ended with a compare-and-set, so a run that finishes
-    at this moment keeps its result."""
+    exists, when its heartbeat stopped (`heartbeat`: its process died or
+    hangs, on any host), or when it has been running far longer than its time
+    limit allows. Each is ended with a compare-and-set, so a run that
+    finishes at this moment keeps its result."""
     now = now or utcnow()
     host = socket.gethostname()
     stale = []
     for run in db.session.scalars(select(MatchRun).where(MatchRun.status == "running")):
         worker_host, _, pid = (run.worker or "").partition(":")
         dead_here = worker_host == host and pid.isdigit() and not _alive(int(pid))
+        last_sign = run.heartbeat_at or run.started_at
+        silent = last_sign is not None and now - last_sign > SILENT_AFTER
         overdue = run.started_at is not None and now - run.started_at > timedelta(
             seconds=run.time_limit_s * 2 + 300
         )
-        if dead_here or overdue:
+        if dead_here or silent or overdue:
             stale.append(run.id)
     failed = [
         run_id for run_id in stale

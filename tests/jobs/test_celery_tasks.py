@@ -1,0 +1,173 @@
+"""The task queue's tasks against the real database (SQLite and PostgreSQL)
+and, for handing runs over, the real Redis: a task delivered twice does its
+work once; a task whose run lost its process ends that run `failed`; a run
+is handed to the queue by exactly one of several processes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from medsam_match.extensions import db
+from medsam_match.models import Assignment, MatchRun
+from tests.planning.conftest import build_centre, post_run
+
+REDIS_URL = os.environ.get("MEDSAM_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def _redis_or_skip() -> Any:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"Redis at {REDIS_URL} is not reachable: {error} (CI=true requires it)")
+        pytest.skip(f"Redis at {REDIS_URL} is not reachable")
+    return client
+
+
+def _at_once(target: Any, args: tuple[Any, ...], n: int = 2) -> list[Any]:
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+
+    def one(i: int) -> None:
+        barrier.wait()
+        results[i] = target(*args)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_a_run_task_delivered_twice_at_once_publishes_once(app, client, world, make_token):
+    from medsam_match.jobs.tasks import run_named
+
+    centre = build_centre(client, world, make_token)
+    run_id = post_run(client, centre)["id"]
+
+    outcomes = _at_once(run_named, (app, run_id))
+
+    assert sorted(outcomes) in (["claimed", "running"], ["claimed", "succeeded"]), outcomes
+    with app.app_context():
+        run = db.session.get(MatchRun, run_id)
+        assert run.status == "succeeded" and run.published_at is not None
+        plan = run.result["assignments"]
+        rows = db.session.execute(
+            select(Assignment.volunteer_id, Assignment.session_id)
+            .where(Assignment.match_run_id == run_id)).all()
+        assert len(rows) == len(plan) > 0
+        assert len(set(rows)) == len(rows)
+        before = sorted(db.session.scalars(select(Assignment.id)))
+        published = run.published_at
+    # A third delivery, later (a redelivered message), changes nothing.
+    assert run_named(app, run_id) == "succeeded"
+    with app.app_context():
+        assert sorted(db.session.scalars(select(Assignment.id))) == before
+        assert db.session.get(MatchRun, run_id).published_at == published
+
+
+def test_a_task_finding_its_run_left_by_a_dead_process_ends_it_failed(app, client, world,
+                                                                      make_token):
+    from medsam_match.jobs.tasks import run_named
+    from medsam_match.models.types import utcnow
+
+    centre = build_centre(client, world, make_token)
+    run_id = post_run(client, centre)["id"]
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    with app.app_context():
+        run = db.session.get(MatchRun, run_id)
+        run.status, run.started_at, run.heartbeat_at = "running", utcnow(), utcnow()
+        run.worker = f"{socket.gethostname()}:{gone.pid}"
+        db.session.commit()
+
+    assert run_named(app, run_id) == "running"
+
+    with app.app_context():
+        run = db.session.get(MatchRun, run_id)
+        assert run.status == "failed" and "stopped before it finished" in run.error
+        assert run.published_at is None
+        assert db.session.scalar(select(func.count()).select_from(Assignment)
+                                 .where(Assignment.match_run_id == run_id)) == 0
+
+
+def test_a_run_whose_heartbeat_stopped_is_failed_whatever_its_host(app, client, world,
+                                                                   make_token):
+    from datetime import timedelta
+
+    from medsam_match.models.types import utcnow
+    from medsam_match.services.runs import recover_stale_runs
+
+    centre = build_centre(client, world, make_token)
+    quiet, beating = post_run(client, centre)["id"], post_run(client, centre)["id"]
+    with app.app_context():
+        for run_id, last in ((quiet, utcnow() - timedelta(minutes=3)), (beating, utcnow())):
+            run = db.session.get(MatchRun, run_id)
+            run.status, run.worker = "running", "another-host:123"
+            run.started_at = utcnow() - timedelta(minutes=4)
+            run.heartbeat_at = last
+        db.session.commit()
+        assert recover_stale_runs() == [quiet]
+        assert db.session.get(MatchRun, beating).status == "running"
+
+
+def test_a_run_is_handed_to_the_queue_by_one_process_only(app, client, world, make_token):
+    from medsam_match.jobs.celery_app import RUNS_QUEUE
+    from medsam_match.jobs.dispatch import hand_over, hand_over_due
+    from medsam_match.services.runs.handover import let_go
+
+    redis_client = _redis_or_skip()
+    redis_client.flushdb()
+    app.config["MEDSAM_BROKER_URL"] = REDIS_URL
+    centre = build_centre(client, world, make_token)
+    run_id = post_run(client, centre)["id"]
+
+    def offer() -> bool:
+        with app.app_context():
+            try:
+                return hand_over(run_id)
+            finally:
+                db.session.remove()
+
+    assert sorted(_at_once(offer, (), n=4)) == [False, False, False, True]
+    assert redis_client.llen(RUNS_QUEUE) == 1
+    with app.app_context():
+        assert hand_over_due() == []  # with the queue already
+        assert let_go(run_id)  # e.g. its task found the centre busy
+        assert hand_over_due() == [run_id]
+        assert db.session.get(MatchRun, run_id).enqueued_at is not None
+    assert redis_client.llen(RUNS_QUEUE) == 2
+    redis_client.flushdb()
+
+
+def test_without_a_broker_the_worker_command_says_what_to_set(tmp_path):
+    env = {**os.environ, "MEDSAM_DATA_DIR": str(tmp_path), "MEDSAM_BROKER_URL": "",
+           "MEDSAM_CHECK_SCHEMA": "false",
+           "MEDSAM_SECRET_KEY": "k" + "Zq8rT3vWx9Lm2Np5Qs7Yb4Hc6Jd1Fg0Ae3Ru5Ti"}
+    done = subprocess.run([".venv/bin/medsam-match", "worker"], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode != 0
+    assert "MEDSAM_BROKER_URL is not set" in done.stderr
+
+
+def test_rate_limits_count_in_the_redis_broker_unless_told_otherwise():
+    from medsam_match.config import ratelimit_storage
+
+    redis_broker = "redis://queue.internal:6379/0"
+    assert ratelimit_storage({"broker_url": redis_broker, "ratelimit_storage_url": ""}) == redis_broker
+    assert ratelimit_storage({"broker_url": "amqp://guest@mq//",
+                              "ratelimit_storage_url": ""}) == "memory://"
+    assert ratelimit_storage({"broker_url": "", "ratelimit_storage_url": ""}) == "memory://"
+    assert ratelimit_storage({"broker_url": redis_broker,
+                              "ratelimit_storage_url": "memory://"}) == "memory://"
