@@ -191,6 +191,9 @@ class _Reader:
         return int(value)
 
     def strings(self, obj: dict[str, Any], key: str, path: str) -> frozenset[str]:
+        value = obj.get(key, [])
+        if type(value) is list and all(type(item) is str for item in value):
+            return frozenset(value)  # the usual case, without a path per item
         found = set()
         for where, item in self.items(obj, key, path):
             if isinstance(item, str):

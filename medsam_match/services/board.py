@@ -18,14 +18,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import load_only
 
 from solver.reasons import render_reason
 
 from ..auth import Principal
 from ..domain_errors import NotFound
 from ..extensions import db
-from ..models import Activity, Assignment, Centre, MatchRun, Session, Volunteer
+from ..models import Activity, Assignment, Centre, MatchRun, Place, Session, Volunteer
 from .scope import centre_filter, visible_or_404
 
 SLOT_STATES = ("confirmed", "proposed", "declined", "missing", "free")
@@ -165,16 +165,39 @@ def _role_slots(spec: dict[str, Any], assignments: list[_Held], status: str,
                      slots=slots)
 
 
-def _card(session: Session, assignments: list[_Held], zone: ZoneInfo,
+@dataclass(frozen=True)
+class _Listed:
+    """A session as the board needs it (read as plain columns, with its
+    activity's title and roles and its place's name: one query a week)."""
+
+    id: int
+    status: str
+    start: datetime | None
+    end: datetime | None
+    window_start: datetime
+    window_end: datetime
+    optional: bool
+    title: str
+    roles: list[dict[str, Any]]
+    place_name: str | None
+
+    @classmethod
+    def of(cls, session: Session) -> _Listed:
+        return cls(session.id, session.status, session.start, session.end,
+                   session.window_start, session.window_end, session.optional,
+                   session.activity.title, session.activity.roles or [],
+                   session.place.name if session.place is not None else None)
+
+
+def _card(session: _Listed, assignments: list[_Held], zone: ZoneInfo,
           reasons: dict[tuple[str, str], str]) -> SessionCard:
-    activity: Activity = session.activity
     by_role: dict[str, list[_Held]] = defaultdict(list)
     for a in assignments:
         by_role[a.role].append(a)
     roles = [
         _role_slots(spec, by_role.pop(str(spec.get("role")), []), session.status,
                     reasons.get((str(session.id), str(spec.get("role")))))
-        for spec in activity.roles or []
+        for spec in session.roles
     ]
     # People in a role the activity no longer has still show.
     for role, rest in by_role.items():
@@ -182,10 +205,9 @@ def _card(session: Session, assignments: list[_Held], zone: ZoneInfo,
     start = session.start or session.window_start
     end = session.end or session.window_end
     return SessionCard(
-        id=session.id, title=activity.title, status=session.status,
+        id=session.id, title=session.title, status=session.status,
         start_local=start.astimezone(zone), end_local=end.astimezone(zone),
-        timed=session.start is not None,
-        place_name=session.place.name if session.place is not None else None,
+        timed=session.start is not None, place_name=session.place_name,
         optional=session.optional, roles=roles,
     )
 
@@ -201,14 +223,18 @@ def _holidays(country: str, first: date, last: date, language: str) -> dict[date
         return {}
 
 
-def _sessions_between(centre_id: int, start: datetime, end: datetime) -> list[Session]:
-    return list(db.session.scalars(
-        select(Session).join(Activity)
+def _sessions_between(centre_id: int, start: datetime, end: datetime) -> list[_Listed]:
+    rows = db.session.execute(
+        select(Session.id, Session.status, Session.start, Session.end, Session.window_start,
+               Session.window_end, Session.optional, Activity.title, Activity.roles,
+               Place.name)
+        .join(Activity, Session.activity_id == Activity.id)
+        .outerjoin(Place, Session.place_id == Place.id)
         .where(Activity.centre_id == centre_id, Session.window_start < end,
                Session.window_start >= start)
-        .options(selectinload(Session.activity), selectinload(Session.place))
         .order_by(Session.window_start, Session.id)
-    ))
+    )
+    return [_Listed(*row[:8], row[8] or [], row[9]) for row in rows]
 
 
 def _assignments_of(session_ids: list[int]) -> dict[int, list[_Held]]:
@@ -271,7 +297,7 @@ def _fill(centre: Centre, week_start: date) -> tuple[int, int]:
         for a in assignments.get(session.id, []):
             if a.status in ("proposed", "confirmed"):
                 count[a.role] += 1
-        for spec in session.activity.roles or []:
+        for spec in session.roles:
             minimum = int(spec.get("min", 1))
             needed += minimum
             filled += min(minimum, count[str(spec.get("role"))])
@@ -296,4 +322,5 @@ def session_card(principal: Principal, session: Session, language: str = "en") -
     zone = ZoneInfo(activity.centre.municipality.timezone)
     start = session.start or session.window_start
     reasons = _reasons(activity.centre_id, start, start + timedelta(seconds=1), language)
-    return _card(session, _assignments_of([session.id]).get(session.id, []), zone, reasons)
+    return _card(_Listed.of(session), _assignments_of([session.id]).get(session.id, []), zone,
+                 reasons)

@@ -3,8 +3,9 @@ else cannot; and the same check for one person before a manual assignment.
 
 Every rule is the solver's own: the session is turned into a scenario by
 `planning_scenario.build_scenario` (the one translation of rows into a
-scenario, with the standing assignments of the whole ISO week as fixed, so
-overlaps and weekly limits see them), then
+scenario) focused on it: the session alone, with the standing assignments of
+the rest of its ISO week frozen around it, so overlaps and weekly limits see
+them, and the volunteers' availability at that session only. Then
 
 - H1-H5 (availability, skills, languages, certificate, travel distance) are
   `solver.eligibility.failed_rules`;
@@ -131,7 +132,8 @@ def _context(session: Session) -> _Context:
         raise Conflict("the session is cancelled", current="cancelled")
     centre = session.activity.centre
     doc = build_scenario(centre, session.window_start,
-                         session.window_start + timedelta(microseconds=1))
+                         session.window_start + timedelta(microseconds=1),
+                         focus=session.id)
     scenario = parse_scenario(doc)
     target = scenario.session_by_id[str(session.id)]
     option = _chosen_option(session, target)

@@ -127,15 +127,18 @@ def _place_ids(sessions: Iterable[Session]) -> set[int]:
     return ids
 
 
-def _others_at_place(
-    place: Place, centre_id: int, span_from: datetime, span_to: datetime
-) -> list[tuple[datetime, datetime]]:
-    """Fixed or already scheduled sessions of other centres at this place."""
+def _others_at_places(
+    place_ids: list[int], centre_id: int, span_from: datetime, span_to: datetime
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    """Fixed or already scheduled sessions of other centres at these places."""
+    found: dict[int, list[tuple[datetime, datetime]]] = {}
+    if not place_ids:
+        return found
     stmt = (
-        select(Session.start, Session.end)
+        select(Session.place_id, Session.start, Session.end)
         .join(Activity, Session.activity_id == Activity.id)
         .where(
-            Session.place_id == place.id,
+            Session.place_id.in_(place_ids),
             Activity.centre_id != centre_id,
             Session.status != "cancelled",
             Session.start.is_not(None),
@@ -143,16 +146,20 @@ def _others_at_place(
             Session.end > span_from,
         )
     )
-    return [(start, end) for start, end in db.session.execute(stmt) if start and end]
+    for place_id, start, end in db.session.execute(stmt):
+        if start and end:
+            found.setdefault(place_id, []).append((start, end))
+    return found
 
 
 def _place_doc(
-    place: Place, centre_id: int, span_from: datetime, span_to: datetime, zone: ZoneInfo
+    place: Place, others: list[tuple[datetime, datetime]], span_from: datetime,
+    span_to: datetime, zone: ZoneInfo,
 ) -> dict[str, Any]:
+    """A place; `others`: other centres' sessions there (when it holds one at a time)."""
     busy = [(_utc(b["start"]), _utc(b["end"])) for b in place.busy or []]
     busy = [(s, e) for s, e in busy if s < span_to and e > span_from]
-    if (place.parallel or 1) == 1:
-        busy.extend(_others_at_place(place, centre_id, span_from, span_to))
+    busy.extend(others)
     doc: dict[str, Any] = {
         "id": str(place.id),
         "name": place.name,
@@ -167,7 +174,17 @@ def _place_doc(
     return doc
 
 
-def _certificates(volunteer: Volunteer) -> dict[str, str]:
+# What a volunteer's part of the scenario is made of (read as plain columns:
+# an M centre has a thousand volunteers, and whole rows would cost twice).
+_VOLUNTEER_COLUMNS = (
+    Volunteer.id, Volunteer.name, Volunteer.skills, Volunteer.languages, Volunteer.interests,
+    Volunteer.certificates, Volunteer.weekly_availability, Volunteer.unavailable,
+    Volunteer.preferred_activity_ids, Volunteer.lat, Volunteer.lon, Volunteer.max_travel_km,
+    Volunteer.max_hours_per_week, Volunteer.max_sessions_per_week,
+)
+
+
+def _certificates(volunteer: Any) -> dict[str, str]:
     latest: dict[str, str] = {}
     for cert in volunteer.certificates or []:
         kind, until = cert.get("kind"), str(cert.get("valid_until"))
@@ -177,7 +194,7 @@ def _certificates(volunteer: Volunteer) -> dict[str, str]:
 
 
 def _volunteer_doc(
-    volunteer: Volunteer,
+    volunteer: Any,
     span_from: datetime,
     span_to: datetime,
     zone_name: str,
@@ -211,7 +228,7 @@ def _volunteer_doc(
     return doc
 
 
-def _triple(a: Assignment) -> dict[str, str]:
+def _triple(a: Assignment | Standing) -> dict[str, str]:
     return {"volunteer": str(a.volunteer_id), "session": str(a.session_id), "role": a.role}
 
 
@@ -227,18 +244,42 @@ def _week_bounds(window_from: datetime, window_to: datetime, zone: ZoneInfo) -> 
     )
 
 
+@dataclass(frozen=True)
+class FrozenSession:
+    """A session outside the window, as the scenario needs it."""
+
+    id: int
+    activity_id: int
+    start: datetime
+    end: datetime
+    window_start: datetime
+    window_end: datetime
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A proposed or confirmed assignment at a frozen session."""
+
+    volunteer_id: int
+    session_id: int
+    role: str
+
+
 def context_sessions(
     centre_id: int, window_from: datetime, window_to: datetime, zone: ZoneInfo, window_ids: set[int]
-) -> tuple[list[Session], list[Assignment]]:
+) -> tuple[list[FrozenSession], list[Standing]]:
     """Sessions outside the window but in the weeks it touches, with their
     standing (proposed or confirmed) assignments.
 
     They enter the scenario frozen (see `_context_session_doc`), so the weekly
     limits and the overlap rule see the whole week of every volunteer, not
-    only the part inside the window."""
+    only the part inside the window. Read as plain columns in one query: a
+    week of an M centre holds well over a thousand of them."""
     week_from, week_to = _week_bounds(window_from, window_to, zone)
     stmt = (
-        select(Assignment)
+        select(Assignment.volunteer_id, Assignment.session_id, Assignment.role,
+               Session.activity_id, Session.start, Session.end, Session.window_start,
+               Session.window_end)
         .join(Session, Assignment.session_id == Session.id)
         .join(Activity, Session.activity_id == Activity.id)
         .where(
@@ -250,21 +291,28 @@ def context_sessions(
             Assignment.status.in_(("proposed", "confirmed")),
         )
         .order_by(Assignment.id)
-        .options(selectinload(Assignment.session).selectinload(Session.activity))
     )
-    assignments = [a for a in db.session.scalars(stmt) if a.session_id not in window_ids]
-    sessions = {a.session_id: a.session for a in assignments}
+    sessions: dict[int, FrozenSession] = {}
+    assignments = []
+    for row in db.session.execute(stmt):
+        if row.session_id in window_ids:
+            continue
+        assignments.append(Standing(row.volunteer_id, row.session_id, row.role))
+        if row.session_id not in sessions:
+            sessions[row.session_id] = FrozenSession(
+                row.session_id, row.activity_id, row.start, row.end, row.window_start,
+                row.window_end)
     return sorted(sessions.values(), key=lambda s: (s.window_start, s.id)), assignments
 
 
-def _context_session_doc(session: Session, standing: list[Assignment], zone: ZoneInfo) -> dict[str, Any]:
+def _context_session_doc(session: FrozenSession, standing: list[Standing], zone: ZoneInfo,
+                         ) -> dict[str, Any]:
     """A frozen session: its own time and place, one role per role held, each
     with min 0 and max = the people holding it, who come in as `fixed`. Nobody
     can be added, and it adds nothing to the slots to fill."""
     held: dict[str, int] = {}
     for a in standing:
         held[a.role] = held.get(a.role, 0) + 1
-    assert session.start is not None and session.end is not None
     return {
         "id": str(session.id),
         "activity": str(session.activity_id),
@@ -285,14 +333,24 @@ def build_scenario(
     *,
     mode: str = "plan",
     weights: dict[str, float] | None = None,
+    focus: int | None = None,
 ) -> dict[str, Any]:
-    """The scenario a run for `centre` over [from, to) solves."""
+    """The scenario a run for `centre` over [from, to) solves.
+
+    With `focus` (a session id in the window) it is the scenario of that one
+    session, as its candidates need it (services/candidates.py): the session
+    alone is open, every other session of its ISO week with people in it is
+    frozen around it, and the volunteers' availability covers the focused
+    session only (nobody can be added to a frozen session)."""
     zone_name = centre.municipality.timezone
     zone = ZoneInfo(zone_name)
     sessions = window_sessions(centre.id, window_from, window_to)
+    if focus is not None:
+        sessions = [s for s in sessions if s.id == focus]
     session_ids = {s.id for s in sessions}
     span_from = min([s.window_start for s in sessions], default=window_from)
     span_to = max([s.window_end for s in sessions], default=window_to)
+    available_over = (span_from, span_to)
 
     frozen, frozen_assignments = context_sessions(
         centre.id, window_from, window_to, zone, session_ids
@@ -301,9 +359,16 @@ def build_scenario(
         span_from = min(span_from, *(s.window_start for s in frozen))
         span_to = max(span_to, *(s.window_end for s in frozen))
 
-    activities = {s.activity_id: s.activity for s in [*sessions, *frozen]}
+    activities: dict[int, Any] = {s.activity_id: s.activity for s in sessions}
+    missing = {s.activity_id for s in frozen} - activities.keys()
+    if missing:
+        activities.update((a.id, a) for a in db.session.execute(
+            select(Activity.id, Activity.title, Activity.interests)
+            .where(Activity.id.in_(missing))))
     activity_ids = {str(a) for a in activities}
-    places = [db.session.get(Place, pid) for pid in sorted(_place_ids(sessions))]
+    place_ids = _place_ids(sessions)
+    places = list(db.session.scalars(
+        select(Place).where(Place.id.in_(place_ids)).order_by(Place.id))) if place_ids else []
 
     assignments = (
         list(
@@ -316,14 +381,16 @@ def build_scenario(
         if session_ids
         else []
     )
-    fixed = [a for a in assignments if a.status == "confirmed" or (a.locked and a.status == "proposed")]
+    fixed: list[Assignment | Standing] = [
+        a for a in assignments if a.status == "confirmed" or (a.locked and a.status == "proposed")
+    ]
     fixed += frozen_assignments
     forbidden = [a for a in assignments if a.status == "declined"]
     previous = [a for a in assignments if a.status == "proposed" and not a.locked]
 
-    volunteers = list(
-        db.session.scalars(
-            select(Volunteer)
+    volunteers: list[Any] = list(
+        db.session.execute(
+            select(*_VOLUNTEER_COLUMNS)
             .where(
                 Volunteer.centre_id == centre.id,
                 Volunteer.active.is_(True),
@@ -335,10 +402,14 @@ def build_scenario(
     # A fixed assignment stands even if its volunteer has since been set
     # inactive: the coordinator decided, so the volunteer stays in the scenario.
     known = {v.id for v in volunteers}
-    for a in fixed:
-        if a.volunteer_id not in known and a.volunteer.erased_at is None:
-            volunteers.append(a.volunteer)
-            known.add(a.volunteer_id)
+    unknown = {a.volunteer_id for a in fixed} - known
+    if unknown:
+        volunteers += db.session.execute(
+            select(*_VOLUNTEER_COLUMNS)
+            .where(Volunteer.id.in_(unknown), Volunteer.erased_at.is_(None))
+            .order_by(Volunteer.id)
+        )
+        known = {v.id for v in volunteers}
     fixed = [a for a in fixed if a.volunteer_id in known]
     previous = [a for a in previous if a.volunteer_id in known]
     forbidden_pairs = sorted(
@@ -347,10 +418,12 @@ def build_scenario(
     fixed_keys = {(a.volunteer_id, a.session_id, a.role) for a in fixed}
     previous = [a for a in previous if (a.volunteer_id, a.session_id, a.role) not in fixed_keys]
 
-    standing: dict[int, list[Assignment]] = {}
+    standing: dict[int, list[Standing]] = {}
     for a in frozen_assignments:
         standing.setdefault(a.session_id, []).append(a)
 
+    others = _others_at_places(
+        [p.id for p in places if (p.parallel or 1) == 1], centre.id, span_from, span_to)
     doc_weights = dict(weights or {})
     if mode == "repair":
         doc_weights = {**REPAIR_WEIGHTS, **doc_weights}
@@ -360,7 +433,7 @@ def build_scenario(
         "name": f"{centre.name}, {_iso(window_from, zone)[:10]} to {_iso(window_to, zone)[:10]}",
         "timezone": zone_name,
         "weights": doc_weights,
-        "places": [_place_doc(p, centre.id, span_from, span_to, zone) for p in places if p],
+        "places": [_place_doc(p, others.get(p.id, []), span_from, span_to, zone) for p in places],
         "activities": [
             {"id": str(a.id), "title": a.title, "interests": sorted(set(a.interests or []))}
             for a in sorted(activities.values(), key=lambda a: a.id)
@@ -368,7 +441,9 @@ def build_scenario(
         "sessions": [_session_doc(s, zone) for s in sessions]
         + [_context_session_doc(s, standing.get(s.id, []), zone) for s in frozen],
         "volunteers": [
-            _volunteer_doc(v, span_from, span_to, zone_name, activity_ids) for v in volunteers
+            _volunteer_doc(v, *(available_over if focus is not None else (span_from, span_to)),
+                           zone_name, activity_ids)
+            for v in volunteers
         ],
         "fixed": [_triple(a) for a in fixed],
         "forbidden": [{"volunteer": str(v), "session": str(s)} for v, s in forbidden_pairs],

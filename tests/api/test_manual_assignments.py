@@ -49,6 +49,37 @@ def test_candidates_are_ranked_and_everyone_else_has_a_rule(client: FlaskClient,
     assert "Mette Jensen" not in rules  # another centre's volunteer is never listed
 
 
+def test_a_session_s_own_scenario_holds_it_alone_with_its_week_frozen_around_it(
+        app: Flask, mw: ManualWorld) -> None:
+    """The candidates' scenario (build_scenario with focus): only the session
+    is open, the other session at the same time is frozen with Hassan in it,
+    and availability is read at the session's own time only."""
+    from datetime import datetime
+
+    from medsam_match.models import Session
+    from medsam_match.services.planning_scenario import build_scenario
+
+    with app.app_context():
+        session = db.session.get(Session, mw.session_id)
+        centre = session.activity.centre
+        doc = build_scenario(centre, session.window_start, session.window_end,
+                             focus=session.id)
+        whole = build_scenario(centre, session.window_start, session.window_end)
+    open_ids = [s["id"] for s in doc["sessions"] if s["roles"] and s["roles"][0].get("min")]
+    assert open_ids == [str(mw.session_id)]
+    frozen = {s["id"]: s for s in doc["sessions"]}[str(mw.other_session_id)]
+    assert frozen["roles"] == [{"role": "guide", "min": 0, "max": 1}]
+    assert {"volunteer": str(mw.hassan), "session": str(mw.other_session_id),
+            "role": "guide"} in doc["fixed"]
+    # Both sessions of the window are open in a run's scenario.
+    assert sorted(s["id"] for s in whole["sessions"]) == sorted(
+        [str(mw.session_id), str(mw.other_session_id)])
+    for volunteer in doc["volunteers"]:
+        for span in volunteer["availability"]:
+            assert datetime.fromisoformat(span["start"]) >= session.window_start
+            assert datetime.fromisoformat(span["end"]) <= session.window_end
+
+
 def test_a_manual_assignment_is_locked_and_proposed(app: Flask, client: FlaskClient,
                                                     mw: ManualWorld) -> None:
     response = _assign(client, mw.world.no.coordinator_token, mw, mw.amira)

@@ -24,8 +24,6 @@ STATE_LABELS = {
 }
 
 
-
-
 def _board_page(centre_id: int) -> Any:
     week = request.args.get("week")
     try:
@@ -44,8 +42,8 @@ def _board_page(centre_id: int) -> Any:
     return render_page(
         "staff/board.html", board=board, today=today,
         states={state: str(label) for state, label in STATE_LABELS.items()},
-        role_names={r.role: role_name(r.role) for day in board.days for c in day.sessions
-                    for r in c.roles},
+        role_names={role: role_name(role) for role in {
+            r.role for day in board.days for c in day.sessions for r in c.roles}},
         previous_week=(board.week_start - timedelta(days=7)).isoformat(),
         next_week=(board.week_start + timedelta(days=7)).isoformat(),
         this_week=board_service.monday_of(today).isoformat(),
