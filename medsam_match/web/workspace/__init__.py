@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from . import accounts, board_views, cookies, session_views, signin_views, throttle  # noqa: F401  (routes)
     from . import activities, link_views, message_views, people, places, planning  # noqa: F401  (routes: my pages)
     from . import figures  # noqa: F401  (routes: figures, annual report, network)
+    from . import request_views  # noqa: F401  (routes: hours, swaps, erasure requests)
     from .blueprint import bp, csrf
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked per blueprint

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from ...domain_errors import NotFound
 from ...services import board as board_service
+from ...services import swaps as swap_service
 from ..i18n import role_name
 from .blueprint import add_nav, bp, error_page, render_page
 
@@ -50,6 +51,7 @@ def _board_page(centre_id: int) -> Any:
         week_number=board.week_start.isocalendar()[1],
         week_end=board.week_start + timedelta(days=6),
         own_board=current_user.role == "coordinator",
+        swaps=swap_service.pending_swaps(current_user.principal, centre_id=centre_id),
     )
 
 

@@ -1,5 +1,7 @@
 """A session's page: who is in it, the candidates for each open role, and
-the coordinator's manual changes (assign, lock, unlock, remove, cancel).
+the coordinator's manual changes (assign, lock, unlock, remove, cancel);
+once it has begun, who came (attendance); seats offered for a swap, which
+the coordinator may cancel.
 
 Every change is a POST with the form's CSRF token that calls one service
 with the signed-in user's principal, then redirects back to the page with
@@ -18,9 +20,11 @@ from flask_login import current_user, login_required
 
 from ...domain_errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from ...services import assignments as assignment_service
+from ...services import attendance as attendance_service
 from ...services import board as board_service
 from ...services import candidates as candidate_service
 from ...services import manual_assignments
+from ...services import swaps as swap_service
 from ...services.sessions import get_session, update_session
 from .blueprint import bp, render_page
 from .board_views import STATE_LABELS
@@ -65,11 +69,79 @@ def session_page(session_id: int) -> Any:
         except Forbidden:
             roles = []
     by_role = {r.role: r for r in roles}
+    seats = (attendance_service.session_attendance(current_user.principal, session_id)
+             if attendance_service.markable(session) else [])
+    swaps = {a.id for a in swap_service.pending_swaps(current_user.principal,
+                                                      session_id=session_id)}
     return render_page(
         "staff/session.html", session=session, card=card, candidates=by_role, problem=problem,
         states=STATE_LABELS, rule_words=RULE_WORDS, overridable=candidate_service.OVERRIDABLE,
         max_shown=MAX_SHOWN_CANDIDATES, can_change=current_user.role != "volunteer",
+        seats=seats, swaps=swaps, attendance_words=ATTENDANCE_WORDS,
     )
+
+
+ATTENDANCE_WORDS = {
+    "attended": _l("Came"),
+    "no_show": _l("Did not come"),
+    attendance_service.UNMARKED: _l("Not marked"),
+}
+
+
+@bp.post("/sessions/<int:session_id>/attendance")
+@login_required
+def mark_attendance(session_id: int) -> Any:
+    """The attendance form: one radio group per confirmed seat; only the
+    seats whose choice differs from what the page showed are sent, each
+    compared with what the page showed (a 409 if someone changed it)."""
+    _session_or_404(session_id)
+    marks = []
+    for key, value in request.form.items():
+        if not key.startswith("attendance-") or not key[len("attendance-"):].isdigit():
+            continue
+        assignment_id = int(key[len("attendance-"):])
+        seen = request.form.get(f"seen-{assignment_id}", attendance_service.UNMARKED)
+        if value == seen or value not in ATTENDANCE_WORDS or seen not in ATTENDANCE_WORDS:
+            continue
+        unmarked = attendance_service.UNMARKED
+        marks.append(attendance_service.Mark(
+            assignment_id, None if value == unmarked else value,
+            seen=None if seen == unmarked else seen))
+    if not marks:
+        flash(_("Nothing changed."), "success")
+        return _back(session_id)
+    try:
+        attendance_service.mark_session_attendance(current_user.principal, session_id, marks)
+    except NotFound:
+        abort(404)
+    except Conflict:
+        flash(_("Someone else marked attendance meanwhile. The page shows it as it is now; "
+                "check it and save again."), "error")
+        return _back(session_id)
+    except DomainError as error:
+        flash(_explain(error), "error")
+        return _back(session_id)
+    flash(_("Attendance saved. Hours given are counted from it."), "success")
+    return _back(session_id)
+
+
+@bp.post("/assignments/<int:assignment_id>/cancel-swap")
+@login_required
+def cancel_swap(assignment_id: int) -> Any:
+    try:
+        assignment = assignment_service.get_assignment(current_user.principal, assignment_id)
+    except NotFound:
+        abort(404)
+    try:
+        swap_service.cancel_swap(current_user.principal, assignment_id)
+        flash(_("The swap is cancelled: the seat stays with the volunteer who offered it."),
+              "success")
+    except DomainError as error:
+        flash(_explain(error), "error")
+    target = request.form.get("back")
+    if target == "requests":
+        return redirect(url_for("staff.requests_page"), code=303)
+    return _back(assignment.session_id)
 
 
 def _back(session_id: int) -> Any:
