@@ -35,6 +35,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import _PrivatePostgres
 from tests.notifications.conftest import SmtpServer, free_port
+from tests.redis_db import free_redis_db
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(600)]
 
@@ -42,29 +43,6 @@ BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[2]
 CENTRES = 10
 SECRET = "cluster-" + "Vq3Lr8Tx2Wm6Yp9Zb4Nc7Hd1Jf5Gs0Ae"
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def _free_redis_db() -> str:
-    """An empty Redis database of the local server (others may use some)."""
-    import redis
-
-    base = os.environ.get("MEDSAM_TEST_REDIS_BASE", "redis://127.0.0.1:6379")
-    try:
-        redis.Redis.from_url(base + "/0").ping()
-    except redis.RedisError as error:
-        if _in_ci():
-            pytest.fail(f"Redis at {base} is not reachable: {error} (CI=true requires it)")
-        pytest.skip(f"Redis at {base} is not reachable")
-    for number in range(1, 12):
-        client = redis.Redis.from_url(f"{base}/{number}")
-        if client.dbsize() == 0:
-            client.set("medsam-test-claim", "1", ex=900)
-            return f"{base}/{number}"
-    pytest.fail("no empty Redis database among 1..11")
 
 
 class Cluster:
@@ -123,7 +101,7 @@ class Cluster:
 def cluster(postgres_server_url: str, tmp_path: Path) -> Iterator[Cluster]:
     import redis
 
-    broker = _free_redis_db()
+    broker = free_redis_db()
     database = _PrivatePostgres(postgres_server_url)
     smtp = SmtpServer()
     smtp.start()
