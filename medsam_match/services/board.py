@@ -12,6 +12,7 @@ through the principal's scope: a centre outside it is NotFound (404).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,12 +21,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
-from solver.reasons import render_reason
-
 from ..auth import Principal
 from ..domain_errors import NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Centre, MatchRun, Place, Session, Volunteer
+from .explanations import localize_unfilled
 from .scope import centre_filter, visible_or_404
 
 SLOT_STATES = ("confirmed", "proposed", "declined", "missing", "free")
@@ -109,7 +109,7 @@ def _week_bounds(week_start: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 def _reasons(centre_id: int, first: datetime, last: datetime, language: str,
-             ) -> dict[tuple[str, str], str]:
+             session_ids: Iterable[int]) -> dict[tuple[str, str], str]:
     """(session id, role) -> why it is unfilled, from the latest finished run
     over these days (a dry run's reasons are as true as a published one's)."""
     run = db.session.scalars(
@@ -119,18 +119,14 @@ def _reasons(centre_id: int, first: datetime, last: datetime, language: str,
         .order_by(MatchRun.finished_at.desc(), MatchRun.id.desc()).limit(1)
     ).first()
     reasons: dict[tuple[str, str], str] = {}
-    for entry in (run.unfilled or []) if run is not None else []:
-        if not isinstance(entry, dict):
-            continue
+    if run is None or not run.unfilled:
+        return reasons
+    # The same words as the run's page: languages by name in the reader's language.
+    shown = {str(i) for i in session_ids}
+    entries = [e for e in run.unfilled if isinstance(e, dict) and str(e.get("session")) in shown]
+    for entry in localize_unfilled(entries, language):
         key = (str(entry.get("session")), str(entry.get("role")))
-        text = None
-        why = entry.get("why")
-        if why is not None:
-            try:
-                text = render_reason(why, language)
-            except ValueError:
-                text = None
-        reasons[key] = text or str(entry.get("reason_en") or entry.get("reason") or "")
+        reasons[key] = str(entry.get("reason") or entry.get("reason_en") or "")
     return reasons
 
 
@@ -268,7 +264,7 @@ def week_board(principal: Principal, centre_id: int, week_start: date, language:
     start, end = _week_bounds(week_start, zone)
     sessions = _sessions_between(centre.id, start, end)
     assignments = _assignments_of([s.id for s in sessions])
-    reasons = _reasons(centre.id, start, end, language)
+    reasons = _reasons(centre.id, start, end, language, (s.id for s in sessions))
     holidays = _holidays(municipality.country, week_start, week_start + timedelta(days=6),
                          language)
     days = [Day(day=week_start + timedelta(days=i),
@@ -321,6 +317,7 @@ def session_card(principal: Principal, session: Session, language: str = "en") -
     activity: Activity = session.activity
     zone = ZoneInfo(activity.centre.municipality.timezone)
     start = session.start or session.window_start
-    reasons = _reasons(activity.centre_id, start, start + timedelta(seconds=1), language)
+    reasons = _reasons(activity.centre_id, start, start + timedelta(seconds=1), language,
+                       [session.id])
     return _card(_Listed.of(session), _assignments_of([session.id]).get(session.id, []), zone,
                  reasons)
