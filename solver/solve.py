@@ -50,6 +50,7 @@ from .model.conflicts import find_conflicts
 from .model.lp_bound import LpRelaxation
 from .parse import parse_scenario
 from .phases import Phases, timed_solve
+from .repair import is_repair, keep_and_fill
 from .result import build_failure_result, build_result
 from .scenario import Assignment, Plan, Scenario
 from .score import compute_score
@@ -90,6 +91,13 @@ LP_TRIPLES_PER_SECOND = 5_000
 CONTESTED_PER_SLOT = 1
 #: how much the narrowed model grows each round
 GROWTH = 3
+#: repairs of scenarios with more candidate triples than this first solve
+#: the keep-and-fill model (`repair.py`); smaller ones are proven optimal on
+#: the whole model in moments
+REPAIR_MODEL = LARGE_MODEL
+#: share of the time a repair's keep-and-fill model may take (`repair.py`);
+#: when it is not proven optimal by then, the usual search gets the rest
+REPAIR_SHARE = 0.8
 
 Progress = Callable[[dict[str, Any]], None]
 #: a narrowed search's answer: only the whole model can decide this part
@@ -124,16 +132,36 @@ def solve(
 
     with phases.timing("candidates"):
         candidates = find_candidates(scenario)
+        fallback = greedy_plan(scenario)
+        hint = _best_hint(scenario, candidates, fallback)
+    deadline = started + time_limit - max(RESERVE_SECONDS, RESERVE_SHARE * time_limit)
+    if hint is not fallback and is_repair(scenario) and len(candidates.triples) > REPAIR_MODEL:
+        repaired, proven = _repair(
+            scenario, candidates, hint, started + REPAIR_SHARE * (deadline - started),
+            workers, seed, phases,
+        )
+        info["repair"] = "keep-and-fill optimal" if proven else "keep-and-fill stopped"
+        if repaired is not None and (proven or time.monotonic() >= deadline - 0.2):
+            score = compute_score(scenario, repaired)
+            if score >= compute_score(scenario, hint):
+                result = _result(scenario, repaired, score, None, 0.0, info, phases)
+                if progress is not None:
+                    progress({
+                        "seconds": round(time.monotonic() - started, 3),
+                        "score": score, "bound": None, "gap": None,
+                    })
+                result["solver"]["seconds"] = round(time.monotonic() - started, 3)
+                return result
+        if repaired is not None and compute_score(scenario, repaired) > compute_score(scenario, hint):
+            hint = repaired
+    with phases.timing("candidates"):
         parts = components(scenario, candidates)
         info["components"] = len(parts)
         groups = (
             packed_components(scenario, candidates, parts)
             if decompose else [[s.id for s in scenario.sessions]]
         )
-        fallback = greedy_plan(scenario)
-        hint = _best_hint(scenario, candidates, fallback)
     run = _Run(scenario, candidates, groups, fallback, hint, progress, started, phases)
-    deadline = started + time_limit - max(RESERVE_SECONDS, RESERVE_SHARE * time_limit)
     for index in range(len(groups)):
         if time.monotonic() >= deadline:
             break  # the parts left keep the greedy plan, and no bound
@@ -165,6 +193,37 @@ def solve(
     result = _result(scenario, plan, score, bound, margin, info, phases)
     result["solver"]["seconds"] = round(time.monotonic() - started, 3)
     return result
+
+
+def _repair(
+    scenario: Scenario, candidates: Candidates, kept: Plan, deadline: float,
+    workers: int, seed: int, phases: Phases,
+) -> tuple[Plan | None, bool]:
+    """CP-SAT on the keep-and-fill model of a repair (`repair.py`), hinted
+    with the plan kept. Returns its best plan (None: none found in time)
+    and whether it is proven optimal in that model."""
+    with phases.timing("candidates"):
+        narrowed = keep_and_fill(scenario, candidates, kept)
+    with phases.timing("model"):
+        built = build_model(
+            ModelData.restricted(scenario, narrowed.candidates, narrowed.sessions)
+        )
+        built.vars.hint(built.model, kept)
+        # everyone kept stays: presolve drops their triples, what is left is small
+        for a in kept.assignments:
+            if a in built.vars.x:
+                built.model.add(built.vars.x[a] == 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.01)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.cp_model_probing_level = 0
+    _favour_the_lp(solver.parameters, workers)
+    status = timed_solve(solver, built.model, None, phases)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, False  # the kept plan no longer holds together
+    found = built.vars.extract(solver.boolean_value)
+    return narrowed.merged(kept, found), status == cp_model.OPTIMAL
 
 
 def _result(

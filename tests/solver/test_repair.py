@@ -5,8 +5,11 @@ greedy plan that would move many planned people."""
 from __future__ import annotations
 
 import copy
+import importlib
 import random
 from typing import Any
+
+import pytest
 
 from bench.generate import generate
 from solver import greedy, solve, validate
@@ -35,3 +38,35 @@ def test_out_of_time_a_repair_keeps_the_previous_plan() -> None:
     before = {(p["volunteer"], p["session"], p["role"]) for p in repaired["previous"]}
     after = {(a["volunteer"], a["session"], a["role"]) for a in result["assignments"]}
     assert before == after  # nobody planned was moved or dropped
+
+
+def _triples(assignments: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
+    return {(a["volunteer"], a["session"], a["role"]) for a in assignments}
+
+
+def test_a_large_repair_keeps_everyone_and_refills_from_the_keep_and_fill_model(
+    monkeypatch: Any,
+) -> None:
+    # the keep-and-fill model is for large scenarios; here S stands in for one
+    doc = generate("S", 3)
+    base = solve(doc, time_limit=5.0, workers=2, seed=3)
+    repaired = _declined(doc, base, 0.1)
+    whole = solve(repaired, time_limit=5.0, workers=2, seed=3)  # the whole model
+    monkeypatch.setattr(importlib.import_module("solver.solve"), "REPAIR_MODEL", 0)
+    result = solve(repaired, time_limit=5.0, workers=2, seed=3)
+
+    assert result["solver"]["repair"] == "keep-and-fill optimal"
+    assert validate(repaired, result) == []
+    assert result["score"] >= greedy(repaired)["score"]
+    before = _triples(repaired["previous"])
+    after = _triples(result["assignments"])
+    assert before <= after  # nobody planned was moved or dropped
+    assert after - before  # and some declined slots were refilled
+    declined = {(f["volunteer"], f["session"]) for f in repaired["forbidden"]}
+    assert not {(v, s) for v, s, _ in after} & declined
+    assert whole["status"] == "optimal"
+    if before <= _triples(whole["assignments"]):
+        # the whole model's optimum keeps everyone too: the same score
+        assert result["score"] == pytest.approx(whole["score"], rel=1e-9)
+    else:
+        assert result["score"] <= whole["score"] + 1e-6 * abs(whole["score"])
