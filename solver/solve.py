@@ -136,11 +136,12 @@ def solve(
         hint = _best_hint(scenario, candidates, fallback)
     deadline = started + time_limit - max(RESERVE_SECONDS, RESERVE_SHARE * time_limit)
     if hint is not fallback and is_repair(scenario) and len(candidates.triples) > REPAIR_MODEL:
-        repaired, proven = _repair(
+        repaired, ended = _repair(
             scenario, candidates, hint, started + REPAIR_SHARE * (deadline - started),
             workers, seed, phases,
         )
-        info["repair"] = "keep-and-fill optimal" if proven else "keep-and-fill stopped"
+        info["repair"] = f"keep-and-fill {ended}"
+        proven = ended == "optimal"
         if repaired is not None and (proven or time.monotonic() >= deadline - 0.2):
             score = compute_score(scenario, repaired)
             if score >= compute_score(scenario, hint):
@@ -198,10 +199,11 @@ def solve(
 def _repair(
     scenario: Scenario, candidates: Candidates, kept: Plan, deadline: float,
     workers: int, seed: int, phases: Phases,
-) -> tuple[Plan | None, bool]:
+) -> tuple[Plan | None, str]:
     """CP-SAT on the keep-and-fill model of a repair (`repair.py`), hinted
-    with the plan kept. Returns its best plan (None: none found in time)
-    and whether it is proven optimal in that model."""
+    with the plan kept. Returns its best plan (None: none found) and how it
+    ended: optimal (in that model), stopped (by the time limit), infeasible
+    or no plan in time."""
     with phases.timing("candidates"):
         narrowed = keep_and_fill(scenario, candidates, kept)
     with phases.timing("model"):
@@ -220,10 +222,12 @@ def _repair(
     solver.parameters.cp_model_probing_level = 0
     _favour_the_lp(solver.parameters, workers)
     status = timed_solve(solver, built.model, None, phases)
+    if status == cp_model.INFEASIBLE:
+        return None, "infeasible"  # the kept plan no longer holds together
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, False  # the kept plan no longer holds together
+        return None, "no plan in time"
     found = built.vars.extract(solver.boolean_value)
-    return narrowed.merged(kept, found), status == cp_model.OPTIMAL
+    return narrowed.merged(kept, found), "optimal" if status == cp_model.OPTIMAL else "stopped"
 
 
 def _result(
