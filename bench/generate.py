@@ -47,6 +47,8 @@ SIZES: dict[str, Size] = {
     "M": Size(1_000, 600, 1, 40),
     "L": Size(5_000, 2_500, 2, 150),
     "XL": Size(20_000, 8_000, 4, 400),
+    # between S and M: the peer comparison's 400 volunteers and 240 sessions
+    "P": Size(400, 240, 1, 16),
 }
 
 INTERESTS = (
