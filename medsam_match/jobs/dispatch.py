@@ -100,10 +100,12 @@ def sweep(app: Flask) -> list[int]:
 
 
 def start_dispatcher(app: Flask) -> Any:
-    """The scheduler's work with a broker: nightly tick, sweep, message rounds."""
+    """The scheduler's work with a broker: nightly tick, sweep, message rounds,
+    attendance by default (hourly)."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from ..models.types import utcnow
+    from .attendance_default import attendance_tick
     from .nightly import nightly_tick
 
     listen(app)
@@ -130,5 +132,8 @@ def start_dispatcher(app: Flask) -> Any:
                       id="sweep", next_run_time=utcnow(), max_instances=1, coalesce=True)
     scheduler.add_job(guarded("message round", deliver_soon), "interval",
                       seconds=MESSAGES_SECONDS, id="messages", max_instances=1, coalesce=True)
+    scheduler.add_job(guarded("attendance default", attendance_tick), "interval", hours=1,
+                      id="attendance-default", next_run_time=utcnow(), max_instances=1,
+                      coalesce=True)
     scheduler.start()
     return scheduler
