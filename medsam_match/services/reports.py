@@ -483,6 +483,20 @@ def report(scope: Scope, first: date, end: date, group_by: str,
     row(None, None)["_loggers"] = int(total_loggers or 0)
     row(None, None)["hours_logged"] = sum(
         r["hours_logged"] for (b, a), r in rows.items() if b is not None and a is None)
+    if by_activity and activity_ids:
+        # An entry logged for an activity counts in that activity's rows too
+        # (one without an activity only in the totals and periods).
+        for columns in ([day_index, HoursEntry.activity_id], [HoursEntry.activity_id]):
+            for values in db.session.execute(
+                select(*columns, func.sum(HoursEntry.hours),
+                       func.count(distinct(HoursEntry.volunteer_id)))
+                .where(HoursEntry.status == "approved", HoursEntry.day >= first,
+                       HoursEntry.day < end, HoursEntry.activity_id.in_(activity_ids))
+                .group_by(*columns)
+            ).all():
+                target = row(values[0] if len(columns) == 2 else None, values[-3])
+                target["hours_logged"] += float(values[-2] or 0)
+                target["_loggers"] = int(values[-1] or 0)
 
     for r in rows.values():
         r["hours_given"] = r["hours_attended"] + r["hours_logged"]
