@@ -13,6 +13,10 @@ from flask.cli import with_appcontext
 
 from ..config import require_signing_key
 from . import main
+from .health_command import scheduler_alive_file
+
+#: How often the scheduler says it is alive (for `medsam-match health scheduler`).
+ALIVE_EVERY_S = 10.0
 
 
 def _parse_time(value: str | None, name: str) -> datetime | None:
@@ -91,7 +95,9 @@ def plan(centre_id: int, window_from: str | None, window_to: str | None, dry_run
 @with_appcontext
 def scheduler() -> None:
     """Run the run worker and the nightly planning in this process (for
-    deployments where the web processes run with scheduler = "off")."""
+    deployments where the web processes run with scheduler = "off"). With
+    MEDSAM_BROKER_URL: create the nightly runs and hand runs and message
+    rounds to the Celery workers (`medsam-match worker`)."""
     from ..jobs import start_background
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -103,7 +109,16 @@ def scheduler() -> None:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    stop.wait()
+    alive = scheduler_alive_file(app.config)  # `medsam-match health scheduler` reads it
+    while True:
+        if background.running:
+            try:
+                alive.parent.mkdir(parents=True, exist_ok=True)
+                alive.touch()
+            except OSError:
+                pass
+        if stop.wait(ALIVE_EVERY_S):
+            break
     background.shutdown(wait=False)
     from ..jobs.worker import stop_worker
 

@@ -40,6 +40,7 @@ def main() -> None:
 # Registrations (one line per command module):
 from . import (  # noqa: E402,F401  (each module adds its commands to `main`)
     demo_command,  # medsam-match demo
+    health_command,  # medsam-match health worker|scheduler
     message_commands,  # medsam-match send-messages
     planning_commands,  # medsam-match plan, scheduler
     serve_command,  # medsam-match serve
