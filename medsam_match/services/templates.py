@@ -16,6 +16,7 @@ those skills are dropped from the role and the answer says so.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -147,9 +148,54 @@ def get(p: Principal, template_id: int) -> ActivityTemplate:
     return template
 
 
+@dataclass(frozen=True)
+class Unfillable:
+    """A role of a template needing skills no volunteer of a centre has."""
+
+    index: int
+    role: str
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlaceGap:
+    """A chosen place lacking features the activity needs."""
+
+    place: str
+    lacking: tuple[str, ...]
+
+
+def unfillable_roles(template: ActivityTemplate, centre_id: int) -> list[Unfillable]:
+    """The template's roles the centre cannot fill: skills none of its
+    active volunteers has (pages say so before the import is tried)."""
+    known = _centre_skills(centre_id)
+    found = []
+    for index, role in enumerate(template.roles or []):
+        missing = tuple(skill for skill in role.get("skills") or [] if skill not in known)
+        if missing:
+            found.append(Unfillable(index, str(role.get("role", "")), missing))
+    return found
+
+
+def centre_places(centre: Centre) -> list[Place]:
+    """The places an importer may pick: its municipality's."""
+    return list(db.session.scalars(select(Place).where(
+        Place.municipality_id == centre.municipality_id).order_by(Place.name)))
+
+
+def place_gaps(template: ActivityTemplate, places: list[Place]) -> list[PlaceGap]:
+    gaps = []
+    for place in places:
+        lacking = tuple(need for need in template.needs or [] if need not in (place.features or []))
+        if lacking:
+            gaps.append(PlaceGap(place.name, lacking))
+    return gaps
+
+
 def import_template(p: Principal, template_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """A new activity in `centre_id` from the template. Returns
-    {"activity": Activity, "adapted": [...], "notes": [...]}."""
+    {"activity": Activity, "adapted": [...], "notes": [...], "gaps": [PlaceGap],
+    "places": [Place]}."""
     template = get(p, template_id)
     centre_id = data["centre_id"]
     centre = db.session.get(Centre, centre_id)
@@ -157,38 +203,35 @@ def import_template(p: Principal, template_id: int, data: dict[str, Any]) -> dic
         if centre is not None and p.role == "municipality" and p.municipality_id == centre.municipality_id:
             raise Forbidden("this token may not create activities in this centre")
         raise Invalid({"centre_id": ["no such centre"]})
-    known = _centre_skills(centre_id)
-    unknown: dict[str, list[str]] = {}
+    unfillable = {u.index: u for u in unfillable_roles(template, centre_id)}
+    if unfillable and not data.get("adapt"):
+        raise Invalid({
+            f"roles.{u.index}.skills": [
+                f"no volunteer of this centre has {', '.join(repr(s) for s in u.missing)}: the "
+                f"role {u.role!r} could not be filled; import with adapt: true "
+                "to drop these requirements, or add volunteers with them first"]
+            for u in unfillable.values()
+        })
     roles = []
     adapted = []
     for index, role in enumerate(template.roles or []):
-        needed = list(role.get("skills") or [])
-        missing = [skill for skill in needed if skill not in known]
         copy = dict(role)
-        if missing:
-            unknown[f"roles.{index}.skills"] = [
-                f"no volunteer of this centre has {', '.join(repr(s) for s in missing)}: the "
-                f"role {role.get('role', '')!r} could not be filled; import with adapt: true "
-                "to drop these requirements, or add volunteers with them first"
-            ]
-            copy["skills"] = [skill for skill in needed if skill in known]
-            adapted.append({"role": role.get("role", ""), "dropped_skills": missing})
+        if index in unfillable:
+            dropped = unfillable[index].missing
+            copy["skills"] = [skill for skill in role.get("skills") or [] if skill not in dropped]
+            adapted.append({"role": role.get("role", ""), "dropped_skills": list(dropped)})
         roles.append(copy)
-    if unknown and not data.get("adapt"):
-        raise Invalid(unknown)
-    notes = []
     place_ids = data.get("place_ids") or []
+    places: list[Place] = []
     if place_ids:
-        places = list(db.session.scalars(select(Place).where(
-            Place.id.in_(place_ids), Place.municipality_id == centre.municipality_id)))
+        places = [place for place in centre_places(centre) if place.id in place_ids]
         found = {place.id for place in places}
         wrong = [pid for pid in place_ids if pid not in found]
         if wrong:
             raise Invalid({"place_ids": [f"no such place in the centre's municipality: {wrong}"]})
-        for place in places:
-            lacking = [need for need in template.needs or [] if need not in (place.features or [])]
-            if lacking:
-                notes.append(f"{place.name} lacks {', '.join(lacking)}, which the activity needs")
+    gaps = place_gaps(template, places)
+    notes = [f"{gap.place} lacks {', '.join(gap.lacking)}, which the activity needs"
+             for gap in gaps]
     activity = Activity(
         centre_id=centre_id,
         title=data.get("title") or template.title,
@@ -200,8 +243,8 @@ def import_template(p: Principal, template_id: int, data: dict[str, Any]) -> dic
     )
     db.session.add(activity)
     db.session.commit()
-    return {"activity": activity, "adapted": adapted, "notes": notes,
-            "pattern": template.pattern, "template_id": template.id}
+    return {"activity": activity, "adapted": adapted, "notes": notes, "gaps": gaps,
+            "places": places, "pattern": template.pattern, "template_id": template.id}
 
 
 def _centre_skills(centre_id: int) -> set[str]:

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from . import activities, link_views, message_views, people, places, planning  # noqa: F401  (routes: my pages)
     from . import figures  # noqa: F401  (routes: figures, annual report, network)
     from . import request_views  # noqa: F401  (routes: hours, swaps, erasure requests)
+    from . import template_views  # noqa: F401  (routes: activity templates)
     from .blueprint import bp, csrf
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked per blueprint

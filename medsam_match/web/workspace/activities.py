@@ -205,7 +205,21 @@ def create_activity() -> Any:
 @login_required
 def activity_page(activity_id: int) -> Any:
     activity = _activity_or_404(activity_id)
-    return _render(activity.centre, activity)
+    return _render(activity.centre, activity, pattern=_pattern_from_args(activity.centre))
+
+
+def _pattern_from_args(centre: Centre) -> dict[str, Any] | None:
+    """The sessions form filled from ?weekday=&start=&end=&place_id= (an
+    imported template's typical week); None without them."""
+    args = request.args
+    if not any(key in args for key in ("weekday", "start", "end", "place_id")):
+        return None
+    today = datetime.now(ZoneInfo(centre.municipality.timezone)).date()
+    return {"first": today.isoformat(), "last": (today + timedelta(days=27)).isoformat(),
+            "weekdays": [int(d) for d in args.getlist("weekday") if d.isdigit() and int(d) < 7],
+            "start": args.get("start", "17:00")[:5], "end": args.get("end", "19:00")[:5],
+            "place_id": args.get("place_id", "") if args.get("place_id", "").isdigit() else "",
+            "skip_holidays": True}
 
 
 @bp.post("/activities/<int:activity_id>")
