@@ -49,7 +49,7 @@ def _checked(driver: Any) -> None:
 @pytest.mark.timeout(300)
 def test_a_coordinator_imports_a_template_in_the_browser(
         app, world, browser_for: Any, served: str, template_id: int,  # noqa: F811
-        size: tuple[int, int], tmp_path: Path) -> None:
+        size: tuple[int, int], tmp_path: Path) -> None:  # noqa: F811
     driver = browser_for(size, "da-DK")
     driver.get(f"{served}/signin")
     driver.find_element(By.ID, "email").send_keys(EMAIL)

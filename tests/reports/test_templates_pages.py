@@ -79,7 +79,7 @@ def test_the_library_lists_and_searches_with_suppressed_figures(app, client, wor
     ws = signed_in(app, client, "mette@aarhus.dk", centre_id=world.dk.centre_id)
     html = ws.client.get("/templates", headers={"Accept-Language": "en"}).get_data(as_text=True)
     card = html.split(f'data-template="{template_id}"')[1].split("</li>\n")[0]
-    assert "Språkkafé" in card and "From Arendal, in nb" in card
+    assert "Språkkafé" in card and "From Arendal, in Norwegian Bokmål" in card
     assert "Tuesday at 17:00, 2 h" in card
     assert 'data-figure="sessions_held">1<' in card
     assert 'data-figure="participants_reached">9<' in card

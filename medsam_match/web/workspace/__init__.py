@@ -18,6 +18,8 @@ def init_app(app: Flask) -> None:
     from . import figures  # noqa: F401  (routes: figures, annual report, network)
     from . import request_views  # noqa: F401  (routes: hours, swaps, erasure requests)
     from . import template_views  # noqa: F401  (routes: activity templates)
+    from . import municipality_views  # noqa: F401  (routes: population, network opt-in)
+    from . import participants_views  # noqa: F401  (routes: participants of a session)
     from .blueprint import bp, csrf
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked per blueprint

@@ -29,6 +29,7 @@ from ...domain_errors import DomainError, Invalid, NotFound
 from ...extensions import db
 from ...models import ActivityTemplate, Centre
 from ...services import templates as service
+from ...services.languages import language_name
 from ...services.scope import centre_filter
 from .blueprint import add_nav, bp, render_page
 from .figures import shown
@@ -95,7 +96,8 @@ def roles_text(roles: list[dict[str, Any]]) -> str:
 
 def _page_helpers() -> dict[str, Any]:
     return {"achieved_names": ACHIEVED, "shown": shown, "pattern_text": pattern_text,
-            "roles_text": roles_text, "countries": COUNTRIES, "sizes": SIZES}
+            "roles_text": roles_text, "countries": COUNTRIES, "sizes": SIZES,
+            "language_name": lambda code: language_name(code, g.language)}
 
 
 @bp.get("/templates")
