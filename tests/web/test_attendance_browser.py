@@ -2,7 +2,7 @@
 pending swaps in headless Chromium at phone and desktop size, each page
 checked by axe-core (no serious or critical violation) and for fitting the
 screen. MEDSAM_DOCS_SCREENSHOTS=1 writes docs/screenshots/attendance.*.png
-and requests.*.png."""
+and requests.*.png in nb, nn, da and en."""
 
 from __future__ import annotations
 
@@ -54,11 +54,11 @@ def past(app: Flask, mw: ManualWorld) -> PastSession:
     return past
 
 
-def _switch_to_english(driver: Any) -> None:
+def _switch_language(driver: Any, code: str) -> None:
     from selenium.webdriver.common.by import By
 
     select = driver.find_element(By.ID, "language-select")
-    select.find_element(By.CSS_SELECTOR, "option[value=en]").click()
+    select.find_element(By.CSS_SELECTOR, f"option[value={code}]").click()
     _tap_and_load(driver, driver.find_element(By.CSS_SELECTOR, ".langswitch button"))
 
 
@@ -109,22 +109,27 @@ def test_marking_attendance_and_answering_requests(
 
 
 @pytest.mark.timeout(300)
-def test_screenshots_of_attendance_and_requests_in_two_languages(
+def test_attendance_and_requests_in_all_four_languages_with_screenshots(
         browser_for: Any, served: str, past: PastSession, tmp_path: Path) -> None:  # noqa: F811
     from selenium.webdriver.common.by import By
 
-    for language, code in (("nb-NO", "nb"), ("en-GB", "en")):
+    for language, code in (("nb-NO", "nb"), ("nn-NO", "nn"), ("da-DK", "da"), ("en-GB", "en")):
         driver = browser_for(SIZES["desktop"], language)
         _sign_in(driver, served)
-        if code == "en":
-            _switch_to_english(driver)
+        if code != "nb":  # Arendal's locale is nb: pick the language with the switch
+            _switch_language(driver, code)
         driver.get(f"{served}/sessions/{past.session_id}")
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == code
         driver.execute_script("document.getElementById('attendance').scrollIntoView()")
         _accessible(driver)
         _shot(driver, tmp_path, f"attendance.{code}")
+        assert {"nb": "Hvem kom", "nn": "Kven kom", "da": "Hvem kom", "en": "Who came"}[
+            code] in driver.find_element(By.ID, "attendance").text
         driver.get(f"{served}/requests")
         _accessible(driver)
+        assert {"nb": "Timer til godkjenning", "nn": "Timar til godkjenning",
+                "da": "Timer til godkendelse", "en": "Hours to approve"}[
+            code] in driver.find_element(By.ID, "hours").text
         _shot(driver, tmp_path, f"requests.{code}")
     phone = browser_for(SIZES["phone"], "nb")
     _sign_in(phone, served)
