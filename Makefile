@@ -36,10 +36,14 @@ secret-key:
 ifeq ($(strip $(MEDSAM_SECRET_KEY)$(MEDSAM_SECRET_KEY_FILE)),)
 run: export MEDSAM_SECRET_KEY_FILE = $(abspath $(DEV_SECRET_KEY))
 endif
+# The first start loads the demo and plans each of its centres once (at most
+# DEMO_PLAN_SECONDS each) before serving; every start prints the URL, the
+# port, the demo coordinator's e-mail with a fresh password, and an admin token.
+DEMO_PLAN_SECONDS ?= 10
 run: install secret-key
 	$(BIN)/medsam-match db upgrade
-	$(BIN)/medsam-match demo --if-empty
-	$(BIN)/medsam-match serve --host $(HOST) --port $(PORT) --admin-token
+	$(BIN)/medsam-match demo --if-empty --plan $(DEMO_PLAN_SECONDS)
+	$(BIN)/medsam-match serve --host $(HOST) --port $(PORT) --admin-token --demo-coordinator
 
 # axe-core for the browser tests' accessibility check (from the npm registry).
 AXE := tests/web/axe/node_modules/axe-core/axe.min.js

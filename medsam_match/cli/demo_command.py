@@ -1,10 +1,14 @@
-"""`medsam-match demo`: load the demo network and print tokens to try it with."""
+"""`medsam-match demo`: load the demo network, give it a coordinator who
+signs in with a password, plan each centre once (`--plan`), and print tokens
+to try it with."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
@@ -16,6 +20,10 @@ from ..models import Centre, Municipality
 from . import main
 
 API_URL = "http://127.0.0.1:8000/api/v1"
+#: The demo's coordinator (of the first centre, Arendal frivilligsentral):
+#: `serve --demo-coordinator` gives them a fresh password at each start.
+DEMO_COORDINATOR_EMAIL = "koordinator@arendal-frivilligsentral.example.org"
+DEMO_COORDINATOR_NAME = "Kari Koordinator"
 
 
 @main.command("demo")
@@ -27,11 +35,17 @@ API_URL = "http://127.0.0.1:8000/api/v1"
               help="Sessions fall on the 28 days after this date (default: today).")
 @click.option("--history/--no-history", default=True, show_default=True,
               help="Also a year of past sessions with attendance (for the figures).")
+@click.option("--plan", "plan_seconds", type=click.FloatRange(1, 600), default=None,
+              metavar="SECONDS",
+              help="Then plan each centre once (tonight's nightly plan, published), at most "
+                   "this many seconds each, so the nightly planning has nothing to catch up.")
 @with_appcontext
-def demo(if_empty: bool, seed: int, today: datetime | None, history: bool) -> None:
+def demo(if_empty: bool, seed: int, today: datetime | None, history: bool,
+         plan_seconds: float | None) -> None:
     """Fill an empty database with the demo network: seven municipalities in
     Norway and Denmark, their volunteer centres, meeting places, about 400
-    volunteers and four weeks of sessions. Prints an admin token and a
+    volunteers and four weeks of sessions, and a coordinator of the first
+    centre who signs in on the pages. Prints an admin token and a
     coordinator token."""
     existing = db.session.scalar(select(func.count()).select_from(Municipality)) or 0
     if existing:
@@ -50,7 +64,54 @@ def demo(if_empty: bool, seed: int, today: datetime | None, history: bool) -> No
         click.echo(f"History: {past.sessions} past sessions over 52 weeks with "
                    f"{past.assignments} assignments and their attendance; "
                    f"{past.templates} activity templates.")
+    _add_coordinator()
+    if plan_seconds is not None:
+        plan_each_centre(plan_seconds)
     _print_tokens()
+
+
+def _add_coordinator() -> None:
+    from ..services.users import create_user
+
+    centre = db.session.scalars(select(Centre).order_by(Centre.id).limit(1)).one()
+    create_user(email=DEMO_COORDINATOR_EMAIL, name=DEMO_COORDINATOR_NAME, role="coordinator",
+                centre_id=centre.id)
+    click.echo(f"Coordinator of {centre.name}: {DEMO_COORDINATOR_EMAIL} "
+               "(serve --demo-coordinator prints a password)")
+
+
+def plan_each_centre(seconds: float) -> None:
+    """Tonight's nightly plan for every active centre, now, in the foreground
+    and published: the scheduler then finds each centre's night planned and
+    queues nothing, so the first plan someone asks for on the pages runs at
+    once instead of waiting behind a night's worth of catch-up runs."""
+    from ..jobs.nightly import NightlySettings, last_due
+    from ..models.types import utcnow
+    from ..services import runs as match_runs
+
+    settings = NightlySettings.from_config(current_app.config)
+    now = utcnow().replace(second=0, microsecond=0)
+    rows = db.session.execute(
+        select(Centre.id, Centre.name, Municipality.timezone)
+        .join(Municipality, Centre.municipality_id == Municipality.id)
+        .where(Centre.active.is_(True)).order_by(Centre.id)).all()
+    click.echo(f"Planning each centre once, the next {settings.horizon_days} days "
+               f"(at most {seconds:g} s each):")
+    for centre_id, name, zone in rows:
+        night, _moment = last_due(now, ZoneInfo(zone), settings.at)
+        run = match_runs.queue_nightly_run(centre_id, night, now,
+                                           now + timedelta(days=settings.horizon_days), seconds)
+        if run is None:
+            click.echo(f"  {name}: already planned tonight")
+            continue
+        match_runs.claim_run(run.id)
+        run = match_runs.execute_run(run.id)
+        kpis = run.kpis or {}
+        if run.status == "succeeded":
+            click.echo(f"  {name}: {kpis.get('filled_min', 0)} of {kpis.get('slots_min', 0)} "
+                       f"places filled (run {run.id})")
+        else:
+            click.echo(f"  {name}: no plan (run {run.id}): {run.error}")
 
 
 def _print_summary(summary: DemoSummary) -> None:

@@ -12,11 +12,33 @@ from . import main
 ADMIN_TOKEN_LABEL = "serve --admin-token"
 
 
-def _check_startup(admin_token: bool) -> str | None:
+def _demo_password() -> tuple[str, str, str] | None:
+    """A fresh password for the demo coordinator, if the demo is loaded:
+    (e-mail, password, centre name)."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import User
+    from ..services.users import new_password
+    from .demo_command import DEMO_COORDINATOR_EMAIL
+
+    user = db.session.scalars(
+        select(User).where(User.email == DEMO_COORDINATOR_EMAIL, User.active.is_(True))
+    ).one_or_none()
+    if user is None:
+        return None
+    centre = user.centre.name if user.centre is not None else ""
+    return DEMO_COORDINATOR_EMAIL, new_password(user.id), centre
+
+
+def _check_startup(admin_token: bool, demo_coordinator: bool = False,
+                   ) -> tuple[str | None, tuple[str, str, str] | None]:
     """Fail here, once and readably, on bad settings or an old schema.
 
     With `admin_token`, returns a fresh admin token and revokes the one the
-    previous start printed, so that exactly one such token is valid.
+    previous start printed, so that exactly one such token is valid; with
+    `demo_coordinator`, the demo coordinator's e-mail and a fresh password
+    (the one printed before stops working).
     """
     from medsam_match import create_app
 
@@ -25,8 +47,8 @@ def _check_startup(admin_token: bool) -> str | None:
     from ..config import require_secret_key
 
     require_secret_key(app.config.get("MEDSAM_SECRET_KEY", ""))
-    if not admin_token:
-        return None
+    if not admin_token and not demo_coordinator:
+        return None, None
     with app.app_context():
         from sqlalchemy import update
 
@@ -35,14 +57,17 @@ def _check_startup(admin_token: bool) -> str | None:
         from ..models import ApiToken
         from ..models.types import utcnow
 
-        db.session.execute(
-            update(ApiToken)
-            .where(ApiToken.label == ADMIN_TOKEN_LABEL, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-        )
-        token = create_token("admin", label=ADMIN_TOKEN_LABEL)
+        token = None
+        if admin_token:
+            db.session.execute(
+                update(ApiToken)
+                .where(ApiToken.label == ADMIN_TOKEN_LABEL, ApiToken.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+            token = create_token("admin", label=ADMIN_TOKEN_LABEL)
+        demo = _demo_password() if demo_coordinator else None
         db.engine.dispose()  # no connections carried into forked workers
-        return token
+        return token, demo
 
 
 def _gunicorn_application(options: dict[str, Any]) -> Any:
@@ -76,12 +101,25 @@ def _gunicorn_application(options: dict[str, Any]) -> Any:
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
 @click.option("--admin-token", is_flag=True,
               help="print a fresh admin token (revoking the one the last start printed)")
-def serve(host: str, port: int, workers: int, threads: int, admin_token: bool) -> None:
+@click.option("--demo-coordinator", is_flag=True,
+              help="print the demo coordinator's e-mail and a fresh password (the one the "
+                   "last start printed stops working)")
+def serve(host: str, port: int, workers: int, threads: int, admin_token: bool,
+          demo_coordinator: bool = False) -> None:
     """Serve the API (and web pages) with gunicorn."""
-    token = _check_startup(admin_token)
+    token, demo = _check_startup(admin_token, demo_coordinator)
     url = f"http://{host}:{port}"
-    click.echo(f"medsam-match serves {url}  (API {url}/api/v1, docs {url}/api/v1/docs)")
+    click.echo("")
+    click.echo(f"medsam-match serves {url}  (port {port})")
+    click.echo(f"  pages:  {url}/  (sign in at {url}/signin)")
+    click.echo(f"  API:    {url}/api/v1  (docs {url}/api/v1/docs)")
+    if demo:
+        email, password, centre = demo
+        click.echo(f"  Demo coordinator of {centre}:")
+        click.echo(f"    e-mail:   {email}")
+        click.echo(f"    password: {password}")
     if token:
-        click.echo(f"Admin token: {token}")
-        click.echo(f'  try: curl -H "Authorization: Bearer {token}" {url}/api/v1/volunteers')
+        click.echo(f"  Admin token (API): {token}")
+        click.echo(f'    try: curl -H "Authorization: Bearer {token}" {url}/api/v1/volunteers')
+    click.echo("")
     _gunicorn_application({"bind": f"{host}:{port}", "workers": workers, "threads": threads}).run()

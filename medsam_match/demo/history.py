@@ -8,6 +8,9 @@ volunteers twice the size of a session's seats takes the seats; a quarter of
 the crew changes every quarter (new volunteers, some who stay, some who
 leave). About 4% of the sessions are cancelled, about 8% of the seats are
 no-shows, and attendance of the last two weeks is partly not yet recorded.
+Nobody is given a seat that would break their weekly limits (hours,
+sessions) or overlap another of their seats: the plan of the current week
+takes these seats as given, so they must be a plan the rules allow.
 Each municipality publishes its first activity as a template.
 The municipalities get their population; five of the seven share their
 figures in the learning network (Oslo and Aarhus do not, to show that a
@@ -50,10 +53,13 @@ def add_history(seed: int, today: date) -> HistorySummary:
         municipality.network_opt_in = municipality.name not in NOT_IN_NETWORK
     cutoff = datetime.combine(today, time(0), tzinfo=UTC)
     volunteers: dict[int, list[int]] = {}
-    for volunteer_id, centre_id in db.session.execute(
-        select(Volunteer.id, Volunteer.centre_id).order_by(Volunteer.id)
+    week_load = _WeekLoad()
+    for volunteer_id, centre_id, hours, count in db.session.execute(
+        select(Volunteer.id, Volunteer.centre_id, Volunteer.max_hours_per_week,
+               Volunteer.max_sessions_per_week).order_by(Volunteer.id)
     ):
         volunteers.setdefault(centre_id, []).append(volunteer_id)
+        week_load.limits[volunteer_id] = (hours, count)
     activities = list(db.session.execute(
         select(Activity.id, Activity.centre_id, Activity.roles, Activity.participants)
         .join(Centre, Centre.id == Activity.centre_id).order_by(Activity.id)
@@ -105,10 +111,13 @@ def add_history(seed: int, today: date) -> HistorySummary:
                 draw = rng.random()  # mostly the minimum, some short, some more
                 count = (max(0, low - 1) if draw < 0.12 else
                          rng.randint(low, max(low, high)) if draw > 0.8 else low)
-                for _ in range(min(len(free), count)):
+                for _ in range(count):
+                    taker = week_load.take(free, row["start"], row["end"])
+                    if taker is None:
+                        break
                     roll = rng.random()
                     seat_rows.append({
-                        "volunteer_id": free.pop(), "session_id": session_id,
+                        "volunteer_id": taker, "session_id": session_id,
                         "role": role.get("role", "host"), "status": "confirmed",
                         "locked": False,
                         "attendance": (None if recent and roll < 0.3 else
@@ -120,6 +129,34 @@ def add_history(seed: int, today: date) -> HistorySummary:
     db.session.commit()
     templates = _publish_templates()
     return HistorySummary(sessions=sessions, assignments=seats, templates=templates)
+
+
+class _WeekLoad:
+    """Each volunteer's seats per ISO week, against their weekly limits."""
+
+    def __init__(self) -> None:
+        self.limits: dict[int, tuple[float | None, int | None]] = {}
+        self.seats: dict[tuple[int, tuple[int, int]], list[tuple[datetime, datetime]]] = {}
+
+    def take(self, free: list[int], start: datetime, end: datetime) -> int | None:
+        """The next of `free` (taken off it) who may sit at [start, end)."""
+        iso = start.isocalendar()
+        week = (iso[0], iso[1])
+        hours = (end - start).total_seconds() / 3600
+        while free:
+            volunteer = free.pop()
+            held = self.seats.setdefault((volunteer, week), [])
+            max_hours, max_count = self.limits.get(volunteer, (None, None))
+            if max_count is not None and len(held) + 1 > max_count:
+                continue
+            if max_hours is not None and hours + sum(
+                    (e - s).total_seconds() / 3600 for s, e in held) > max_hours + 1e-9:
+                continue
+            if any(s < end and start < e for s, e in held):
+                continue
+            held.append((start, end))
+            return volunteer
+        return None
 
 
 def _publish_templates() -> int:

@@ -116,6 +116,20 @@ def disable_user(user_id: int) -> bool:
     return bool(done)
 
 
+def new_password(user_id: int) -> str:
+    """Give the user a fresh generated password (returned once; only its hash
+    is stored): the one before stops working. For `serve --demo-coordinator`."""
+    password = secrets.token_urlsafe(12)
+    done = db.session.execute(
+        update(User).where(User.id == user_id)
+        .values(password_hash=_hasher.hash(password), updated_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    if not done:
+        raise NotFound("user")
+    return password
+
+
 def end_all_sessions(user_id: int) -> None:
     """Sign the user out everywhere: every cookie carrying the old version stops working."""
     db.session.execute(

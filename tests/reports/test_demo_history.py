@@ -85,3 +85,27 @@ def test_network_page_explains_differences_in_words(app, client):
     assert 'id="network-insights"' in html
     assert "Aarhus" not in html and "Oslo" not in html  # not in the network
     assert re.search(r"fyller \d+ % av plassene i «", html)  # Levanger's language, nb
+
+
+def test_history_keeps_every_volunteer_within_their_weekly_limits(app):
+    """The current week's past seats are fixed in its plan: a seat breaking a
+    weekly limit would make that week's plan impossible."""
+    _load(app)
+    with app.app_context():
+        rows = db.session.execute(
+            select(Volunteer.id, Volunteer.max_hours_per_week, Volunteer.max_sessions_per_week,
+                   Session.start, Session.end)
+            .join(Assignment, Assignment.volunteer_id == Volunteer.id)
+            .join(Session, Session.id == Assignment.session_id)
+            .where(Assignment.status == "confirmed")).all()
+    weeks: dict = {}
+    for volunteer, max_hours, max_count, start, end in rows:
+        held = weeks.setdefault((volunteer, start.isocalendar()[:2]), (max_hours, max_count, []))
+        held[2].append((start, end))
+    assert len(weeks) > 1000
+    for (volunteer, week), (max_hours, max_count, seats) in weeks.items():
+        hours = sum((e - s).total_seconds() / 3600 for s, e in seats)
+        assert max_count is None or len(seats) <= max_count, (volunteer, week, seats)
+        assert max_hours is None or hours <= max_hours + 1e-9, (volunteer, week, seats)
+        seats.sort()
+        assert all(a[1] <= b[0] for a, b in zip(seats, seats[1:], strict=False)), (volunteer, week, seats)
