@@ -52,6 +52,23 @@ def test_every_text_of_the_template_is_translated_with_the_same_fields(language:
         assert list(found.check(catalogue)) == [], message.id
 
 
+def test_the_english_catalogue_says_every_text_as_written() -> None:
+    """English is the code's own language: each msgstr is its msgid (none
+    empty, so a catalogue tool never shows English as untranslated)."""
+    with POT.open("rb") as handle:
+        template = read_po(handle)
+    catalogue = _catalogue("en")
+    for message in template:
+        if not message.id:
+            continue
+        found = catalogue.get(message.id, context=message.context)
+        assert found is not None, f"{message.id!r} is missing from the English catalogue"
+        expected = message.id if isinstance(message.id, str) else tuple(message.id)
+        said = found.string if isinstance(found.string, str) else tuple(found.string)
+        assert said == expected, (f"{message.id!r}: the English msgstr must repeat the msgid "
+                                  "(docs/translations.md)")
+
+
 def test_the_template_is_up_to_date_with_the_code() -> None:
     # Each text the code and the templates use is in the catalogue template
     # (`pybabel extract`, see docs/translations.md).

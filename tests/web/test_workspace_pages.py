@@ -163,3 +163,20 @@ def test_another_centres_pages_answer_404(app: Flask, client: FlaskClient,
 def test_signed_out_pages_send_to_sign_in(client: FlaskClient, mw: ManualWorld) -> None:
     response = client.get(f"/sessions/{mw.session_id}")
     assert response.status_code == 302 and "/signin" in response.headers["Location"]
+
+
+def test_numbers_are_written_the_reader_s_way(app: Flask, coordinator: Workspace,
+                                              mw: ManualWorld) -> None:
+    """A decimal comma in Norwegian ('1,4 km unna'), a point in English."""
+    from medsam_match.models import Volunteer
+
+    with app.app_context():
+        yusuf = db.session.get(Volunteer, mw.yusuf)
+        yusuf.lat, yusuf.lon = 58.4700, 8.7900  # about 1.4 km from the library
+        db.session.commit()
+    html = coordinator.client.get(f"/sessions/{mw.session_id}").get_data(as_text=True)
+    assert "1,4 km unna" in html and "1.4 km" not in html
+    csrf = csrf_of(html)
+    coordinator.client.post("/language", data={"csrf_token": csrf, "language": "en"})
+    html = coordinator.client.get(f"/sessions/{mw.session_id}").get_data(as_text=True)
+    assert "1.4 km away" in html
