@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -60,20 +60,44 @@ def tz_for(obj: Any) -> ZoneInfo | None:
 
     Follows municipality / centre / activity / session / volunteer links, so
     it works for every model (a Session: activity -> centre -> municipality).
+    Every time field of every row asks, so the way from a mapped class to its
+    municipality is worked out once per class (`_route`) and a zone once per
+    name (`_zone`).
     """
     for _ in range(5):
         if obj is None or isinstance(obj, dict | list | str):
             return None
-        zone_name = getattr(obj, "timezone", None)
+        cls = type(obj)
+        if hasattr(cls, "__mapper__"):
+            has_zone, parent = _route(cls)
+        else:  # not a mapped class: look at the object itself
+            has_zone, parent = True, None
+        zone_name = getattr(obj, "timezone", None) if has_zone else None
         if isinstance(zone_name, str):
-            try:
-                return ZoneInfo(zone_name)
-            except (ZoneInfoNotFoundError, ValueError):
-                return None
-        obj = next(
-            (getattr(obj, name) for name in _PARENT_ATTRIBUTES if hasattr(obj, name)), None
-        )
+            return _zone(zone_name)
+        if parent is None:
+            obj = next(
+                (getattr(obj, name) for name in _PARENT_ATTRIBUTES if hasattr(obj, name)), None
+            )
+        else:
+            obj = getattr(obj, parent) if parent else None
     return None
+
+
+@cache
+def _route(cls: type) -> tuple[bool, str]:
+    """For a mapped class: whether its rows carry a zone name, and the first
+    parent link it has ("" for none)."""
+    parent = next((name for name in _PARENT_ATTRIBUTES if hasattr(cls, name)), "")
+    return hasattr(cls, "timezone"), parent
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 @cache

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from flask import Flask, g, request
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
 
 from .errors import Invalid, problem
 from .extensions import db
@@ -112,8 +113,13 @@ def create_token(
 
 def principal_for_token(token: str) -> Principal | None:
     """The principal of a valid, unrevoked token, or None."""
+    # Every API request asks: the token, its volunteer and the centre in one
+    # query (the centre of a volunteer token is the volunteer's).
     row = db.session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(token))
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(token))
+        .options(joinedload(ApiToken.volunteer).joinedload(Volunteer.centre),
+                 joinedload(ApiToken.centre))
     ).one_or_none()
     if row is None or row.revoked_at is not None:
         return None

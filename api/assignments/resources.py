@@ -23,7 +23,7 @@ class Assignments(MethodView):
         filters = dict(filters)
         filters["from"] = filters.pop("window_from", None)
         filters["to"] = filters.pop("window_to", None)
-        return paginate(service.assignments_query(current_principal(), filters),
+        return paginate(service.assignment_list_query(current_principal(), filters),
                         pagination_parameters)
 
     @blp.arguments(ManualAssignmentSchema)

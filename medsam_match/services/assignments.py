@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
@@ -60,6 +60,21 @@ def assignments_query(principal: Principal, filters: dict[str, Any]) -> Select[A
     if filters.get("locked") is not None:
         stmt = stmt.where(Assignment.locked.is_(bool(filters["locked"])))
     return stmt.order_by(Session.window_start, Assignment.session_id, Assignment.role, Assignment.id)
+
+
+def assignment_list_query(principal: Principal, filters: dict[str, Any]) -> Select[Any]:
+    """`assignments_query` for a list: each row's session and activity (its
+    times, and the way to the zone they are shown in) come from the query's
+    own joins, not a lazy load per row."""
+    return assignments_query(principal, filters).options(with_session_and_activity())
+
+
+def with_session_and_activity() -> Any:
+    """The loader option for an assignment query joined to Session and
+    Activity: both read from the join. The activity's centre and
+    municipality stay lazy: one per page for a scoped caller, often
+    already in the session from the token."""
+    return contains_eager(Assignment.session).contains_eager(Session.activity)
 
 
 def volunteer_assignments_query(principal: Principal, volunteer_id: int) -> Select[Any]:

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import contains_eager
 
 from ..auth import Principal
 from ..domain_errors import Conflict, Invalid, NotFound
@@ -55,7 +56,12 @@ def sessions_query(principal: Principal, filters: dict[str, Any]) -> Select[tupl
         stmt = stmt.where(Session.window_end > filters["from"])
     if filters.get("to") is not None:
         stmt = stmt.where(Session.window_start < filters["to"])
-    return stmt.order_by(Session.window_start, Session.id)
+    # Each row's times are shown in its municipality's zone (session ->
+    # activity -> centre -> municipality): the activity comes from the join,
+    # not from a lazy load per row.
+    return stmt.order_by(Session.window_start, Session.id).options(
+        contains_eager(Session.activity)
+    )
 
 
 def get_session(principal: Principal, session_id: int) -> Session:

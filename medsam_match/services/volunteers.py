@@ -56,6 +56,7 @@ from ..models import (
     Volunteer,
 )
 from ..models.types import utcnow
+from .assignments import with_session_and_activity
 from .concurrency import claim
 from .scope import MAX_ID, can_write_centre, centre_filter
 
@@ -179,10 +180,14 @@ def volunteer_assignments_query(
 ) -> Select[Any]:
     """A volunteer's assignments, soonest first; filters status, from, to (UTC)."""
     volunteer = get_volunteer(principal, volunteer_id)
+    # Each row shows its session's times and activity (in the zone of the
+    # activity's municipality): read with the rows, not lazily per row.
     stmt = (
         select(Assignment)
         .join(Session, Session.id == Assignment.session_id)
+        .join(Activity, Activity.id == Session.activity_id)
         .where(Assignment.volunteer_id == volunteer.id)
+        .options(with_session_and_activity())
     )
     if filters.get("status"):
         stmt = stmt.where(Assignment.status == filters["status"])
