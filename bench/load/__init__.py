@@ -1,0 +1,1 @@
+"""The load test of issue 13: `python -m bench.load` (see bench/README.md)."""

@@ -1,0 +1,263 @@
+"""The load test: the service on gunicorn + PostgreSQL + Redis on this
+machine, a bare Flask endpoint beside it as the reference, Locust headless.
+
+    python -m bench.load [--seconds 60] [--users 4] [--postgres-url URL]
+                         [--redis-url URL] [--keep]
+
+1. A throwaway PostgreSQL database (beside the one --postgres-url names,
+   dropped at the end), migrated; the demo network loaded (`medsam-match
+   demo`, with its year of history) and every centre planned once (the
+   nightly tick and the run worker, in this process), so volunteers have
+   proposed assignments.
+2. Tokens and users: a volunteer token for each volunteer with upcoming
+   assignments, a coordinator token and a staff user (password) per centre;
+   the assignments to confirm or decline during the run.
+3. Two gunicorn servers with the production settings (config/gunicorn.conf.py:
+   gthread, 2 workers x 4 threads, access log): the service
+   (`medsam_match.wsgi:app`, scheduler off, rate limits in Redis) and the bare
+   Flask endpoint (`bench.load.bare:app`); and `medsam-match scheduler`, the
+   run worker that solves the submitted runs and the repairs declines queue.
+4. Locust, headless, for --seconds with bench/load/locustfile.py's users;
+   then a table: requests, failures, requests per second, p50/p95/p99 per
+   kind of request and the ratio to the bare endpoint (the same number of
+   closed-loop users each). Written to bench/results/load.csv.
+
+Everything listens on and is asked at 127.0.0.1 only. The API's rate limit is
+raised to 10^6 a minute for the run (a handful of tokens make thousands of
+requests a minute); it is still counted in Redis on every request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .servers import (
+    BIN,
+    LOCAL,
+    ROOT,
+    free_port,
+    gunicorn,
+    local_only,
+    service_env,
+    start,
+    throwaway_database,
+    wait_for,
+)
+
+RESULTS = ROOT / "bench" / "results" / "load.csv"
+
+
+def prepare(env: dict[str, str], setup_file: Path) -> dict[str, Any]:
+    """Migrate, load the demo, plan every centre once, make tokens and users."""
+    run = {"env": env, "cwd": ROOT, "check": True, "stdout": subprocess.DEVNULL}
+    subprocess.run([str(BIN / "medsam-match"), "db", "upgrade"], **run)  # type: ignore[call-overload]
+    today = date.today()
+    subprocess.run([str(BIN / "medsam-match"), "demo", "--today", today.isoformat()], **run)  # type: ignore[call-overload]
+    os.environ.update(env)
+
+    from sqlalchemy import select
+
+    from medsam_match import create_app
+    from medsam_match.auth import create_token
+    from medsam_match.extensions import db
+    from medsam_match.jobs.nightly import NightlySettings, nightly_tick
+    from medsam_match.jobs.worker import run_pending
+    from medsam_match.models import Assignment, Centre, Session
+    from medsam_match.services.users import create_user
+
+    app = create_app({"MEDSAM_SCHEDULER": "off"})
+    settings = NightlySettings.from_config(app.config)
+    # The night after the demo's "today" (Oslo and Copenhagen share the offset).
+    night = datetime.combine(today + timedelta(days=1), settings.at, tzinfo=ZoneInfo("Europe/Oslo"))
+    with app.app_context():
+        nightly_tick((night + timedelta(minutes=5)).astimezone(UTC), settings)
+        db.session.remove()
+    started = time.perf_counter()
+    planned = run_pending(app)
+    print(f"  planned {len(planned)} centres in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
+    with app.app_context():
+        rows = db.session.execute(
+            select(Assignment.id, Assignment.volunteer_id, Assignment.status)
+            .join(Session, Session.id == Assignment.session_id)
+            .where(Assignment.status == "proposed", Session.window_end > datetime.now(UTC))
+            .order_by(Assignment.volunteer_id, Assignment.id)
+        ).all()
+        by_volunteer: dict[int, list[int]] = {}
+        for assignment_id, volunteer_id, _status in rows:
+            by_volunteer.setdefault(volunteer_id, []).append(assignment_id)
+        volunteer_ids = sorted(by_volunteer)
+        # Every other volunteer reads; the others' assignments are answered
+        # (so a reader's page does not change under the run).
+        readers, answering = volunteer_ids[::2], volunteer_ids[1::2]
+        tokens = {v: create_token("volunteer", volunteer_id=v, label="load") for v in volunteer_ids}
+        answers = []
+        for n, (volunteer_id, assignment_id) in enumerate(
+            (v, a) for v in answering for a in by_volunteer[v]
+        ):
+            answers.append({"assignment_id": assignment_id, "token": tokens[volunteer_id],
+                            "action": "confirm" if n % 2 == 0 else "decline"})
+        coordinators = []
+        for centre_id in db.session.scalars(select(Centre.id).order_by(Centre.id)):
+            password = secrets.token_urlsafe(16)
+            email = f"coordinator{centre_id}@load-test.example.org"
+            create_user(email=email, name=f"Coordinator {centre_id}", role="coordinator",
+                        centre_id=centre_id, password=password)
+            coordinators.append({
+                "centre_id": centre_id, "email": email, "password": password,
+                "token": create_token("coordinator", centre_id=centre_id, label="load"),
+            })
+        db.session.remove()
+        db.engine.dispose()
+    setup = {
+        "volunteers": [{"id": v, "token": tokens[v]} for v in readers],
+        "coordinators": coordinators,
+        "answers": answers,
+        "planned_centres": len(planned),
+    }
+    setup_file.write_text(json.dumps(setup))
+    return setup
+
+
+def read_stats(prefix: Path) -> list[dict[str, str]]:
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if row["Name"] != "Aggregated"]
+
+
+KINDS = (
+    # (label in the table, locust names summed, users of the kind)
+    ("volunteer reads (both)", ("volunteer: /my/", "volunteer: own assignments (API)")),
+    ("coordinator reads (all)", ("coordinator: week board (page)",
+                                 "coordinator: volunteers list (API, 50)",
+                                 "coordinator: assignments list (API, 50)",
+                                 "coordinator: sessions list (API, 50)")),
+)
+
+
+def table(rows: list[dict[str, str]], readers: int, seconds: float) -> list[dict[str, Any]]:
+    by_name = {row["Name"]: row for row in rows}
+    bare = by_name.get("bare Flask endpoint")
+    bare_rate = float(bare["Requests/s"]) if bare else 0.0
+    out = []
+    for row in sorted(rows, key=lambda r: (r["Name"] != "bare Flask endpoint", r["Name"])):
+        rate = float(row["Requests/s"])
+        out.append({
+            "request": row["Name"], "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]), "req_s": rate,
+            "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]), "p99_ms": float(row["99%"]),
+            "vs_bare": rate / bare_rate if bare_rate else None,
+        })
+    users = {"volunteer reads (both)": readers, "coordinator reads (all)": max(1, readers // 2)}
+    for label, names in KINDS:
+        parts = [by_name[n] for n in names if n in by_name]
+        if not parts:
+            continue
+        rate = sum(float(p["Requests/s"]) for p in parts)
+        out.append({
+            "request": f"= {label}", "requests": sum(int(p["Request Count"]) for p in parts),
+            "failures": sum(int(p["Failure Count"]) for p in parts), "req_s": rate,
+            "p50_ms": None, "p95_ms": None,
+            "p99_ms": max(float(p["99%"]) for p in parts),
+            # per closed-loop user, against the bare endpoint's users
+            "vs_bare": (rate / users[label]) / (bare_rate / readers) if bare_rate else None,
+        })
+    return out
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    def cell(value: Any, spec: str) -> str:
+        return "" if value is None else format(value, spec)
+
+    lines = ["| request | requests | failures | req/s | p50 ms | p95 ms | p99 ms | vs bare |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r['request']} | {r['requests']} | {r['failures']} | {r['req_s']:.1f} | "
+            f"{cell(r['p50_ms'], '.0f')} | {cell(r['p95_ms'], '.0f')} | {cell(r['p99_ms'], '.0f')} | "
+            f"{cell(r['vs_bare'], '.0%')} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60, help="how long Locust runs")
+    parser.add_argument("--users", type=int, default=4,
+                        help="closed-loop users per kind of reader (bare, volunteer; "
+                             "coordinators get half)")
+    parser.add_argument("--postgres-url",
+                        default=os.environ.get("MEDSAM_TEST_POSTGRES_URL",
+                                               "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--keep", action="store_true", help="keep the logs folder")
+    args = parser.parse_args(argv)
+    if not 1 <= args.seconds <= 600 or not 1 <= args.users <= 50:
+        parser.error("--seconds 1..600 and --users 1..50: the machine is shared")
+    local_only(args.postgres_url.replace("+psycopg", ""), "PostgreSQL")
+    local_only(args.redis_url, "Redis")
+
+    work = Path(tempfile.mkdtemp(prefix="medsam-load-"))
+    app_port, bare_port = free_port(), free_port()
+    load_before = os.getloadavg()
+    try:
+        with throwaway_database(args.postgres_url) as database_url, ExitStack() as stack:
+            env = service_env(database_url, args.redis_url, work / "data")
+            print("preparing: migrate, demo, plan every centre, tokens ...", file=sys.stderr)
+            setup = prepare(env, work / "setup.json")
+            print(f"  {len(setup['volunteers'])} reading volunteers, {len(setup['answers'])} "
+                  f"answers ready, {len(setup['coordinators'])} coordinators", file=sys.stderr)
+            gunicorn(stack, "service", "medsam_match.wsgi:app", app_port, env, work)
+            gunicorn(stack, "bare", "bench.load.bare:app", bare_port, env, work)
+            start(stack, "scheduler", [str(BIN / "medsam-match"), "scheduler"], env, work)
+            wait_for(f"http://{LOCAL}:{app_port}/api/v1/health")
+            wait_for(f"http://{LOCAL}:{bare_port}/bare")
+            users = args.users * 2 + max(1, args.users // 2) + 2
+            locust_env = {**env, "MEDSAM_LOAD_SETUP": str(work / "setup.json"),
+                          "MEDSAM_LOAD_HOST": f"http://{LOCAL}:{app_port}",
+                          "MEDSAM_LOAD_BARE_HOST": f"http://{LOCAL}:{bare_port}",
+                          "MEDSAM_LOAD_USERS": str(args.users)}
+            print(f"locust: {users} users for {args.seconds} s ...", file=sys.stderr)
+            started = time.perf_counter()
+            subprocess.run(
+                [str(BIN / "locust"), "-f", "bench/load/locustfile.py", "--headless",
+                 "-u", str(users), "-r", str(users),
+                 "-t", f"{args.seconds}s", "--stop-timeout", "5", "--csv", str(work / "locust"),
+                 "--only-summary", "--loglevel", "WARNING"],
+                env=locust_env, cwd=ROOT, check=False, stdout=(work / "locust.log").open("w"),
+                stderr=subprocess.STDOUT,
+            )
+            elapsed = time.perf_counter() - started
+            load_after = os.getloadavg()
+            rows = table(read_stats(work / "locust"), args.users, elapsed)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"\n{args.seconds} s, {args.users} users per reader kind; load average (1 min) "
+          f"{load_before[0]:.1f} before, {load_after[0]:.1f} after; {os.cpu_count()} CPUs\n")
+    print(format_table(rows))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    with RESULTS.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"\nwritten: {RESULTS}" + (f"; logs in {work}" if args.keep else ""))
+    failures = sum(r["failures"] for r in rows if not r["request"].startswith("="))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
