@@ -14,9 +14,11 @@ machine, a bare Flask endpoint beside it as the reference, Locust headless.
    the assignments to confirm or decline during the run.
 3. Two gunicorn servers with the production settings (config/gunicorn.conf.py:
    gthread, 2 workers x 4 threads, access log): the service
-   (`medsam_match.wsgi:app`, scheduler off, rate limits in Redis) and the bare
-   Flask endpoint (`bench.load.bare:app`); and `medsam-match scheduler`, the
-   run worker that solves the submitted runs and the repairs declines queue.
+   (`medsam_match.wsgi:app`, scheduler off, rate limits and the task queue in
+   Redis) and the bare Flask endpoint (`bench.load.bare:app`); a Celery
+   worker (`medsam-match worker`, one run at a time) that solves the
+   submitted runs and the repairs declines queue, and `medsam-match
+   scheduler` (the sweep that hands repair runs to the queue).
 4. Locust, headless, for --seconds with bench/load/locustfile.py's users;
    then a table: requests, failures, requests per second, p50/p95/p99 per
    kind of request and the ratio to the bare endpoint (the same number of
@@ -49,6 +51,7 @@ from .servers import (
     BIN,
     LOCAL,
     ROOT,
+    empty_redis_database,
     free_port,
     gunicorn,
     local_only,
@@ -202,13 +205,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url",
                         default=os.environ.get("MEDSAM_TEST_POSTGRES_URL",
                                                "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9",
+                        help="the task queue's broker and the rate limits' counts; the first "
+                             "empty database from this number up is taken")
     parser.add_argument("--keep", action="store_true", help="keep the logs folder")
     args = parser.parse_args(argv)
     if not 1 <= args.seconds <= 600 or not 1 <= args.users <= 50:
         parser.error("--seconds 1..600 and --users 1..50: the machine is shared")
     local_only(args.postgres_url.replace("+psycopg", ""), "PostgreSQL")
     local_only(args.redis_url, "Redis")
+    args.redis_url = empty_redis_database(args.redis_url)
 
     work = Path(tempfile.mkdtemp(prefix="medsam-load-"))
     app_port, bare_port = free_port(), free_port()
@@ -220,8 +226,11 @@ def main(argv: list[str] | None = None) -> int:
             setup = prepare(env, work / "setup.json")
             print(f"  {len(setup['volunteers'])} reading volunteers, {len(setup['answers'])} "
                   f"answers ready, {len(setup['coordinators'])} coordinators", file=sys.stderr)
+            env["MEDSAM_BROKER_URL"] = args.redis_url
             gunicorn(stack, "service", "medsam_match.wsgi:app", app_port, env, work)
             gunicorn(stack, "bare", "bench.load.bare:app", bare_port, env, work)
+            start(stack, "worker", [str(BIN / "medsam-match"), "worker", "--loglevel",
+                                    "WARNING"], env, work)
             start(stack, "scheduler", [str(BIN / "medsam-match"), "scheduler"], env, work)
             wait_for(f"http://{LOCAL}:{app_port}/api/v1/health")
             wait_for(f"http://{LOCAL}:{bare_port}/bare")
@@ -244,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
             load_after = os.getloadavg()
             rows = table(read_stats(work / "locust"), args.users, elapsed)
     finally:
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()  # the empty database we chose
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print(f"\n{args.seconds} s, {args.users} users per reader kind; load average (1 min) "

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
 
-from .servers import BIN, ROOT, local_only, service_env, start
+from .servers import BIN, ROOT, empty_redis_database, local_only, service_env, start
 
 RESULTS = ROOT / "bench" / "results" / "nightly.csv"
 DEMO_SEED = 2026
@@ -174,18 +174,16 @@ def wait_until_done(env: dict[str, str], started: float, limit_s: float) -> dict
     }
 
 
-def empty_redis_database(redis_url: str) -> str:
-    """The first empty database number from the one the URL names upwards (so
-    nothing of another process's is read or removed)."""
-    import redis
-
-    url = make_url(redis_url.replace("redis://", "redis+x://"))
-    first = int(url.database or 0)
-    for number in range(first, 16):
-        candidate = f"redis://{url.host or '127.0.0.1'}:{url.port or 6379}/{number}"
-        if redis.Redis.from_url(candidate).dbsize() == 0:
-            return candidate
-    raise SystemExit("no empty Redis database from the one given up to 15")
+def write_rows(rows: list[dict[str, Any]]) -> None:
+    """bench/results/nightly.csv, after every round (a long run that is
+    stopped keeps the rounds it finished)."""
+    if not rows:
+        return
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    with RESULTS.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=sorted({k for r in rows for k in r}))
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,12 +231,13 @@ def main(argv: list[str] | None = None) -> int:
                                "load_after": os.getloadavg()[0]})
                 rows.append(result)
                 print(f"  {result}", file=sys.stderr)
+                write_rows(rows)
                 import redis
 
                 redis.Redis.from_url(broker).flushdb()  # an empty database we chose
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    first = rows[0]["wall_s"] if rows else None
+    first = next((r["wall_s"] for r in rows if r["workers"] == 1), None)
     print(f"\n{args.centres} centres of demo size, {os.cpu_count()} CPUs\n")
     print("| workers | centres | succeeded | failed | wall s | centres/min | speed-up | "
           "mean run s | longest run s | most at once | load before/after |")
@@ -246,16 +245,12 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         r["centres_per_min"] = r["centres"] / r["wall_s"] * 60
         r["speed_up"] = first / r["wall_s"] if first else None
+        speed_up = "" if r["speed_up"] is None else f"{r['speed_up']:.2f}"
         print(f"| {r['workers']} | {r['centres']} | {r['succeeded']} | {r['failed']} | "
-              f"{r['wall_s']:.0f} | {r['centres_per_min']:.1f} | {r['speed_up']:.2f} | "
+              f"{r['wall_s']:.0f} | {r['centres_per_min']:.1f} | {speed_up} | "
               f"{r['mean_run_s']:.1f} | {r['longest_run_s']:.1f} | {r['most_at_once']} | "
               f"{r['load_before']:.1f} / {r['load_after']:.1f} |")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    if rows:
-        with RESULTS.open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+    write_rows(rows)
     return 0 if rows and all(r["unfinished"] == 0 for r in rows) else 1
 
 

@@ -105,3 +105,17 @@ def gunicorn(stack: ExitStack, name: str, app: str, port: int, env: dict[str, st
     server_env = {**env, "MEDSAM_BIND": f"{LOCAL}:{port}"}
     start(stack, name, [str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py", app],
           server_env, logs)
+
+
+def empty_redis_database(redis_url: str) -> str:
+    """The first empty database number from the one the URL names upwards (so
+    nothing of another process's is read or removed)."""
+    import redis
+
+    url = make_url(redis_url.replace("redis://", "redis+x://"))
+    first = int(url.database or 0)
+    for number in range(first, 16):
+        candidate = f"redis://{url.host or '127.0.0.1'}:{url.port or 6379}/{number}"
+        if redis.Redis.from_url(candidate).dbsize() == 0:
+            return candidate
+    raise SystemExit("no empty Redis database from the one given up to 15")
