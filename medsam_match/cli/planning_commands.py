@@ -124,3 +124,37 @@ def scheduler() -> None:
 
     stop_worker()
     click.echo("scheduler stopped")
+
+
+@main.command("nightly")
+@click.option("--at", "at", default=None,
+              help="the nightly time HH:MM to use (local time of each municipality); "
+                   "default: today's night, whatever the hour")
+@with_appcontext
+def nightly(at: str | None) -> None:
+    """Create tonight's run for every active centre now (once per centre and
+    night, as the scheduler does) and, with a broker, hand them to the workers."""
+    from dataclasses import replace
+    from datetime import time as clock
+
+    from ..jobs.nightly import NightlySettings, nightly_tick
+    from ..models.types import utcnow
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    settings = NightlySettings.from_config(app.config)
+    if at is None:  # today's night, whatever the hour
+        settings = replace(settings, at=clock(0, 0), grace=timedelta(hours=24))
+    else:
+        try:
+            hour, minute = (int(part) for part in at.split(":"))
+            settings = replace(settings, at=clock(hour, minute))
+        except ValueError:
+            raise click.BadParameter("a time of day HH:MM, e.g. 02:00", param_hint="--at") from None
+    if app.config.get("MEDSAM_BROKER_URL"):
+        from ..jobs.dispatch import listen
+
+        listen(app)  # each new run goes to the task queue at once
+    created = nightly_tick(utcnow(), settings)
+    where = "handed to the workers" if app.config.get("MEDSAM_BROKER_URL") else (
+        "solved by the run worker (scheduler)")
+    click.echo(f"{len(created)} nightly runs created, {where}")
