@@ -62,14 +62,12 @@ def init_celery(app: Flask) -> Celery:
 
     if not broker_url(app.config):
         raise RuntimeError(f"{BROKER_SETTING} is not set: there is no task queue")
-    if _celery:
-        _flask[:] = [app]  # the app tasks run in: this process's (tests make several)
-        _celery[0].conf.update(celery_config(app.config))
+    _flask[:] = [app]  # the app tasks run in: this process's (tests make several)
+    if _celery and _celery[0].conf.broker_url == broker_url(app.config):
         return _celery[0]
-    celery = Celery("medsam_match")
+    celery = Celery("medsam_match")  # (another broker: a new application, new connections)
     celery.conf.update(celery_config(app.config))
-    _celery.append(celery)
-    _flask.append(app)
+    _celery[:] = [celery]
     from . import tasks
 
     tasks.register(celery)
