@@ -35,6 +35,7 @@ MESSAGE_KINDS = (
     "digest",  # the coordinator's morning digest after the nightly run
     "signin_link",  # a 15-minute one-time sign-in link asked for
     "invite",  # a coordinator's invite link
+    "availability_conflict",  # to the coordinators: a volunteer's own change no longer fits seats
 )
 NOTIFY_CHANNELS = ("email", "sms", "both", "none")
 

@@ -278,5 +278,31 @@ def volunteer_roles(session: Session, volunteer_id: int) -> list[RoleFit]:
     return result
 
 
-__all__ = ["EXCLUDING_RULES", "RoleFit", "volunteer_roles", "OVERRIDABLE", "RULE_TEXT", "Candidate",
+def held_rules(session: Session, volunteer_id: int) -> tuple[str, ...]:
+    """The rules a volunteer who holds a seat in `session` breaks there now:
+    H1-H5 (availability, skills, languages, certificate, travel) for the role
+    they hold, and the weekly limits counting this seat among the week's
+    others. Empty while the seat still fits, or when they hold none. Used
+    when a volunteer changes their own availability or limits
+    (services/own_profile.py), with the same rules as everything above."""
+    ctx = _context(session)
+    key = str(volunteer_id)
+    role_name = ctx.here.get(key)
+    if role_name is None:
+        return ()
+    volunteer = ctx.scenario.volunteer_by_id.get(key)
+    if volunteer is None:
+        return (INACTIVE,)
+    failed = list(rules.failed_rules(ctx.scenario, volunteer, ctx.target.role(role_name),
+                                     ctx.option))
+    week = (key, ctx.option.iso_week)
+    if (volunteer.max_hours_per_week is not None
+            and ctx.load.hours[week] > volunteer.max_hours_per_week + 1e-9) or (
+            volunteer.max_sessions_per_week is not None
+            and ctx.load.count[week] > volunteer.max_sessions_per_week):
+        failed.append(WEEKLY_LIMIT)
+    return tuple(sorted(failed, key=EXCLUDING_RULES.index))
+
+
+__all__ = ["EXCLUDING_RULES", "RoleFit", "held_rules", "volunteer_roles", "OVERRIDABLE", "RULE_TEXT", "Candidate",
            "Excluded", "RoleCandidates", "check_assignment", "session_candidates"]

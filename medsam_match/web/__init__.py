@@ -21,7 +21,16 @@ SESSION_LIFETIME = timedelta(days=30)
 
 
 def init_app(app: Flask) -> None:
-    from . import i18n, invite_views, message_links, signin, workspace  # noqa: F401  (routes on views.bp)
+    from . import (  # noqa: F401  (routes on views.bp)
+        i18n,
+        invite_views,
+        message_links,
+        my_hours,
+        my_profile,
+        my_slots,
+        signin,
+        workspace,
+    )
     from .views import bp
 
     app.config.update(

@@ -38,6 +38,7 @@ class AssignmentView:
     lat: float | None
     lon: float | None
     updated_at: datetime
+    swap_offered: bool = False  # offered to others, still theirs (services/swaps.py)
 
     @property
     def is_open(self) -> bool:
@@ -70,6 +71,7 @@ def view_of(assignment: Assignment, zone: ZoneInfo) -> AssignmentView:
         lat=place.lat if place else None,
         lon=place.lon if place else None,
         updated_at=max(assignment.updated_at, session.updated_at),
+        swap_offered=assignment.swap_offered_at is not None and status == "confirmed",
     )
 
 

@@ -42,3 +42,23 @@ def conflict_text(action: str, state: str) -> str:
                        state=str(STATE_IN_SENTENCE[state]))
     return gettext("This assignment can no longer be declined: it is %(state)s.",
                    state=str(STATE_IN_SENTENCE[state]))
+
+
+# Why a seat does not suit the volunteer (candidates' rule codes), as they read it.
+RULE_LABELS = {
+    "inactive": lazy_gettext("your centre has marked you as not active"),
+    "already_assigned": lazy_gettext("you already have a role in this session"),
+    "declined_before": lazy_gettext("you declined this session before"),
+    "availability": lazy_gettext("you are not available at this time"),
+    "skills": lazy_gettext("the role needs a skill your centre has not checked for you"),
+    "languages": lazy_gettext("the role needs a language you have not listed"),
+    "certificate": lazy_gettext("the role needs a valid certificate, such as a police "
+                                "certificate"),
+    "distance": lazy_gettext("the place is farther than you travel"),
+    "overlap": lazy_gettext("you are busy in another session at the same time"),
+    "weekly_limit": lazy_gettext("it would go over your weekly limit of hours or sessions"),
+}
+
+
+def rule_label(rule: str) -> str:
+    return str(RULE_LABELS.get(rule, rule))

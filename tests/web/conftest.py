@@ -82,7 +82,8 @@ def build_web_world(app: Flask, world: World, make_token: Callable[..., str]) ->
         place = db.session.get(Place, world.no.place_ids[0])
         place.address = "Torvet 6, 4836 Arendal"
         cafe = Activity(centre_id=world.no.centre_id, title="Språkkafé",
-                        roles=[{"role": "host", "min": 1, "max": 1}])
+                        roles=[{"role": "host", "min": 1, "max": 1},
+                               {"role": "helper", "min": 0, "max": 2}])
         homework = Activity(centre_id=world.no.centre_id, title="Leksehjelp; 5.–7. trinn",
                             roles=[{"role": "Hjelper", "min": 1, "max": 2}])
         kari = Volunteer(centre_id=world.no.centre_id, name="Kari Nordmann")

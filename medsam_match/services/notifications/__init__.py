@@ -17,6 +17,7 @@ Imports no Flask at import time, like the rest of `services`.
 from .digest import on_nightly_published, on_run_failed
 from .outbox import (
     on_assigned,
+    on_availability_conflict,
     on_declined,
     on_invite,
     on_published,
@@ -25,5 +26,5 @@ from .outbox import (
     on_signin_link,
 )
 
-__all__ = ["on_assigned", "on_declined", "on_invite", "on_nightly_published", "on_published",
+__all__ = ["on_assigned", "on_availability_conflict", "on_declined", "on_invite", "on_nightly_published", "on_published",
            "on_removed", "on_run_failed", "on_session_changed", "on_signin_link"]

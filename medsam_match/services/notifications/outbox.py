@@ -218,6 +218,20 @@ def on_declined(assignment: Assignment, was: str, reason: str | None) -> int:
     return add_rows(coordinator_rows(centre, "declined", payload, now=utcnow()))
 
 
+def on_availability_conflict(volunteer: Volunteer, broken: dict[int, tuple[str, ...]]) -> int:
+    """A volunteer changed their own availability, away periods or limits
+    and some of their coming seats no longer fit (`broken`: assignment id ->
+    the rules they now break): each of the centre's coordinators gets an
+    e-mail naming them. The seats stay the volunteer's until someone acts."""
+    if not broken:
+        return 0
+    payload = {"volunteer_id": volunteer.id,
+               "assignments": [{"assignment_id": assignment_id, "rules": list(rules)}
+                               for assignment_id, rules in sorted(broken.items())]}
+    return add_rows(coordinator_rows(volunteer.centre, "availability_conflict", payload,
+                                     now=utcnow()))
+
+
 def on_session_changed(session: Session, *, cancelled: bool, before: dict[str, Any],
                        skip_volunteers: set[int] | frozenset[int] = frozenset()) -> int:
     """A session cancelled, or moved (another time or place): every volunteer

@@ -49,6 +49,22 @@ _STATE_NAMES = {
 }
 
 
+# Why a seat no longer fits, as a coordinator reads it (candidates' rule codes).
+_RULE_NAMES = {
+    "availability": lambda: t("not available at this time any more"),
+    "languages": lambda: t("no longer speaks a language the role needs"),
+    "distance": lambda: t("the place is farther than they travel now"),
+    "weekly_limit": lambda: t("over their weekly limit of hours or sessions"),
+    "skills": lambda: t("lacks a skill the role needs"),
+    "certificate": lambda: t("has no valid certificate the role needs"),
+    "inactive": lambda: t("not active"),
+}
+
+
+def rule_name(rule: str) -> str:
+    return _RULE_NAMES[rule]() if rule in _RULE_NAMES else rule
+
+
 def state_name(status: str) -> str:
     return _STATE_NAMES[status]() if status in _STATE_NAMES else status
 
@@ -70,6 +86,7 @@ class Item:
     sequence: int = 0
     confirm_url: str | None = None
     decline_url: str | None = None
+    why: str | None = None  # why it no longer fits (availability_conflict)
 
 
 @dataclass
@@ -194,6 +211,18 @@ def _context(row: OutboxMessage) -> dict[str, Any]:
         context["was"] = payload.get("was")
         context["reason"] = payload.get("reason")
         context["session_url"] = f"{base}/sessions/{found[0].session_id}" if found else base
+    elif row.kind == "availability_conflict":
+        seats = payload.get("assignments", [])
+        by_id = {a.id: a for a in _assignments([s["assignment_id"] for s in seats])}
+        context["items"] = []
+        for seat in seats:
+            if seat["assignment_id"] in by_id:
+                item = item_of(by_id[seat["assignment_id"]], zone, lang)
+                item.why = ", ".join(rule_name(r) for r in seat.get("rules", []))
+                context["items"].append(item)
+        who_row = db.session.get(Volunteer, payload.get("volunteer_id"))
+        context["who"] = who_row.name if who_row else ""
+        context["people_url"] = f"{base}/volunteers/{payload.get('volunteer_id')}"
     elif row.kind == "digest":
         from .digest import digest_context
 
@@ -228,6 +257,9 @@ def _subject(row: OutboxMessage, context: dict[str, Any]) -> str:
         if context.get("was") == "confirmed":
             return t("%(name)s can no longer come: %(title)s", name=context["who"], title=title)
         return t("%(name)s declined: %(title)s", name=context["who"], title=title)
+    if row.kind == "availability_conflict":
+        return t("%(name)s changed their availability: %(count)s assignments no longer fit",
+                 name=context["who"], count=len(items))
     if row.kind == "digest" and context.get("failed"):
         return t("Morning summary: last night's plan failed, %(empty)s empty places",
                  empty=len(context["unfilled"]))
