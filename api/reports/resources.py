@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 from api.common import IsoDate, QuerySchema, Text
 from medsam_match.auth import current_principal
 from medsam_match.services import network as network_service
+from medsam_match.services import report_interests
 from medsam_match.services import reports as service
 
 from . import blp
@@ -24,8 +25,11 @@ class ReportQuerySchema(QuerySchema):
     to = IsoDate(metadata={"description": "last day, included; default 31 December of from's year"})
     group_by = Text(validate=validate.OneOf(service.GROUP_BYS),
                     metadata={"description": "week, month (default), quarter or year"})
-    by = Text(validate=validate.OneOf(("activity",)),
-              metadata={"description": "activity: also per activity"})
+    by = Text(validate=validate.OneOf(("activity", "interest")),
+              metadata={"description": "activity: also per activity; interest: also per "
+                                       "interest of the activities (an activity with two "
+                                       "interests counts in both; new volunteers and "
+                                       "retention are not given by interest)"})
 
 
 class NetworkQuerySchema(QuerySchema):
@@ -52,6 +56,8 @@ class ReportSchema(QuerySchema):
         "description": "one object per week/month/quarter/year: period, from, to and the figures"})
     activities = fields.List(fields.Dict(), metadata={"description": "with by=activity"})
     period_activities = fields.List(fields.Dict(), metadata={"description": "with by=activity"})
+    interests = fields.List(fields.Dict(), metadata={
+        "description": "with by=interest: per interest its activity_ids and the period's figures"})
 
 
 class NetworkSchema(QuerySchema):
@@ -73,7 +79,15 @@ def _report(query: dict[str, Any]) -> service.Report:
     first, end, group_by = service.check_period(query.get("from_"), query.get("to"),
                                                 query.get("group_by"))
     scope = service.resolve_scope(current_principal(), kind, scope_id)
-    return service.report(scope, first, end, group_by, by_activity=query.get("by") == "activity")
+    return service.report(scope, first, end, group_by,
+                          by_activity=query.get("by") in ("activity", "interest"))
+
+
+def _interests(query: dict[str, Any], report: service.Report) -> list[dict[str, Any]]:
+    """The rows by interest (by=interest), else none."""
+    if query.get("by") != "interest":
+        return []
+    return [service.public(row) for row in report_interests.by_interest(report)]
 
 
 @blp.route("/reports")
@@ -88,23 +102,35 @@ class Reports(MethodView):
         in. Out of scope: 404. Any figure resting on fewer than 5 volunteers
         is "< 5"; hours_given come from attendance (and approved self-logged
         hours), hours_planned from confirmed seats, shown apart."""
-        return _report(query).as_dict()
+        report = _report(query)
+        out = report.as_dict()
+        if query.get("by") == "interest":
+            out.pop("activities", None)
+            out.pop("period_activities", None)
+            out["interests"] = _interests(query, report)
+        return out
 
 
-def _table(report: service.Report) -> tuple[list[str], list[list[Any]]]:
-    header = ["period", "from", "to", "activity_id", "activity", *service.FIGURES]
+def _table(report: service.Report, interests: list[dict[str, Any]] | None = None
+           ) -> tuple[list[str], list[list[Any]]]:
+    header = ["period", "from", "to", "activity_id", "activity", "interest", *service.FIGURES]
     rows: list[list[Any]] = [
         ["total", report.first.isoformat(), (report.end - service.timedelta(days=1)).isoformat(),
-         None, None, *service.ordered(report.totals)],
+         None, None, None, *service.ordered(report.totals)],
     ]
     for period in report.periods:
-        rows.append([period["period"], period["from"], period["to"], None, None,
+        rows.append([period["period"], period["from"], period["to"], None, None, None,
                      *service.ordered(period)])
+    if interests:
+        for entry in interests:
+            rows.append(["total", None, None, None, None, entry["interest"],
+                         *service.ordered(entry)])
+        return header, rows
     for activity in report.activities:
-        rows.append(["total", None, None, activity["activity_id"], activity["title"],
+        rows.append(["total", None, None, activity["activity_id"], activity["title"], None,
                      *service.ordered(activity)])
     for entry in report.period_activities:
-        rows.append([entry["period"], None, None, entry["activity_id"], entry["title"],
+        rows.append([entry["period"], None, None, entry["activity_id"], entry["title"], None,
                      *service.ordered(entry)])
     return header, rows
 
@@ -124,7 +150,7 @@ class ReportsCsv(MethodView):
         """The figures of GET /api/v1/reports as CSV (UTF-8, comma separated),
         suppressed the same way ("< 5")."""
         report = _report(query)
-        header, rows = _table(report)
+        header, rows = _table(report, _interests(query, report))
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(header)
@@ -148,7 +174,7 @@ class ReportsXlsx(MethodView):
         from openpyxl import Workbook
 
         report = _report(query)
-        header, rows = _table(report)
+        header, rows = _table(report, _interests(query, report))
         book = Workbook()
         sheet = book.active
         sheet.title = "Figures"

@@ -24,7 +24,7 @@ from ...domain_errors import DomainError
 from ...extensions import db
 from ...models import Centre, Municipality
 from ...services import network as network_service
-from ...services import reports
+from ...services import report_interests, reports
 from .blueprint import add_nav, bp, render_page
 
 add_nav("staff.figures", lazy_gettext("Figures"))
@@ -125,7 +125,7 @@ def figures() -> Any:
     return render_page("staff/figures.html", report=report, centres=centres, year=year,
                        scope_text=scope_text, choices=_choices(p), figures=FIGURE_NAMES,
                        chart_data=json.dumps(chart).replace("</", "<\\/"),
-                       shown=shown)
+                       shown=shown, interests=report_interests.by_interest(report))
 
 
 @bp.get("/figures/annual")
