@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import jsonify
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
@@ -54,4 +55,29 @@ class SessionCandidates(MethodView):
         distance, missing skill, language or certificate, busy at the same
         time, weekly limit, declined before, already in the session).
         Coordinators and above; 404 outside the caller's scope."""
-        return service.session_candidates(current_principal(), session_id)
+        roles = service.session_candidates(current_principal(), session_id)
+        # Written out directly (the schemas above document it, and a test holds
+        # the two equal): a big centre lists every volunteer for every role,
+        # and the schema's generic dump would cost as much as the rest.
+        return jsonify([as_json(role) for role in roles])
+
+
+def as_json(role: service.RoleCandidates) -> dict[str, Any]:
+    """What RoleCandidatesSchema dumps, for one role."""
+    return {
+        "role": role.role, "minimum": role.minimum, "maximum": role.maximum,
+        "filled": role.filled, "open": role.open,
+        "candidates": [
+            {"volunteer_id": c.volunteer_id, "name": c.name, "fit": float(c.fit),
+             "interest": c.interest, "preferred": c.preferred,
+             "knows_activity": c.knows_activity,
+             "distance_km": None if c.distance_km is None else float(c.distance_km),
+             "hours_this_week": float(c.hours_this_week)}
+            for c in role.candidates
+        ],
+        "excluded": [
+            {"volunteer_id": e.volunteer_id, "name": e.name, "rule": e.rule,
+             "rules": list(e.rules)}
+            for e in role.excluded
+        ],
+    }

@@ -60,6 +60,13 @@ def weekly_window_minutes(start: str, end: str) -> tuple[int, int]:
 
     The end may exceed 24*60 when the window crosses midnight.
     """
+    if isinstance(start, str) and isinstance(end, str):
+        return _window_minutes(start, end)  # the same few clock pairs, over and over
+    return _window_minutes.__wrapped__(start, end)
+
+
+@lru_cache(maxsize=4096)
+def _window_minutes(start: str, end: str) -> tuple[int, int]:
     start_min = parse_clock(start)
     end_min = parse_clock(end, allow_midnight_end=True)
     if end_min == start_min:

@@ -197,3 +197,22 @@ def test_two_coordinators_filling_the_last_seat_at_once_cannot_both_win(
         standing = db.session.query(Assignment).filter_by(session_id=mw.session_id,
                                                           status="proposed").count()
     assert standing == 2
+
+
+def test_the_candidates_are_written_as_their_schema_says(app: Flask, mw: ManualWorld) -> None:
+    """The endpoint writes its JSON directly: it must be what the documented
+    schema dumps, field for field."""
+    from api.sessions.candidates import RoleCandidatesSchema, as_json
+    from medsam_match.auth import Principal
+    from medsam_match.models import Volunteer
+    from medsam_match.services.candidates import session_candidates
+
+    with app.app_context():
+        yusuf = db.session.get(Volunteer, mw.yusuf)
+        yusuf.lat, yusuf.lon = 58.47, 8.79  # a distance to write, too
+        db.session.commit()
+        principal = Principal(role="coordinator", centre_id=mw.world.no.centre_id,
+                              municipality_id=mw.world.no.municipality_id)
+        roles = session_candidates(principal, mw.session_id)
+        assert roles[0].candidates and roles[0].excluded
+        assert [as_json(r) for r in roles] == RoleCandidatesSchema(many=True).dump(roles)
