@@ -10,4 +10,8 @@ blp = Blueprint(
     description="Volunteers of a centre: skills, availability, preferences; DELETE erases",
 )
 
-from . import invites, personal_data, resources  # noqa: E402,F401
+from . import invites, resources  # noqa: E402,F401
+
+# isort: split
+# After resources, so that /{volunteer_id} comes first among the OpenAPI paths.
+from . import personal_data  # noqa: E402,F401

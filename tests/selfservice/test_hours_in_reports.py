@@ -79,3 +79,43 @@ def test_hours_per_activity_are_attended_plus_approved_logged(
     assert (walk["hours_given"], walk["hours_planned"]) == (0.0, 10.0)
     assert body["totals"]["hours_logged"] == 8.0  # 5 x 1 h + 3 h without an activity
     assert body["totals"]["hours_given"] == 18.0
+
+
+def test_recent_hours_per_volunteer_for_planning(app: Flask, world: World) -> None:
+    """services/hours.recent_hours: attended seats plus approved entries in
+    the period, per volunteer of the centre (docs/planning.md)."""
+    from medsam_match.models import HoursEntry
+    from medsam_match.services.hours import recent_hours
+
+    with app.app_context():
+        walk = Activity(centre_id=world.no.centre_id, title="Tur",
+                        roles=[{"role": "guide", "min": 1, "max": 3}])
+        db.session.add(walk)
+        db.session.flush()
+        start = datetime.combine(datetime.now(OSLO).date() - timedelta(days=5), time(10),
+                                 tzinfo=OSLO)
+        session = Session(activity_id=walk.id, start=start, end=start + timedelta(hours=3),
+                          window_start=start, window_end=start + timedelta(hours=3))
+        old = Session(activity_id=walk.id, start=start - timedelta(days=60),
+                      end=start - timedelta(days=60) + timedelta(hours=2),
+                      window_start=start - timedelta(days=60),
+                      window_end=start - timedelta(days=60) + timedelta(hours=2))
+        ada, bo, cy = (Volunteer(centre_id=world.no.centre_id, name=n) for n in "ABC")
+        db.session.add_all([session, old, ada, bo, cy])
+        db.session.flush()
+        db.session.add_all([
+            Assignment(volunteer_id=ada.id, session_id=session.id, role="guide",
+                       status="confirmed", attendance="attended"),
+            Assignment(volunteer_id=ada.id, session_id=old.id, role="guide",
+                       status="confirmed", attendance="attended"),  # too long ago
+            Assignment(volunteer_id=bo.id, session_id=session.id, role="guide",
+                       status="confirmed", attendance="no_show"),
+            Assignment(volunteer_id=cy.id, session_id=session.id, role="guide",
+                       status="confirmed"),  # not marked: planned, not given
+            HoursEntry(volunteer_id=bo.id, day=start.date(), hours=1.5, status="approved"),
+            HoursEntry(volunteer_id=cy.id, day=start.date(), hours=4, status="pending"),
+        ])
+        db.session.commit()
+        given = recent_hours(world.no.centre_id, start - timedelta(days=28),
+                             start + timedelta(days=1))
+        assert given == {ada.id: 3.0, bo.id: 1.5}
