@@ -35,6 +35,10 @@ from .open_slots import refused, role_fit
 from .scope import can_write_centre, centre_filter
 
 
+#: The decline reason of a seat handed over by a swap.
+HANDED_OVER = "handed over to another volunteer"
+
+
 def _set_offer(assignment_id: int, offered: bool, at: datetime) -> bool:
     condition = (Assignment.swap_offered_at.is_(None) if offered
                  else Assignment.swap_offered_at.is_not(None))
@@ -90,8 +94,14 @@ def take_over(principal: Principal, assignment_id: int,
         raise Forbidden("only a volunteer takes over a seat")
     taker = db.session.get(Volunteer, principal.volunteer_id)
     original = db.session.get(Assignment, assignment_id) if 0 < assignment_id < 2**31 else None
-    if (taker is None or original is None or original.swap_offered_at is None
+    if (taker is None or original is None
             or original.session.activity.centre_id != taker.centre_id):
+        raise NotFound("assignment")
+    if original.swap_offered_at is None:
+        if original.status == "cancelled" and original.decline_reason == HANDED_OVER:
+            # Someone took it over a moment ago: say so, as to the one who
+            # waited for the winner's lock (409), not "no such seat".
+            raise Conflict("someone else took this seat over first", current="taken")
         raise NotFound("assignment")  # nothing offered that this volunteer may see
     if original.volunteer_id == taker.id:
         raise Conflict("this is your own seat; withdraw the offer instead", current="offered")
@@ -110,7 +120,7 @@ def take_over(principal: Principal, assignment_id: int,
         .where(Assignment.id == original.id, Assignment.status == "confirmed",
                Assignment.swap_offered_at.is_not(None))
         .values(status="cancelled", locked=False, swap_offered_at=None,
-                decline_reason="handed over to another volunteer")
+                decline_reason=HANDED_OVER)
         .execution_options(synchronize_session=False)
     )
     if released.rowcount != 1:  # type: ignore[attr-defined]
