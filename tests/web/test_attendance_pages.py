@@ -155,3 +155,20 @@ def test_another_centres_coordinator_gets_404(app: Flask, client: FlaskClient,
     with app.app_context():
         assert db.session.get(HoursEntry, entry_id).status == "pending"
         assert db.session.get(Volunteer, mw.sara).erased_at is None
+
+
+def test_the_volunteers_page_shows_hours_given_from_attendance(
+        app: Flask, coordinator: Workspace, mw: ManualWorld, past: PastSession) -> None:
+    with app.app_context():
+        db.session.get(Assignment, past.amira_seat).attendance = "attended"
+        db.session.add_all([
+            HoursEntry(volunteer_id=mw.amira, day=date.today() - timedelta(days=1), hours=1.5,
+                       status="approved"),
+            HoursEntry(volunteer_id=mw.amira, day=date.today() - timedelta(days=1), hours=4)])
+        db.session.commit()
+    html = coordinator.client.get(f"/volunteers/{mw.amira}", headers=EN).get_data(as_text=True)
+    assert "Hours given: 3.5" in html  # 2 h attended + 1.5 h approved; 4 h pending apart
+    assert "2 hours in 1 sessions they came to, 1.5 hours logged and approved." in html
+    assert "4 hours wait for approval." in html
+    yusuf = coordinator.client.get(f"/volunteers/{mw.yusuf}", headers=EN).get_data(as_text=True)
+    assert "Hours given: 0" in yusuf  # confirmed in the same session, not marked: planned only

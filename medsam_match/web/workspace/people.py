@@ -28,6 +28,7 @@ from ...domain_errors import DomainError, Invalid, NotFound, Stale
 from ...extensions import db
 from ...models import Centre, Volunteer
 from ...services import board as board_service
+from ...services import hours as hours_service
 from ...services import invites as invite_service
 from ...services import volunteers as volunteer_service
 from ...services.languages import language_choices, language_name
@@ -285,6 +286,8 @@ def _render_form(centre: Centre, volunteer: Volunteer | None, status: int = 200,
         all_languages=language_choices(g.language),
         certificates=certificate_views(volunteer, today) if volunteer else [],
         invite=invite, centre_arg=_centre_arg(),
+        hours=hours_service.volunteer_hours(current_user.principal, volunteer.id)
+        if volunteer else None,
     )
 
 
