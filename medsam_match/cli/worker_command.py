@@ -43,7 +43,10 @@ def _in_pool_process() -> None:
 @with_appcontext
 def worker(concurrency: int, queues: str, loglevel: str, hostname: str | None) -> None:
     """Solve planning runs and send messages from the task queue (Celery)."""
+    import logging
+
     from celery.signals import worker_process_init
+    from flask.logging import default_handler
 
     from ..extensions import db
     from ..jobs.celery_app import BROKER_SETTING, enabled, init_celery
@@ -57,9 +60,9 @@ def worker(concurrency: int, queues: str, loglevel: str, hostname: str | None) -
     # Links in messages are signed: a throwaway key would break them.
     require_signing_key(app.config)
     celery = init_celery(app)
+    # One line per message, in Celery's format (which names the pool process).
+    app.logger.removeHandler(default_handler)
     if loglevel.upper() == "INFO":  # not a line per task: the runs log their own
-        import logging
-
         for name in ("celery.app.trace", "celery.worker.strategy"):
             logging.getLogger(name).setLevel(logging.WARNING)
     worker_process_init.connect(lambda **_: _in_pool_process(), weak=False)

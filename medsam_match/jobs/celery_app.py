@@ -53,6 +53,9 @@ def celery_config(config: Any) -> dict[str, Any]:
         "task_default_queue": RUNS_QUEUE,
         "task_routes": {RUN_TASK: {"queue": RUNS_QUEUE}, MESSAGES_TASK: {"queue": MESSAGES_QUEUE}},
         "timezone": "UTC",
+        # The service's own log lines go to standard error as they are, not
+        # wrapped in Celery's (which would show them all as warnings).
+        "worker_redirect_stdouts": False,
     }
 
 

@@ -6,7 +6,8 @@
   `run_queued` signal); the scheduler does it for nightly runs it creates.
 - `start_dispatcher(app)`: what `medsam-match scheduler` (or, with
   `scheduler = "embedded"`, each web process) runs: the nightly tick, a sweep
-  every few seconds (runs whose process died are failed; queued runs that may
+  every few seconds (runs whose process died are queued again once, then
+  failed; queued runs that may
   start now and are not with the queue are handed over: repair runs after
   their minute, a centre's next run, runs asked for while the broker was
   down), and a round of message delivery every few seconds.
@@ -85,13 +86,13 @@ def listen(app: Flask) -> None:
 
 
 def sweep(app: Flask) -> list[int]:
-    """Fail runs whose process died, then hand over what may start now."""
+    """Queue again (or fail) runs whose process died, then hand over what may start now."""
     from ..extensions import db
-    from ..services.runs import recover_stale_runs
+    from ..services.runs.recover import retry_or_fail_stale_runs
 
     with app.app_context():
         try:
-            failed = recover_stale_runs()
+            _again, failed = retry_or_fail_stale_runs()
             if failed:
                 log.warning("runs whose process died marked failed: %s", failed)
             return hand_over_due()

@@ -5,8 +5,8 @@ compare-and-set) and executes it; the solver runs in its own child process
 with its time and memory limits, as without a broker. A second delivery of
 the same task finds the run no longer queued and does nothing, so a plan is
 never published twice. A task that finds its run `running` elsewhere checks
-whether that process died (`recover_stale_runs`: failed, never left
-running). `medsam.deliver_messages` is one round of the message sender; the
+whether that process died: such a run is queued again and solved here if it
+had one start only, else failed; never left running. `medsam.deliver_messages` is one round of the message sender; the
 outbox's rows are claimed in the database, so a message is sent once
 however many rounds run at once.
 """
@@ -29,14 +29,22 @@ def run_named(app: Flask, run_id: int) -> str:
     """Claim and execute the run; what was found ("claimed", "not-yet", or
     the run's status when it was not queued)."""
     from ..extensions import db
-    from ..services.runs import execute_run, recover_stale_runs
+    from ..services.runs import execute_run
     from ..services.runs.claim import CLAIMED, NOT_YET, claim_named_run
     from ..services.runs.handover import let_go
+    from ..services.runs.recover import retry_or_fail_stale_runs
     from .dispatch import deliver_soon, hand_over_due
 
     with app.app_context():
         try:
             outcome = claim_named_run(run_id)
+            if outcome == "running":
+                # Delivered again: is the process that took it still alive?
+                again, failed = retry_or_fail_stale_runs()
+                if failed:
+                    log.warning("runs whose process died marked failed: %s", failed)
+                if run_id in again:
+                    outcome = claim_named_run(run_id)  # its retry, here and now
             if outcome == CLAIMED:
                 log.info("run %s: started", run_id)
                 run = execute_run(run_id)
@@ -47,10 +55,6 @@ def run_named(app: Flask, run_id: int) -> str:
                     hand_over_due()  # the centre's next run, if one waits
             elif outcome == NOT_YET:
                 let_go(run_id)  # handed over again when it can start
-            elif outcome == "running":
-                recovered = recover_stale_runs()
-                if recovered:
-                    log.warning("runs whose process died marked failed: %s", recovered)
             else:
                 log.info("run %s: %s already, nothing to do", run_id, outcome)
             return outcome

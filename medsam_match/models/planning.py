@@ -144,6 +144,9 @@ class MatchRun(db.Model):  # type: ignore[name-defined]
     # The running process writes this every few seconds while it solves: a
     # run whose heartbeat stopped has lost its process, on whatever host.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How often the run was started: a run whose process died is queued again
+    # once (with a task queue), then failed (services/runs/recover.py).
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     score: Mapped[float | None] = mapped_column(Float)
     bound: Mapped[float | None] = mapped_column(Float)
     kpis: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -77,29 +77,71 @@ def test_a_run_task_delivered_twice_at_once_publishes_once(app, client, world, m
         assert db.session.get(MatchRun, run_id).published_at == published
 
 
-def test_a_task_finding_its_run_left_by_a_dead_process_ends_it_failed(app, client, world,
-                                                                      make_token):
-    from medsam_match.jobs.tasks import run_named
+def _left_by_a_dead_process(app, run_id: int, attempts: int) -> None:  # type: ignore[no-untyped-def]
     from medsam_match.models.types import utcnow
 
-    centre = build_centre(client, world, make_token)
-    run_id = post_run(client, centre)["id"]
     gone = subprocess.Popen(["true"])
     gone.wait()
     with app.app_context():
         run = db.session.get(MatchRun, run_id)
         run.status, run.started_at, run.heartbeat_at = "running", utcnow(), utcnow()
-        run.worker = f"{socket.gethostname()}:{gone.pid}"
+        run.worker, run.attempts = f"{socket.gethostname()}:{gone.pid}", attempts
         db.session.commit()
+
+
+def test_a_task_finding_its_run_left_by_a_dead_process_runs_it_again(app, client, world,
+                                                                     make_token):
+    from medsam_match.jobs.tasks import run_named
+
+    centre = build_centre(client, world, make_token)
+    run_id = post_run(client, centre)["id"]
+    _left_by_a_dead_process(app, run_id, attempts=1)
+
+    assert run_named(app, run_id) == "claimed"
+
+    with app.app_context():
+        run = db.session.get(MatchRun, run_id)
+        assert run.status == "succeeded" and run.attempts == 2 and run.published_at is not None
+        assert run.worker == f"{socket.gethostname()}:{os.getpid()}"
+
+
+def test_a_run_whose_process_died_on_its_second_start_is_failed(app, client, world, make_token):
+    from medsam_match.jobs.tasks import run_named
+
+    centre = build_centre(client, world, make_token)
+    run_id = post_run(client, centre)["id"]
+    _left_by_a_dead_process(app, run_id, attempts=2)
 
     assert run_named(app, run_id) == "running"
 
     with app.app_context():
         run = db.session.get(MatchRun, run_id)
         assert run.status == "failed" and "stopped before it finished" in run.error
-        assert run.published_at is None
+        assert run.published_at is None and run.attempts == 2
         assert db.session.scalar(select(func.count()).select_from(Assignment)
                                  .where(Assignment.match_run_id == run_id)) == 0
+
+
+def test_of_two_processes_recovering_at_once_one_queues_the_run_again(app, client, world,
+                                                                     make_token):
+    from medsam_match.services.runs.recover import retry_or_fail_stale_runs
+
+    centre = build_centre(client, world, make_token)
+    run_id = post_run(client, centre)["id"]
+    _left_by_a_dead_process(app, run_id, attempts=1)
+
+    def recover() -> tuple[list[int], list[int]]:
+        with app.app_context():
+            try:
+                return retry_or_fail_stale_runs()
+            finally:
+                db.session.remove()
+
+    outcomes = _at_once(recover, (), n=3)
+    assert sorted(outcomes) == [([], []), ([], []), ([run_id], [])]
+    with app.app_context():
+        run = db.session.get(MatchRun, run_id)
+        assert run.status == "queued" and run.worker is None and run.enqueued_at is None
 
 
 def test_a_run_whose_heartbeat_stopped_is_failed_whatever_its_host(app, client, world,
@@ -171,3 +213,30 @@ def test_rate_limits_count_in_the_redis_broker_unless_told_otherwise():
     assert ratelimit_storage({"broker_url": "", "ratelimit_storage_url": ""}) == "memory://"
     assert ratelimit_storage({"broker_url": redis_broker,
                               "ratelimit_storage_url": "memory://"}) == "memory://"
+
+
+def test_the_heartbeat_is_written_while_a_run_is_executed_and_stops_with_it(app, client, world,
+                                                                            make_token):
+    import time
+
+    from medsam_match.models.types import utcnow
+    from medsam_match.services.runs.heartbeat import beat, beating
+
+    centre = build_centre(client, world, make_token)
+    run_id = post_run(client, centre)["id"]
+    with app.app_context():
+        run = db.session.get(MatchRun, run_id)
+        started = utcnow()
+        run.status, run.started_at, run.heartbeat_at = "running", started, started
+        db.session.commit()
+        with beating(run_id, every=0.2):
+            time.sleep(1.0)
+        first = db.session.get(MatchRun, run_id, populate_existing=True).heartbeat_at
+        assert first > started
+        time.sleep(0.5)  # stopped with the block: no beat after it
+        assert db.session.get(MatchRun, run_id, populate_existing=True).heartbeat_at == first
+        run = db.session.get(MatchRun, run_id)
+        run.status = "succeeded"
+        db.session.commit()
+        assert beat(run_id) is False  # an ended run is never touched
+        assert db.session.get(MatchRun, run_id, populate_existing=True).heartbeat_at == first

@@ -35,8 +35,8 @@ def _running_in(centre_id: int) -> int | None:
 
 def _start(run_id: int) -> bool:
     now = utcnow()
-    return transition(MatchRun, run_id, ("queued",), status="running",
-                      started_at=now, heartbeat_at=now, worker=worker_name())
+    return transition(MatchRun, run_id, ("queued",), status="running", started_at=now,
+                      heartbeat_at=now, worker=worker_name(), attempts=MatchRun.attempts + 1)
 
 
 def claim_next_run(now: datetime | None = None) -> MatchRun | None:

@@ -32,15 +32,18 @@ STALE_MESSAGE = (
 LEGACY_FOLDER_PREFIX = "medsam-run-"
 
 
-def recover_stale_runs(now: datetime | None = None) -> list[int]:
-    """Mark failed the runs left `running` by a process that died.
+#: A run is started at most this often: a run whose process died on its last
+#: attempt is failed, not retried (it may be what killed the process).
+MAX_ATTEMPTS = 2
+
+
+def _stale_runs(now: datetime) -> list[MatchRun]:
+    """Runs left `running` by a process that died.
 
     A run is stale when its worker is a process of this host that no longer
     exists, when its heartbeat stopped (`heartbeat`: its process died or
     hangs, on any host), or when it has been running far longer than its time
-    limit allows. Each is ended with a compare-and-set, so a run that
-    finishes at this moment keeps its result."""
-    now = now or utcnow()
+    limit allows."""
     host = socket.gethostname()
     stale = []
     for run in db.session.scalars(select(MatchRun).where(MatchRun.status == "running")):
@@ -52,16 +55,50 @@ def recover_stale_runs(now: datetime | None = None) -> list[int]:
             seconds=run.time_limit_s * 2 + 300
         )
         if dead_here or silent or overdue:
-            stale.append(run.id)
+            stale.append(run)
+    return stale
+
+
+def _fail(run_ids: list[int], now: datetime) -> list[int]:
     failed = [
-        run_id for run_id in stale
+        run_id for run_id in run_ids
         if transition(MatchRun, run_id, ("running",), status="failed", finished_at=now,
                       error=STALE_MESSAGE)
     ]
     for run_id in failed:
         notifications.on_run_failed(run_id)  # a nightly one: the morning digest says so
+    return failed
+
+
+def recover_stale_runs(now: datetime | None = None) -> list[int]:
+    """Mark failed the runs left `running` by a process that died (see
+    `_stale_runs`); returns their ids. Each is ended with a compare-and-set,
+    so a run that finishes at this moment keeps its result."""
+    now = now or utcnow()
+    failed = _fail([run.id for run in _stale_runs(now)], now)
     db.session.commit()
     return failed
+
+
+def retry_or_fail_stale_runs(now: datetime | None = None) -> tuple[list[int], list[int]]:
+    """The task queue's recovery: a run whose process died is queued again
+    for another worker if it has had fewer than `MAX_ATTEMPTS` starts, else
+    failed. Returns (queued again, failed). Both moves are compare-and-sets
+    from `running`, so of several processes recovering at once one moves
+    each run, and a run that finishes meanwhile keeps its result."""
+    now = now or utcnow()
+    stale = _stale_runs(now)
+    again = [
+        run.id for run in stale
+        if run.attempts < MAX_ATTEMPTS and transition(
+            MatchRun, run.id, ("running",), status="queued", worker=None, started_at=None,
+            heartbeat_at=None, enqueued_at=None, scenario=None)
+    ]
+    failed = _fail([run.id for run in stale if run.id not in again], now)
+    db.session.commit()
+    if again:
+        log.warning("runs whose process died queued again: %s", again)
+    return again, failed
 
 
 def sweep_scenario_folders(folder: str | None = None) -> list[str]:
