@@ -41,6 +41,11 @@ def celery_config(config: Any) -> dict[str, Any]:
     return {
         "broker_url": broker_url(config),
         "broker_connection_retry_on_startup": True,
+        # Sending a task (a web request handing a run over) waits little for a
+        # broker that is down: the run waits in the database for the next sweep.
+        "broker_connection_timeout": 3,
+        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0,
+                                      "interval_step": 0.5, "interval_max": 1},
         # Redis: a task not acknowledged within this time is handed to another
         # worker; longer than any run may take (its time limit twice, plus grace).
         "broker_transport_options": {"visibility_timeout": max(3600, int(2 * longest_run + 600))},

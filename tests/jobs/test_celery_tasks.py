@@ -240,3 +240,20 @@ def test_the_heartbeat_is_written_while_a_run_is_executed_and_stops_with_it(app,
         db.session.commit()
         assert beat(run_id) is False  # an ended run is never touched
         assert db.session.get(MatchRun, run_id, populate_existing=True).heartbeat_at == first
+
+
+def test_with_the_broker_down_a_run_waits_in_the_database_to_be_handed_over(app, client, world,
+                                                                           make_token):
+    import time
+
+    from medsam_match.jobs.dispatch import hand_over
+
+    app.config["MEDSAM_BROKER_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    centre = build_centre(client, world, make_token)
+    run_id = post_run(client, centre)["id"]
+    with app.app_context():
+        started = time.monotonic()
+        assert hand_over(run_id) is False
+        assert time.monotonic() - started < 30  # a request handing it over is not held long
+        run = db.session.get(MatchRun, run_id, populate_existing=True)
+        assert run.status == "queued" and run.enqueued_at is None  # the sweep sends it later
