@@ -42,7 +42,7 @@ endif
 DEMO_PLAN_SECONDS ?= 10
 run: install secret-key
 	$(BIN)/medsam-match db upgrade
-	$(BIN)/medsam-match demo --if-empty --plan $(DEMO_PLAN_SECONDS)
+	$(BIN)/medsam-match demo --if-empty --plan $(DEMO_PLAN_SECONDS) --no-tokens
 	$(BIN)/medsam-match serve --host $(HOST) --port $(PORT) --admin-token --demo-coordinator
 
 # axe-core for the browser tests' accessibility check (from the npm registry).

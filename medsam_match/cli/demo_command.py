@@ -39,9 +39,12 @@ DEMO_COORDINATOR_NAME = "Kari Koordinator"
               metavar="SECONDS",
               help="Then plan each centre once (tonight's nightly plan, published), at most "
                    "this many seconds each, so the nightly planning has nothing to catch up.")
+@click.option("--tokens/--no-tokens", default=True, show_default=True,
+              help="Print an admin and a coordinator token (make run leaves it to serve "
+                   "--admin-token, which knows the port).")
 @with_appcontext
 def demo(if_empty: bool, seed: int, today: datetime | None, history: bool,
-         plan_seconds: float | None) -> None:
+         plan_seconds: float | None, tokens: bool) -> None:
     """Fill an empty database with the demo network: seven municipalities in
     Norway and Denmark, their volunteer centres, meeting places, about 400
     volunteers and four weeks of sessions, and a coordinator of the first
@@ -67,7 +70,8 @@ def demo(if_empty: bool, seed: int, today: datetime | None, history: bool,
     _add_coordinator()
     if plan_seconds is not None:
         plan_each_centre(plan_seconds)
-    _print_tokens()
+    if tokens:
+        _print_tokens()
 
 
 def _add_coordinator() -> None:

@@ -486,7 +486,14 @@ def test_demo_command_loads_once_with_if_empty_and_prints_working_tokens(app: Fl
         counts = (_count(Municipality), _count(Volunteer), _count(Session), _count(ApiToken))
         centre = db.session.scalars(select(Centre).order_by(Centre.id)).first()
         own = db.session.scalar(select(func.count()).where(Volunteer.centre_id == centre.id))
+        from medsam_match.cli.demo_command import DEMO_COORDINATOR_EMAIL
+        from medsam_match.models import User
+
+        staff = db.session.scalars(select(User)).one()  # the demo's coordinator
+        assert (staff.email, staff.role, staff.centre_id) == (
+            DEMO_COORDINATOR_EMAIL, "coordinator", centre.id)
     assert counts[:2] == (7, 400)
+    assert DEMO_COORDINATOR_EMAIL in first.output
 
     second = _run(app, "--if-empty")
     assert second.exit_code == 0, second.output
@@ -504,7 +511,9 @@ def test_demo_command_loads_once_with_if_empty_and_prints_working_tokens(app: Fl
 
 
 def test_demo_command_refuses_a_database_with_data(app: Flask) -> None:
-    assert _run(app, "--seed", "7", "--today", TODAY.isoformat()).exit_code == 0
+    quiet = _run(app, "--seed", "7", "--today", TODAY.isoformat(), "--no-history",
+                 "--no-tokens")
+    assert quiet.exit_code == 0 and not _printed_tokens(quiet.output)  # as make run asks
     with app.app_context():
         counts = (_count(Municipality), _count(Volunteer), _count(ApiToken))
     again = _run(app)
