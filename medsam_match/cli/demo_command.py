@@ -89,6 +89,7 @@ def plan_each_centre(seconds: float) -> None:
     and published: the scheduler then finds each centre's night planned and
     queues nothing, so the first plan someone asks for on the pages runs at
     once instead of waiting behind a night's worth of catch-up runs."""
+    from ..domain_errors import DomainError
     from ..jobs.nightly import NightlySettings, last_due
     from ..models.types import utcnow
     from ..services import runs as match_runs
@@ -108,7 +109,11 @@ def plan_each_centre(seconds: float) -> None:
         if run is None:
             click.echo(f"  {name}: already planned tonight")
             continue
-        match_runs.claim_run(run.id)
+        try:
+            match_runs.claim_run(run.id)
+        except DomainError:  # a running service took it first: it plans it
+            click.echo(f"  {name}: being planned by the running service (run {run.id})")
+            continue
         run = match_runs.execute_run(run.id)
         kpis = run.kpis or {}
         if run.status == "succeeded":
