@@ -84,8 +84,16 @@ def test_phone_numbers_are_stored_in_e164_and_a_bad_one_is_refused_naming_the_fi
     bad_channel = client.patch(f"/api/v1/volunteers/{made.get_json()['id']}", headers=token,
                                json={"notify_channel": "pigeon"})
     assert bad_channel.status_code == 422 and "notify_channel" in bad_channel.get_json()["errors"]
+    for change, field in (({"phone": "+47 123", "name": "Ola Nordmann"}, "phone"),
+                          ({"email": "ola@", "notify_channel": "email"}, "email")):
+        refused = client.patch(f"/api/v1/volunteers/{made.get_json()['id']}", headers=token,
+                               json=change)
+        assert refused.status_code == 422 and field in refused.get_json()["errors"], change
     with mail_app.app_context():
-        assert db.session.get(Volunteer, made.get_json()["id"]).notify_channel == "sms"
+        stored = db.session.get(Volunteer, made.get_json()["id"])
+        # Nothing of a refused change is kept, not even its valid parts.
+        assert (stored.notify_channel, stored.phone, stored.name, stored.email) == (
+            "sms", "+4520123456", "Ola", None)
 
 
 def test_sms_go_through_the_gateway_in_at_most_two_segments_with_a_short_link(

@@ -90,6 +90,9 @@ def test_a_tampered_or_expired_link_shows_a_clear_page_and_changes_nothing(mail_
     tampered = confirm[:-3] + ("aaa" if not confirm.endswith("aaa") else "bbb")
     page = client.get(tampered, base_url=HTTPS)
     assert page.status_code == 404 and 'id="link-refused"' in page.text
+    csrf = client.get(confirm, base_url=HTTPS).text.split('name="csrf_token" value="')[1].split('"')[0]
+    refused = client.post(tampered, data={"csrf_token": csrf}, base_url=HTTPS)
+    assert refused.status_code == 404 and 'id="link-refused"' in refused.text
     with mail_app.app_context():
         assignment = db.session.query(Assignment).one()
         expired = links.answer_token(assignment.volunteer_id, assignment.id, "confirm",
