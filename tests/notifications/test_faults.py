@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import create_engine, distinct, func, select
 
 from medsam_match.extensions import db
 from medsam_match.models import OutboxMessage
@@ -157,17 +158,43 @@ def test_a_sender_process_killed_after_the_server_took_a_mail_sends_the_same_mai
 
 @pytest.mark.timeout(240)
 def test_two_sender_processes_at_once_send_each_message_once(mail_app, smtp, world):
+    """Two `send-messages` processes on one database, made to overlap: the
+    mail server holds the first mail it gets until the other process has
+    claimed messages too (so both hold claims at the same moment)."""
     town = make_town(mail_app, world, volunteers=120)
     _publish_to(mail_app, town, 120)
     env = _sender_env(mail_app, smtp)
+    engine = create_engine(mail_app.config["SQLALCHEMY_DATABASE_URI"])
+    claimers = select(func.count(distinct(OutboxMessage.claimed_by)))
+    overlapped: list[bool] = []
+
+    def hold_until_both_claimed(recipients: list[str]) -> None:
+        if overlapped:
+            return
+        deadline = time.monotonic() + 90
+        with engine.connect() as connection:
+            while time.monotonic() < deadline:
+                if connection.execute(claimers).scalar_one() >= 2:
+                    overlapped.append(True)
+                    return
+                connection.rollback()
+                time.sleep(0.05)
+        overlapped.append(False)
+
+    smtp.sink.on_stored = hold_until_both_claimed
     senders = [subprocess.Popen(SENDER, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True) for _ in range(2)]
-    outputs = [sender.communicate(timeout=200) for sender in senders]
+    try:
+        outputs = [sender.communicate(timeout=200) for sender in senders]
+    finally:
+        smtp.sink.on_stored = None
+        engine.dispose()
     assert all(sender.returncode == 0 for sender in senders), outputs
+    assert overlapped == [True]  # the second claimed while the first held its batch
     counts = Counter(message["To"] for message in smtp.messages)
     assert len(counts) == 120 and set(counts.values()) == {1}
     with mail_app.app_context():
         assert db.session.query(OutboxMessage).filter_by(status="sent").count() == 120
-    # Both took part (each printed what it sent).
+    # Both took part (each printed what it sent), between them every message once.
     sent = [int(out.split("sent ")[1].split(",")[0]) for out, _ in outputs]
-    assert sum(sent) == 120
+    assert sum(sent) == 120 and min(sent) > 0

@@ -50,3 +50,20 @@ def test_two_resends_of_a_failed_message_at_once_queue_it_once(mail_app, smtp, t
             row = db.session.get(OutboxMessage, row_id)
             assert row.status == "queued" and row.tries == 0
             assert row.next_attempt_at <= utcnow() + timedelta(seconds=1)
+
+
+def test_a_claim_takes_at_most_its_batch(mail_app, smtp, world):
+    # 120 due messages, a batch of 50: one claim moves 50 to `sending`, no more
+    # (on PostgreSQL a LIMIT ... SKIP LOCKED subquery inside the UPDATE could
+    # be run again per row and take them all).
+    from medsam_match.services.notifications.delivery import claim
+
+    from .conftest import make_town
+
+    town = make_town(mail_app, world, volunteers=120)
+    publish_plan(mail_app, town, [(v, town.session_ids[0], "host") for v in town.volunteer_ids])
+    with mail_app.app_context():
+        token, rows = claim("one", 50, utcnow())
+        assert len(rows) == 50
+        assert db.session.query(OutboxMessage).filter_by(status="sending").count() == 50
+        assert db.session.query(OutboxMessage).filter_by(claimed_by=token).count() == 50

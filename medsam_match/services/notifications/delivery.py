@@ -101,11 +101,16 @@ def claim(worker: str, limit: int, now: datetime,
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
     )
     with _state_change() as connection:
+        chosen: Any = picked.scalar_subquery()
         if connection.dialect.name == "postgresql":
-            picked = picked.with_for_update(skip_locked=True)
+            # The ids first, locked, then the UPDATE: inside an UPDATE's
+            # IN (...) PostgreSQL may run a LIMIT ... FOR UPDATE SKIP LOCKED
+            # subquery again for each row, skipping the rows this very
+            # statement has just updated, and so claim far more than `limit`.
+            chosen = list(connection.execute(picked.with_for_update(skip_locked=True)).scalars())
         connection.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(picked.scalar_subquery()), _due(now))
+            .where(OutboxMessage.id.in_(chosen), _due(now))
             .values(status="sending", claimed_by=token, claimed_until=now + lease,
                     tries=OutboxMessage.tries + 1)
         )
