@@ -5,12 +5,13 @@ activity (services/reports.py, whose definitions hold here too).
 An activity may carry several interests: it counts in each of them, so the
 interest rows overlap and do not add up to the total. Each row is a few
 aggregate SELECTs over the sessions of the interest's activities
-(`activity_id IN (...)`, one small set per interest; the interests come
-from the activities of the report, a few rows): sessions, seats, hours,
-the distinct volunteers with a seat and the distinct engaged ones, and the
-approved self-logged hours entered for those activities. New volunteers and
-retention need each volunteer's whole history and are not given by
-interest (null).
+The sums (sessions, seats, hours, attendance, participants) add up the
+report's own activity rows (as counted, before suppression); the distinct
+volunteers of each interest (with a seat, engaged, with self-logged hours
+for its activities) come from one scan of the period's seats and one of
+the hours, joined to a small (activity, interest) table and grouped by
+interest. New volunteers and retention need each volunteer's whole history
+and are not given by interest (null).
 
 Suppression: the report's rules ("< 5" for a figure resting on fewer than 5
 volunteers, `reports.suppress`), and one more, because an interest row is
@@ -25,7 +26,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import Integer, String, case, distinct, func, literal, select, union_all
 
 from ..extensions import db
 from ..models import Activity, Assignment, Session
@@ -51,50 +52,66 @@ def interests_of(activity_ids: list[int]) -> dict[str, list[int]]:
     return dict(sorted(found.items()))
 
 
-def _raw_row(report: Report, activity_ids: list[int], now: datetime) -> dict[str, Any]:
+def _mapping(interests: dict[str, list[int]]) -> Any:
+    """(activity_id, interest) rows as a derived table, for a join."""
+    return union_all(*[
+        select(literal(activity_id, Integer).label("activity_id"),
+               literal(interest, String).label("interest"))
+        for interest, ids in interests.items() for activity_id in ids
+    ]).subquery("interest_of")
+
+
+def _distinct_people(report: Report, interests: dict[str, list[int]],
+                     now: datetime) -> dict[str, tuple[int, int, int]]:
+    """interest -> (volunteers with a confirmed seat, engaged volunteers,
+    volunteers with approved self-logged hours for its activities): one
+    scan of the period's seats and one of the hours, grouped by interest."""
+    m = _mapping(interests)
     start = reports._utc(report.first, report.scope.zone)
     stop = reports._utc(report.end, report.scope.zone)
-    in_period = and_(Session.activity_id.in_(activity_ids), Session.start >= start,
-                     Session.start < stop)
-    held = and_(Session.status != "cancelled", Session.end <= now)
-    needed = reports._slots_per_session(activity_ids)
-    r = reports._empty_row()
-    for activity_id, n_held, n_cancelled, n_open, participants in db.session.execute(
-        select(Session.activity_id,
-               func.sum(case((held, 1), else_=0)),
-               func.sum(case((Session.status == "cancelled", 1), else_=0)),
-               func.sum(case((Session.status != "cancelled", 1), else_=0)),
-               func.sum(case((held, func.coalesce(Session.participants, 0)), else_=0)))
-        .where(in_period).group_by(Session.activity_id)
-    ).all():
-        r["sessions_held"] += int(n_held or 0)
-        r["sessions_cancelled"] += int(n_cancelled or 0)
-        r["slots_needed"] += int(n_open or 0) * needed.get(activity_id, 0)
-        r["participants_reached"] += int(participants or 0)
-    duration = reports._hours(Session.start, Session.end)
     engaged = reports._engaged_condition(now)
-    filled, planned, attended_h, attended, no_shows, base, n_engaged = db.session.execute(
-        select(func.count(), func.sum(duration),
-               func.sum(case((Assignment.attendance == "attended", duration), else_=0.0)),
-               func.sum(case((Assignment.attendance == "attended", 1), else_=0)),
-               func.sum(case((Assignment.attendance == "no_show", 1), else_=0)),
-               func.count(distinct(Assignment.volunteer_id)),
+    out = {interest: (0, 0, 0) for interest in interests}
+    for interest, base, n_engaged in db.session.execute(
+        select(m.c.interest, func.count(distinct(Assignment.volunteer_id)),
                func.count(distinct(case((engaged, Assignment.volunteer_id)))))
-        .select_from(Session.__table__.join(Assignment.__table__,
-                                            Assignment.session_id == Session.id))
-        .where(in_period, Assignment.status == "confirmed", Session.status != "cancelled")
-    ).one()
-    r.update(slots_filled=int(filled or 0), hours_planned=float(planned or 0),
-             hours_attended=float(attended_h or 0), attended=int(attended or 0),
-             no_shows=int(no_shows or 0), volunteers_engaged=int(n_engaged or 0),
-             _base=int(base or 0))
-    logged, loggers = db.session.execute(
-        select(func.sum(HoursEntry.hours), func.count(distinct(HoursEntry.volunteer_id)))
-        .where(HoursEntry.status == "approved", HoursEntry.activity_id.in_(activity_ids),
-               HoursEntry.day >= report.first, HoursEntry.day < report.end)
-    ).one()
-    r["hours_logged"] = float(logged or 0)
-    r["_loggers"] = int(loggers or 0)
+        .select_from(Session.__table__
+                     .join(Assignment.__table__, Assignment.session_id == Session.id)
+                     .join(m, m.c.activity_id == Session.activity_id))
+        .where(Session.start >= start, Session.start < stop,
+               Assignment.status == "confirmed", Session.status != "cancelled")
+        .group_by(m.c.interest)
+    ).all():
+        out[interest] = (int(base or 0), int(n_engaged or 0), 0)
+    for interest, loggers in db.session.execute(
+        select(m.c.interest, func.count(distinct(HoursEntry.volunteer_id)))
+        .select_from(HoursEntry.__table__.join(m, m.c.activity_id == HoursEntry.activity_id))
+        .where(HoursEntry.status == "approved", HoursEntry.day >= report.first,
+               HoursEntry.day < report.end)
+        .group_by(m.c.interest)
+    ).all():
+        base, n_engaged, _ = out[interest]
+        out[interest] = (base, n_engaged, int(loggers or 0))
+    return out
+
+
+SESSION_FIGURES = ("sessions_held", "sessions_cancelled", "slots_needed", "participants_reached")
+SEAT_FIGURES = ("slots_filled", "hours_planned", "hours_attended", "hours_logged", "attended",
+                "no_shows")
+
+
+def _raw_row(activities: list[dict[str, Any]], people: tuple[int, int, int]) -> dict[str, Any]:
+    """An interest's figures before suppression: the sums of its activities'
+    rows (their values as counted, `_raw`, where the report hid them) and
+    its own distinct volunteers."""
+    r = reports._empty_row()
+    for activity in activities:
+        for name in SESSION_FIGURES:
+            r[name] += activity.get(name) or 0
+        for name in SEAT_FIGURES:
+            value = activity.get(name)
+            r[name] += value if reports._is_number(value) else reports._raw(activity, name)
+    base, n_engaged, loggers = people
+    r.update(volunteers_engaged=n_engaged, _base=base, _loggers=loggers)
     r["hours_given"] = r["hours_attended"] + r["hours_logged"]
     for name in NOT_BY_INTEREST:
         r[name] = None
@@ -129,9 +146,14 @@ def by_interest(report: Report, now: datetime | None = None) -> list[dict[str, A
         raise ValueError("figures by interest need the report's activity rows")
     now = now or utcnow()
     activity_rows = {a["activity_id"]: a for a in report.activities}
+    interests = interests_of(sorted(activity_rows))
+    if not interests:
+        return []
+    people = _distinct_people(report, interests, now)
     rows = []
-    for interest, ids in interests_of(sorted(activity_rows)).items():
-        row = {"interest": interest, "activity_ids": ids, **_raw_row(report, ids, now)}
+    for interest, ids in interests.items():
+        row = {"interest": interest, "activity_ids": ids,
+               **_raw_row([activity_rows[i] for i in ids], people[interest])}
         reports.suppress([row], population=report.scope.population)
         for name in NOT_BY_INTEREST + ("retention",):
             row[name] = None
