@@ -13,6 +13,10 @@ else the machine does). Targets (issue 8): board p95 <= 300 ms, candidates
 p95 <= 200 ms.
 
     python -m bench.board [--requests 30] [--seed 0] [--database-url URL]
+                          [--profile board|candidates]
+
+--profile prints where the time of 5 such requests goes, as a call tree by
+pyinstrument (a development tool, not a dependency: pip install pyinstrument).
 """
 
 from __future__ import annotations
@@ -83,6 +87,22 @@ def _timed(client: Any, path: str, count: int, warm: int = 3,
     return times, cpu
 
 
+def _profile(client: Any, what: str, board_path: str, candidates_path: str,
+             session_ids: list[int], headers: dict[str, str]) -> None:
+    from pyinstrument import Profiler
+
+    paths = ([(board_path, {})] * 5 if what == "board" else
+             [(candidates_path.format(i), {"headers": headers}) for i in session_ids[:5]])
+    for path, kwargs in paths[:2]:  # warm up
+        client.get(path, **kwargs)
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for path, kwargs in paths:
+        assert client.get(path, **kwargs).status_code == 200
+    profiler.stop()
+    print(profiler.output_text(unicode=True, color=False))
+
+
 def _p95(values: list[float]) -> float:
     values = sorted(values)
     return values[max(0, int(round(len(values) * 0.95)) - 1)]
@@ -101,7 +121,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--profile", choices=("board", "candidates"), default=None)
     args = parser.parse_args(argv)
+    if args.profile:
+        try:
+            import pyinstrument  # noqa: F401
+        except ImportError:
+            parser.error("--profile needs pyinstrument: .venv/bin/pip install pyinstrument")
     os.environ.setdefault("MEDSAM_SECRET_KEY", secrets.token_urlsafe(48))
     folder = tempfile.mkdtemp(prefix="medsam-bench-board-")
     url = args.database_url or f"sqlite:///{folder}/bench.db"
@@ -147,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     signed = client.post("/signin", data={"email": "bench@example.no", "password": PASSWORD,
                                           "csrf_token": csrf.group(1)})
     assert signed.status_code == 303, signed.status_code
+    if args.profile:
+        _profile(client, args.profile, f"/board?week={week}", "/api/v1/sessions/{}/candidates",
+                 session_ids, {"Authorization": f"Bearer {token}"})
+        return 0
     board = _timed(client, f"/board?week={week}", args.requests)
 
     rng = random.Random(args.seed)
