@@ -6,9 +6,11 @@ with its time and memory limits, as without a broker. A second delivery of
 the same task finds the run no longer queued and does nothing, so a plan is
 never published twice. A task that finds its run `running` elsewhere checks
 whether that process died: such a run is queued again and solved here if it
-had one start only, else failed; never left running. `medsam.deliver_messages` is one round of the message sender; the
-outbox's rows are claimed in the database, so a message is sent once
-however many rounds run at once.
+had one start only, else failed; never left running.
+
+`medsam.deliver_messages` is one round of the message sender; the outbox's
+rows are claimed in the database, so a message is sent once however many
+rounds run at once.
 """
 
 from __future__ import annotations
