@@ -257,3 +257,41 @@ def test_with_the_broker_down_a_run_waits_in_the_database_to_be_handed_over(app,
         assert time.monotonic() - started < 30  # a request handing it over is not held long
         run = db.session.get(MatchRun, run_id, populate_existing=True)
         assert run.status == "queued" and run.enqueued_at is None  # the sweep sends it later
+
+
+def test_a_repair_after_a_decline_is_handed_over_after_its_minute_and_solved(app, client, world,
+                                                                            make_token):
+    from datetime import timedelta
+
+    from medsam_match.jobs.tasks import run_named
+    from medsam_match.models.types import utcnow
+    from medsam_match.services.runs.handover import runs_to_hand_over
+    from tests.conftest import auth
+
+    centre = build_centre(client, world, make_token)
+    first = post_run(client, centre)["id"]
+    assert run_named(app, first) == "claimed"
+    proposed = client.get("/api/v1/assignments", headers=centre.headers,
+                          query_string={"status": "proposed"}).get_json()
+    drop = proposed[0]
+    assert client.post(f"/api/v1/assignments/{drop['id']}:decline",
+                       headers=auth(centre.volunteer_tokens[drop["volunteer_id"]])).status_code == 200
+    with app.app_context():
+        repair = db.session.scalars(select(MatchRun).where(MatchRun.trigger == "decline")).one()
+        repair_id = repair.id
+        assert repair.not_before > utcnow()
+        assert runs_to_hand_over() == []  # it waits a minute for more declines
+        assert runs_to_hand_over(utcnow() + timedelta(seconds=61)) == [repair_id]
+        # Its task arriving early lets it go again, untouched.
+    assert run_named(app, repair_id) == "not-yet"
+    with app.app_context():
+        run = db.session.get(MatchRun, repair_id)
+        assert run.status == "queued" and run.attempts == 0
+        run.not_before = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert run_named(app, repair_id) == "claimed"
+    with app.app_context():
+        run = db.session.get(MatchRun, repair_id)
+        assert run.status == "succeeded", run.error
+        declined = db.session.get(Assignment, drop["id"])
+        assert declined.status == "declined"
