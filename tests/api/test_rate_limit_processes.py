@@ -69,11 +69,11 @@ def served(tmp_path: Path):  # type: ignore[no-untyped-def]
          "medsam_match.wsgi:app"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/api/v1"
-    deadline = time.monotonic() + 60
-    while _status(base + "/health", "") != 200:
-        assert web.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-        time.sleep(0.3)
     try:
+        deadline = time.monotonic() + 120
+        while _status(base + "/health", "") != 200:
+            assert web.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.3)
         yield base, token, log
     finally:
         web.terminate()

@@ -37,7 +37,7 @@ from tests.conftest import _PrivatePostgres
 from tests.notifications.conftest import SmtpServer, free_port
 from tests.redis_db import free_redis_db
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(900)]
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,7 +186,7 @@ def test_runs_and_a_night_on_two_workers_and_two_schedulers_survive_a_killed_wor
     worker_a = cluster.start("worker-a", [medsam, "worker"])
     cluster.start("worker-b", [medsam, "worker"])
     base = f"http://127.0.0.1:{cluster.web_port}/api/v1"
-    _wait("the web service", lambda: _get(base + "/health")[0] == 200, 60, cluster)
+    _wait("the web service", lambda: _get(base + "/health")[0] == 200, 120, cluster)
 
     # A run for each centre, through the API.
     now = datetime.now(ZoneInfo("Europe/Oslo")).replace(second=0, microsecond=0)
@@ -230,7 +230,7 @@ def test_runs_and_a_night_on_two_workers_and_two_schedulers_survive_a_killed_wor
                 "AND next_attempt_at <= now()"))
         return open_runs == 0 and nightly >= CENTRES and unsent == 0
 
-    _wait("every run to end and its messages to go", everything_ended, 360, cluster)
+    _wait("every run to end and its messages to go", everything_ended, 600, cluster)
     assert not _alive(pool_pid), "the killed worker's pool process went on"
 
     with engine.connect() as connection:
