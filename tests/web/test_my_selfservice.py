@@ -325,9 +325,16 @@ def test_offer_a_confirmed_seat_another_takes_it_over_and_the_first_is_told(
             OutboxMessage.volunteer_id == web_world.kari_id)).all()
         assert [(m.kind, m.payload["assignment_id"]) for m in told] == \
             [("assignment_cancelled", confirmed)]
-    # A second taker (Kari herself cannot; a late tap) gets a message, not an error page.
+    # A late tap on the same offer gets a message, not an error page.
     again = ola.post(f"/my/swaps/{confirmed}/take-over")
-    assert "ikke lenger tilbudt" in ola.page(again.headers["Location"]).get_data(as_text=True)
+    assert "Noen andre tok denne plassen" in ola.page(again.headers["Location"]).get_data(
+        as_text=True)
+    # An offer withdrawn before the tap: no longer offered.
+    with app.app_context():
+        db.session.get(Assignment, taker.id).swap_offered_at = None
+        db.session.commit()
+    gone = ola.post(f"/my/swaps/{taker.id}/take-over")
+    assert "ikke lenger tilbudt" in ola.page(gone.headers["Location"]).get_data(as_text=True)
 
 
 def test_withdraw_an_offer(kari_page: PageClient, web_world: WebWorld, app: Flask) -> None:
