@@ -31,7 +31,10 @@ QUERIES = {
     "year by month": "group_by=month",
     "year by week": "group_by=week",
     "year by quarter, by activity": "group_by=quarter&by=activity",
+    "year by quarter, by interest": "group_by=quarter&by=interest",
 }
+# Each activity carries one interest, every third a second one too.
+INTERESTS = ("language", "outdoors", "culture", "sport", "food", "digital")
 SEATS = 5
 
 
@@ -56,7 +59,8 @@ def fill(db: Any, assignments: int, seed: int = 1) -> None:
          "created_at": now, "updated_at": now, "version": 1} for c in range(1, 5)])
     db.session.execute(insert(Activity), [
         {"id": a, "centre_id": (a - 1) % 4 + 1, "title": f"Activity {a}", "description": "",
-         "interests": [], "needs": [], "participants": 10, "self_signup": True,
+         "interests": [INTERESTS[a % 6], *([INTERESTS[(a + 1) % 6]] if a % 3 == 0 else [])],
+         "needs": [], "participants": 10, "self_signup": True,
          "roles": [{"role": "host", "min": 4, "max": SEATS}],
          "created_at": now, "updated_at": now, "version": 1} for a in range(1, 25)])
     volunteers = 2000
