@@ -42,6 +42,7 @@ from ortools.sat.python import cp_model
 
 from .background import BackgroundRelaxation, Interrupt
 from .decompose import components, packed_components
+from .flow_bound import flow_bound
 from .flow_guide import flow_support
 from .greedy import greedy_plan
 from .model import BuiltModel, ModelData, build_model, find_candidates
@@ -163,6 +164,10 @@ def solve(
             if decompose else [[s.id for s in scenario.sessions]]
         )
     run = _Run(scenario, candidates, groups, fallback, hint, progress, started, phases)
+    if len(candidates.triples) > LARGE_MODEL:
+        # a proven bound at any size, in about a second on M (`flow_bound.py`)
+        with phases.timing("bound"):
+            run.ceiling = flow_bound(scenario, candidates)
     for index in range(len(groups)):
         if time.monotonic() >= deadline:
             break  # the parts left keep the greedy plan, and no bound
@@ -309,6 +314,9 @@ class _Run:
         ]
         self.variables = 0
         self.best_reported = -math.inf
+        #: a proven bound on the whole scenario's score from elsewhere
+        #: (`flow_bound.py`), or None
+        self.ceiling: float | None = None
 
     def solve_part(self, index: int, deadline: float, workers: int, seed: int) -> str:
         part = self.parts[index]
@@ -562,17 +570,18 @@ class _Run:
         return sum(2 * p.built.objective.error for p in self.parts if p.built is not None)
 
     def bound(self, current: tuple[int, float | None] | None = None) -> float | None:
-        total = 0.0
+        """The smaller of the parts' bounds added up (when every part has
+        one) and the flow's bound on the whole (`ceiling`)."""
+        total: float | None = 0.0
         for i, part in enumerate(self.parts):
-            if current and current[0] == i:
-                if current[1] is None:
-                    return None
-                total += current[1]
-            elif part.bound is not None:
-                total += part.bound
-            else:
-                return None
-        return total
+            known = current[1] if current and current[0] == i else part.bound
+            if known is None:
+                total = None
+                break
+            total += known  # type: ignore[operator]
+        if self.ceiling is None:
+            return total
+        return self.ceiling if total is None else min(total, self.ceiling)
 
     def _report(self, override: tuple[int, Plan, float | None] | None) -> None:
         if self.progress is None:

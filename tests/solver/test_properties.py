@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver.eligibility import is_eligible
+from solver.flow_bound import flow_bound
+from solver.model import find_candidates
 from solver.parse import parse_scenario
 from solver.scenario import Assignment, Plan, Scenario
 from solver.score import compute_score
@@ -209,6 +211,10 @@ def test_result_validates_and_beats_greedy(doc: dict[str, Any]) -> None:
     assert result["status"] == "optimal"
     assert validate(doc, baseline) == []
     assert result["score"] >= baseline["score"] - 1e-6 * max(1.0, abs(baseline["score"]))
+    scenario = parse_scenario(doc)
+    bound = flow_bound(scenario, find_candidates(scenario))
+    if bound is not None:  # the flow's bound holds over the proven optimum
+        assert bound >= result["score"] - 1e-6 * max(1.0, abs(result["score"]))
 
 
 @SETTINGS
@@ -223,3 +229,7 @@ def test_tiny_scenarios_reach_the_brute_force_optimum(doc: dict[str, Any]) -> No
     assert result["status"] == "optimal"
     assert result["score"] == pytest.approx(optimum, rel=1e-6, abs=1e-6)
     assert result["bound"] >= optimum - 1e-6 * max(1.0, abs(optimum))
+    scenario = parse_scenario(doc)
+    bound = flow_bound(scenario, find_candidates(scenario))
+    if bound is not None:
+        assert bound >= optimum - 1e-6 * max(1.0, abs(optimum))
