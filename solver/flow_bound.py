@@ -14,6 +14,8 @@ simplex, seconds on XL):
                                    allows: weekly session limit, hours over
                                    the shortest session, and the most
                                    pairwise disjoint candidate sessions
+           -> (volunteer, day)     capacity: the most pairwise disjoint
+                                   candidate sessions that day (local date)
            -> (volunteer, session) capacity 1 (one role per session)
            -> (session, role)      one arc per candidate triple, worth its
                                    own terms at their best over its options:
@@ -47,6 +49,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from datetime import date
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -91,7 +94,8 @@ def flow_bound(scenario: Scenario, candidates: Candidates) -> float | None:
     week_intervals: dict[tuple[str, tuple[int, int]], set[tuple[int, int]]] = defaultdict(set)
     week_shortest: dict[tuple[str, tuple[int, int]], float] = {}
     per_activity: dict[tuple[str, str], set[str]] = defaultdict(set)
-    pair_weeks: dict[tuple[str, str], set[tuple[int, int]]] = defaultdict(set)
+    pair_days: dict[tuple[str, str], set[tuple[tuple[int, int], date]]] = defaultdict(set)
+    day_intervals: dict[tuple[str, date], set[tuple[int, int]]] = defaultdict(set)
     shortest: dict[str, float] = {}
     for a, options in candidates.triples.items():
         session = sessions[a.session]
@@ -102,7 +106,8 @@ def flow_bound(scenario: Scenario, candidates: Candidates) -> float | None:
             week_intervals[key].add((option.start, option.end))
             week_shortest[key] = min(week_shortest.get(key, math.inf), option.hours)
             shortest[a.volunteer] = min(shortest.get(a.volunteer, math.inf), option.hours)
-            pair_weeks[a.volunteer, a.session].add(option.iso_week)
+            pair_days[a.volunteer, a.session].add((option.iso_week, option.local_date))
+            day_intervals[a.volunteer, option.local_date].add((option.start, option.end))
 
     capacity: dict[tuple[str, tuple[int, int]], int] = {}
     total: dict[str, int] = defaultdict(int)
@@ -157,11 +162,16 @@ def flow_bound(scenario: Scenario, candidates: Candidates) -> float | None:
         if w.volunteer_used < 0:
             gain += w.volunteer_used / max(total[a.volunteer], 1)
         arc(node((a.volunteer, a.session)), node((a.session, a.role)), 1, gain)
-    for (volunteer_id, session_id), weeks in pair_weeks.items():
+    days: set[tuple[str, tuple[int, int], date]] = set()
+    for (volunteer_id, session_id), when in pair_days.items():
         pair = nodes[(volunteer_id, session_id)]
-        for week in weeks:
+        for week, day in when:
             if capacity[volunteer_id, week] > 0:
-                arc(node((volunteer_id, week)), pair, 1, 0.0)
+                arc(node((volunteer_id, day)), pair, 1, 0.0)
+                days.add((volunteer_id, week, day))
+    for volunteer_id, week, day in days:
+        cap = min(capacity[volunteer_id, week], _disjoint(list(day_intervals[volunteer_id, day])))
+        arc(node((volunteer_id, week)), nodes[(volunteer_id, day)], cap, 0.0)
     supply = 0
     for (volunteer_id, week), cap in capacity.items():
         if cap > 0:
