@@ -23,6 +23,16 @@ How a part is solved depends on its size in candidate triples:
 When the scenario has a previous plan that scores better than greedy's and
 the search never got past it, that plan is the answer if the validator
 finds it keeps every hard rule (a repair short of time keeps everyone).
+A large repair (repair weights, `repair.is_repair`) first solves the
+keep-and-fill model (`repair.py`): everyone planned stays, the declined
+slots are refilled by people still free; when CP-SAT proves that model
+optimal the solve ends there (about a second on M), otherwise the usual
+search gets the rest of the time, hinted with its plan.
+
+Every scenario above LARGE_MODEL triples gets a proven bound from one
+min-cost flow (`flow_bound.py`, about a second on M), so L and XL state a
+bound and a gap too; the result's bound is the smaller of it and the
+parts' own (the LP's, where it arrived).
 
 The result's `solver.phases` says where the time went (`phases.py`).
 """
