@@ -108,7 +108,13 @@ GROWTH = 3
 REPAIR_MODEL = LARGE_MODEL
 #: share of the time a repair's keep-and-fill model may take (`repair.py`);
 #: when it is not proven optimal by then, the usual search gets the rest
+#: if that is at least REPAIR_REST of the limit
 REPAIR_SHARE = 0.8
+REPAIR_REST = 0.3
+#: the flow bound (`flow_bound.py`) is computed when the time left is at
+#: least this many seconds per candidate triple, over the machine's share
+#: (M: 61,000 triples in about a second on a quiet machine; 5 s at load 10)
+FLOW_SECONDS_PER_TRIPLE = 3e-5
 
 Progress = Callable[[dict[str, Any]], None]
 #: a narrowed search's answer: only the whole model can decide this part
@@ -166,6 +172,10 @@ def solve(
                 return result
         if repaired is not None and compute_score(scenario, repaired) > compute_score(scenario, hint):
             hint = repaired
+        if deadline - time.monotonic() < REPAIR_REST * (deadline - started):
+            # too little time for the usual search to get anywhere (a busy
+            # machine): the best of the plans at hand, below
+            deadline = time.monotonic()
     with phases.timing("candidates"):
         parts = components(scenario, candidates)
         info["components"] = len(parts)
@@ -174,7 +184,9 @@ def solve(
             if decompose else [[s.id for s in scenario.sessions]]
         )
     run = _Run(scenario, candidates, groups, fallback, hint, progress, started, phases)
-    if len(candidates.triples) > LARGE_MODEL:
+    if len(candidates.triples) > LARGE_MODEL and deadline - time.monotonic() > (
+        FLOW_SECONDS_PER_TRIPLE * len(candidates.triples) / _machine_share(workers)
+    ):
         # a proven bound at any size, in about a second on M (`flow_bound.py`)
         with phases.timing("bound"):
             run.ceiling = flow_bound(scenario, candidates)
