@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .eligibility import distance_km
 from .model.candidates import Candidates
 from .scenario import Assignment, Interval, Plan, Scenario
 
@@ -129,3 +130,75 @@ class KeepAndFill:
             schedule=schedule | found.schedule,
             assignments=tuple(sorted({*self.outside, *found.assignments})),
         )
+
+
+def fill_greedily(scenario: Scenario, candidates: Candidates, kept: Plan) -> Plan:
+    """The kept plan with the roles that have room filled one by one by the
+    free candidates who fit next to what they already do (slots below
+    `min` first, then the best-scoring person): the plan at hand when
+    CP-SAT had no time for the keep-and-fill model (a very busy machine).
+    Keeps H6-H8 wherever the kept plan does; nothing moves."""
+    w = scenario.weights
+    sessions = scenario.session_by_id
+    volunteers = scenario.volunteer_by_id
+    chosen = list(kept.assignments)
+    busy: dict[str, list[Interval]] = defaultdict(list)
+    week_sessions: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+    week_hours: dict[tuple[str, tuple[int, int]], float] = defaultdict(float)
+    at_session: set[tuple[str, str]] = set()
+    people: dict[tuple[str, str], int] = defaultdict(int)
+
+    def take(a: Assignment) -> None:
+        option = sessions[a.session].options[kept.schedule.get(a.session, 0)]
+        busy[a.volunteer].append(option.interval)
+        week_sessions[a.volunteer, option.iso_week] += 1
+        week_hours[a.volunteer, option.iso_week] += option.hours
+        at_session.add((a.volunteer, a.session))
+        people[a.session, a.role] += 1
+
+    for a in chosen:
+        take(a)
+    ranked = []
+    for a, options in candidates.triples.items():
+        held = kept.schedule.get(a.session)
+        if held is None or held not in options or (a.volunteer, a.session) in at_session:
+            continue
+        session = sessions[a.session]
+        v = volunteers[a.volunteer]
+        activity = scenario.activity_by_id[session.activity]
+        option = session.options[held]
+        place = scenario.place_by_id.get(option.place) if option.place else None
+        value = (
+            w.interest * bool(v.interests & activity.interests)
+            + w.preferred * (activity.id in v.preferred_activities)
+            - w.travel_km * distance_km(v, place)
+            - w.fairness * option.hours**2
+        )
+        ranked.append((-value, a))
+    ranked.sort()
+    for wanted in (True, False):  # slots below min first, then up to max
+        for _, a in ranked:
+            role = sessions[a.session].role(a.role)
+            filled = people[a.session, a.role]
+            if filled >= role.max or (wanted and filled >= role.min):
+                continue
+            if (a.volunteer, a.session) in at_session:
+                continue
+            v = volunteers[a.volunteer]
+            option = sessions[a.session].options[kept.schedule[a.session]]
+            if any(option.interval.overlaps(b) for b in busy.get(v.id, ())):
+                continue
+            week = (v.id, option.iso_week)
+            if v.max_sessions_per_week is not None and week_sessions[week] >= v.max_sessions_per_week:
+                continue
+            if (
+                v.max_hours_per_week is not None
+                and week_hours[week] + option.hours > v.max_hours_per_week + 1e-9
+            ):
+                continue
+            if not wanted and w.cover_extra + 0.0 <= 0:
+                continue
+            take(a)
+            chosen.append(a)
+    return Plan(schedule=dict(kept.schedule), assignments=tuple(chosen))
+

@@ -61,7 +61,7 @@ from .model.conflicts import find_conflicts
 from .model.lp_bound import LpRelaxation
 from .parse import parse_scenario
 from .phases import Phases, timed_solve
-from .repair import is_repair, keep_and_fill
+from .repair import fill_greedily, is_repair, keep_and_fill
 from .result import build_failure_result, build_result
 from .scenario import Assignment, Plan, Scenario
 from .score import compute_score
@@ -152,6 +152,7 @@ def solve(
         fallback = greedy_plan(scenario)
         hint = _best_hint(scenario, candidates, fallback)
     deadline = started + time_limit - max(RESERVE_SECONDS, RESERVE_SHARE * time_limit)
+    kept_hint: Plan | None = None  # the previous plan, when a repair's plan replaced it as hint
     if hint is not fallback and is_repair(scenario) and len(candidates.triples) > REPAIR_MODEL:
         repaired, ended = _repair(
             scenario, candidates, hint, started + REPAIR_SHARE * (deadline - started),
@@ -159,7 +160,13 @@ def solve(
         )
         info["repair"] = f"keep-and-fill {ended}"
         proven = ended == "optimal"
-        if repaired is not None and (proven or time.monotonic() >= deadline - 0.2):
+        if not proven:  # the plan at hand without CP-SAT, in case it does better
+            with phases.timing("candidates"):
+                filled = fill_greedily(scenario, candidates, hint)
+            if repaired is None or compute_score(scenario, filled) > compute_score(scenario, repaired):
+                repaired = filled
+                info["repair"] += ", filled greedily"
+        if repaired is not None and proven:
             score = compute_score(scenario, repaired)
             if score >= compute_score(scenario, hint):
                 result = _result(scenario, repaired, score, None, 0.0, info, phases)
@@ -171,7 +178,7 @@ def solve(
                 result["solver"]["seconds"] = round(time.monotonic() - started, 3)
                 return result
         if repaired is not None and compute_score(scenario, repaired) > compute_score(scenario, hint):
-            hint = repaired
+            kept_hint, hint = hint, repaired
         if deadline - time.monotonic() < REPAIR_REST * (deadline - started):
             # too little time for the usual search to get anywhere (a busy
             # machine): the best of the plans at hand, below
@@ -208,13 +215,16 @@ def solve(
         plan, score = fallback, fallback_score
     bound = run.bound()
     margin = run.rounding_margin()
-    if hint is not fallback:
-        # the previous plan scored better than greedy's; when time ran out
-        # before the search got past it, it is the answer if it still keeps
-        # every hard rule (declines and changes may have broken it)
-        hint_score = compute_score(scenario, hint)
+    for better in (hint, kept_hint):
+        if better is fallback or better is None:
+            continue
+        # the previous plan (or a repair's refill of it) scored better than
+        # greedy's; when time ran out before the search got past it, it is
+        # the answer if it still keeps every hard rule (declines and changes
+        # may have broken it)
+        hint_score = compute_score(scenario, better)
         if hint_score > score:
-            result = _result(scenario, hint, hint_score, bound, margin, info, phases)
+            result = _result(scenario, better, hint_score, bound, margin, info, phases)
             if _keeps_the_rules(doc, result):
                 result["solver"]["seconds"] = round(time.monotonic() - started, 3)
                 return result
@@ -703,14 +713,30 @@ def _best_hint(scenario: Scenario, candidates: Candidates, baseline: Plan) -> Pl
     # an open session the previous plan staffs is held where all its
     # previous people can still go, greedy's option first
     schedule = dict(baseline.schedule)
+    sessions_of: dict[str, list[str]] = {}
+    for a in scenario.previous:
+        sessions_of.setdefault(a.volunteer, []).append(a.session)
     for session_id, triples in _by_session(scenario.previous).items():
-        if not scenario.session_by_id[session_id].is_open:
+        session = scenario.session_by_id[session_id]
+        if not session.is_open:
             continue
         allowed = set(candidates.usable.get(session_id, ()))
         for a in triples:
             allowed &= set(candidates.triples.get(a, ()))
-        if allowed and schedule.get(session_id) not in allowed:
-            schedule[session_id] = min(allowed)
+        if not allowed:
+            continue
+        # greedy's option first, then those where its people's other
+        # sessions do not overlap it (the published plan's own option is
+        # not in the scenario)
+        others = [
+            scenario.session_by_id[t].options[schedule.get(t, 0)].interval
+            for a in triples for t in sessions_of[a.volunteer] if t != session_id
+        ]
+        ranked = sorted(allowed, key=lambda o: (
+            any(session.options[o].interval.overlaps(b) for b in others),
+            o != schedule.get(session_id), o,
+        ))
+        schedule[session_id] = ranked[0]
     kept = {
         a for a in scenario.previous
         if schedule.get(a.session) in candidates.triples.get(a, ())

@@ -70,3 +70,24 @@ def test_a_large_repair_keeps_everyone_and_refills_from_the_keep_and_fill_model(
         assert result["score"] == pytest.approx(whole["score"], rel=1e-9)
     else:
         assert result["score"] <= whole["score"] + 1e-6 * abs(whole["score"])
+
+
+def test_without_time_for_cp_sat_a_large_repair_refills_greedily(monkeypatch: Any) -> None:
+    # a machine so busy that CP-SAT gets no time for the keep-and-fill model
+    # and none is left for the usual search
+    doc = generate("S", 3)
+    base = solve(doc, time_limit=5.0, workers=2, seed=3)
+    repaired = _declined(doc, base, 0.1)
+    module = importlib.import_module("solver.solve")
+    monkeypatch.setattr(module, "REPAIR_MODEL", 0)
+    monkeypatch.setattr(module, "REPAIR_SHARE", 0.0)
+    monkeypatch.setattr(module, "REPAIR_REST", 1.1)
+    result = solve(repaired, time_limit=5.0, workers=2, seed=3)
+
+    assert result["solver"]["repair"].endswith("filled greedily")
+    assert validate(repaired, result) == []
+    before = _triples(repaired["previous"])
+    after = _triples(result["assignments"])
+    assert before <= after and after - before  # everyone kept, slots refilled
+    assert result["score"] >= greedy(repaired)["score"]
+    assert result["solver"]["seconds"] < 5.0
