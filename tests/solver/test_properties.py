@@ -153,12 +153,10 @@ def _feasible(sc: Scenario, schedule: dict[str, int], plan: list[Assignment]) ->
             return False
         if any(option_.interval.overlaps(b) for b in p.busy):
             return False
-        # with at most three sessions, pairwise overlaps are the instants
-        running = [t for t, o in held.items() if o.place == p.id and o.interval.overlaps(option_.interval)]
-        if len(running) > p.parallel:
-            together = [held[t] for t in running]
-            if any(all(o.interval.overlaps(other.interval) for other in together) for o in together):
-                return False
+        # the most sessions running at once there: at some session's start
+        here = [o for o in held.values() if o.place == p.id]
+        if any(sum(o.start <= t.start < o.end for o in here) > p.parallel for t in here):
+            return False
     return True
 
 
