@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from medsam_match.extensions import db
-from medsam_match.models import Municipality
+from medsam_match.models import Activity, Municipality
 from tests.web.staff import make_user
 from tests.web.test_browser import served  # noqa: F401
 from tests.web.test_workspace_browser import (  # noqa: F401
@@ -29,9 +29,11 @@ from .fixture import build_history
 
 @pytest.fixture
 def prepared(app, world):
-    build_history(app, world)
+    ids = build_history(app, world)
     with app.app_context():
         db.session.get(Municipality, world.no.municipality_id).network_opt_in = True
+        db.session.get(Activity, ids["lc"]).interests = ["language"]
+        db.session.get(Activity, ids["tg"]).interests = ["outdoors", "language"]
         db.session.commit()
     make_user(app, "kari.koordinator@arendal.kommune.no", centre_id=world.no.centre_id)
 
@@ -48,6 +50,8 @@ def test_dashboard_and_network_in_the_browser(browser_for: Any, served: str,  # 
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Statistikk")
     totals = driver.find_element(By.ID, "figures-totals").text
     assert "Økter holdt 5" in totals and "< 5" in totals
+    interests = driver.find_element(By.ID, "figures-interests").text
+    assert "language" in interests and "outdoors" in interests
     drawn = driver.execute_script(
         "return !!(window.Chart && Chart.getChart(document.getElementById('trend-chart')))")
     assert drawn, "the trend chart was not drawn"
