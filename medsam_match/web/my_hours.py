@@ -29,14 +29,16 @@ from ..domain_errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity
 from ..models.types import utcnow
+from ..services import attendance as attendance_service
 from ..services import erasure as erasure_service
 from ..services import export as export_service
 from ..services import hours as hours_service
 from . import signin
-from .listing import volunteer_zone
+from .listing import view_of, volunteer_zone
 from .views import _render, _to_page, bp
 
 MAX_ENTRIES_SHOWN = 50
+MAX_SESSIONS_SHOWN = 20
 HOURS_ERRORS = {
     "day": _l("Give the day you did the work: today or earlier, within the last year."),
     "hours": _l("Give the hours: more than 0, and at most 24 in one day."),
@@ -58,8 +60,13 @@ def _hours_page(status: int = 200, errors: dict[str, str] | None = None,
     summary = hours_service.volunteer_hours(principal)
     entries = list(db.session.scalars(
         hours_service.hours_query(principal, {}).limit(MAX_ENTRIES_SHOWN)))
-    today = utcnow().astimezone(volunteer_zone(volunteer)).date()
+    zone = volunteer_zone(volunteer)
+    today = utcnow().astimezone(zone).date()
+    # The sessions they had a confirmed seat in, newest first, with whether they came.
+    sessions = [(view_of(row, zone), row.attendance) for row in db.session.scalars(
+        attendance_service.attendance_query(principal, {}).limit(MAX_SESSIONS_SHOWN))]
     return _render("my/hours.html", status, summary=summary, entries=entries,
+                   sessions=sessions,
                    activities=_activities(volunteer.centre_id), errors=errors or {},
                    sent=sent or {"day": today.isoformat()}, today=today)
 

@@ -426,6 +426,10 @@ def test_hours_given_come_from_attendance_not_the_plan(
     html = kari_page.page("/my/hours").get_data(as_text=True)
     assert re.search(r'id="hours-total">2 timer<', html)
     assert "Språkkafé: 2 timer" in html
+    came = html.split(f'id="came-{web_world.past_id}"')[1].split("</li>")[0]
+    assert "du kom" in came
+    old = html.split(f'id="came-{web_world.old_id}"')[1].split("</li>")[0]
+    assert "ikke registrert ennå" in old
 
 
 def test_download_my_data_and_ask_for_erasure(kari_page: PageClient, web_world: WebWorld,

@@ -5,8 +5,9 @@ violation) and for fitting the screen:
 Kari (bokmål) changes a weekly time and adds a holiday, takes an open slot,
 offers her confirmed homework help; Ola (English) takes it over; Kari's page
 shows it handed over. The session then lies in the past, the coordinator
-marks Ola attended on the session page, and the hours appear on Ola's page
-and in the coordinator's API. Every new page renders in nn and da too.
+marks Ola attended on the session page, and the hours appear on Ola's page,
+on the coordinator's page of Ola and in the API; hours Ola logs count once
+the coordinator approves them. Every new page renders in nn and da too.
 
 MEDSAM_DOCS_SCREENSHOTS=1 writes the screenshots of docs/volunteer-page.md
 to docs/screenshots/.
@@ -205,18 +206,30 @@ def test_availability_holiday_open_slot_swap_and_hours_on_a_phone(
     assert "Leksehjelp" in ola.find_element(By.ID, "hours-by-activity").text
     _checked(ola)
     _shot(ola, tmp_path, "my-hours.en")
+    staff.get(f"{served}/volunteers/{web_world.ola_id}")
+    assert "Timer gitt: 1,5" in staff.find_element(By.ID, "hours").text
     token = make_token("coordinator", centre_id=web_world.world.no.centre_id)
     summary = app.test_client().get(
         f"/api/v1/hours/summary?volunteer_id={web_world.ola_id}",
         headers={"Authorization": f"Bearer {token}"}).get_json()
     assert summary["total"] == 1.5 and summary["attended"] == 1.5
 
-    # 8. Ola logs hours himself (pending), and sees My data.
+    # 8. Ola logs hours himself (pending); the coordinator approves them.
     ola.find_element(By.ID, "hours").send_keys("2")
     ola.find_element(By.ID, "note").send_keys("Sorted the library's books")
     _tap(ola, "#log-hours-save")
     assert "Waiting for approval" in ola.find_element(By.ID, "hours-entries").text
+    assert ola.find_element(By.ID, "hours-total").text == "1.5 hours"  # not yet
     _checked(ola)
+    staff.get(f"{served}/requests")
+    entry = staff.find_element(By.CSS_SELECTOR, '#hours li[id^="hours-"]')
+    assert "Ola Hansen" in entry.text and "Sorted the library's books" in entry.text
+    _tap(staff, f"#{entry.get_attribute('id')} button.button-primary")
+    staff.get(f"{served}/volunteers/{web_world.ola_id}")
+    assert "Timer gitt: 3,5" in staff.find_element(By.ID, "hours").text
+    ola.get(f"{served}/my/hours")
+    assert ola.find_element(By.ID, "hours-total").text == "3.5 hours"
+    assert "Approved" in ola.find_element(By.ID, "hours-entries").text
     ola.get(f"{served}/my/data")
     _checked(ola)
     _shot(ola, tmp_path, "my-data.en")
