@@ -99,10 +99,12 @@ def keep_and_fill(scenario: Scenario, candidates: Candidates, kept: Plan) -> Kee
         s.id for s in scenario.sessions
         if s.id in kept.schedule and any(o.place in places for o in s.options)
     }
-    touched_sessions = {a.session for a in added} | held_open
+    touched_sessions = {a.session for a in added} | held_open | {
+        s for (s, r), n in people.items() if n > sessions[s].role(r).max
+    }
     touched_volunteers = {a.volunteer for a in added} | {
         a.volunteer for a in planned if a.session in held_open
-    }
+    } | _over_their_limits(scenario, busy, week_sessions, week_hours)
     triples = dict(added)
     for a in planned:
         if a.session in touched_sessions or a.volunteer in touched_volunteers:
@@ -111,6 +113,29 @@ def keep_and_fill(scenario: Scenario, candidates: Candidates, kept: Plan) -> Kee
     usable = {s: candidates.usable[s] for s in in_model}
     outside = tuple(a for a in kept.assignments if a not in triples)
     return KeepAndFill(Candidates(usable, triples), tuple(sorted(in_model)), outside)
+
+
+def _over_their_limits(
+    scenario: Scenario,
+    busy: dict[str, list[Interval]],
+    week_sessions: dict[tuple[str, tuple[int, int]], int],
+    week_hours: dict[tuple[str, tuple[int, int]], float],
+) -> set[str]:
+    """Volunteers whose kept sessions already break H6 or H7 (their limits
+    changed since the plan was published): the model decides for them."""
+    volunteers = scenario.volunteer_by_id
+    found = set()
+    for (vid, week), n in week_sessions.items():
+        v = volunteers[vid]
+        if (v.max_sessions_per_week is not None and n > v.max_sessions_per_week) or (
+            v.max_hours_per_week is not None and week_hours[vid, week] > v.max_hours_per_week + 1e-9
+        ):
+            found.add(vid)
+    for vid, intervals in busy.items():
+        ordered = sorted((i.start, i.end) for i in intervals)
+        if any(b[0] < a[1] for a, b in zip(ordered, ordered[1:], strict=False)):
+            found.add(vid)
+    return found
 
 
 @dataclass(frozen=True)

@@ -91,3 +91,25 @@ def test_without_time_for_cp_sat_a_large_repair_refills_greedily(monkeypatch: An
     assert before <= after and after - before  # everyone kept, slots refilled
     assert result["score"] >= greedy(repaired)["score"]
     assert result["solver"]["seconds"] < 5.0
+
+
+def test_a_repair_whose_previous_plan_no_longer_fits_a_limit_still_keeps_the_rules(
+    monkeypatch: Any,
+) -> None:
+    doc = generate("S", 3)
+    base = solve(doc, time_limit=5.0, workers=2, seed=3)
+    repaired = _declined(doc, base, 0.1)
+    counts: dict[str, int] = {}
+    for p in repaired["previous"]:
+        counts[p["volunteer"]] = counts.get(p["volunteer"], 0) + 1
+    busiest = max(counts, key=counts.__getitem__)
+    assert counts[busiest] >= 2  # S is one week: two sessions that week
+    for v in repaired["volunteers"]:
+        if v["id"] == busiest:
+            v["max_sessions_per_week"] = 1  # lowered since the plan was published
+    monkeypatch.setattr(importlib.import_module("solver.solve"), "REPAIR_MODEL", 0)
+    result = solve(repaired, time_limit=5.0, workers=2, seed=3)
+
+    assert result["solver"]["repair"].startswith("keep-and-fill infeasible")
+    assert validate(repaired, result) == []
+    assert sum(a["volunteer"] == busiest for a in result["assignments"]) <= 1
