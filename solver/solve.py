@@ -63,7 +63,7 @@ from .parse import parse_scenario
 from .phases import Phases, timed_solve
 from .repair import fill_greedily, is_repair, keep_and_fill
 from .result import build_failure_result, build_result
-from .scenario import Assignment, Plan, Scenario
+from .scenario import Assignment, Plan, Scenario, Session
 from .score import compute_score
 
 #: relative distance between score and bound under which a bound below the
@@ -725,15 +725,17 @@ def _best_hint(scenario: Scenario, candidates: Candidates, baseline: Plan) -> Pl
             allowed &= set(candidates.triples.get(a, ()))
         if not allowed:
             continue
-        # greedy's option first, then those where its people's other
-        # sessions do not overlap it (the published plan's own option is
-        # not in the scenario)
+        # the published plan's own option is not in the scenario: the one
+        # where its people's other sessions do not overlap it and its place
+        # has room then, greedy's first
         others = [
             scenario.session_by_id[t].options[schedule.get(t, 0)].interval
             for a in triples for t in sessions_of[a.volunteer] if t != session_id
         ]
+
         ranked = sorted(allowed, key=lambda o: (
-            any(session.options[o].interval.overlaps(b) for b in others),
+            any(session.options[o].interval.overlaps(b) for b in others)
+            or _place_full(scenario, schedule, session, o),
             o != schedule.get(session_id), o,
         ))
         schedule[session_id] = ranked[0]
@@ -745,6 +747,20 @@ def _best_hint(scenario: Scenario, candidates: Candidates, baseline: Plan) -> Pl
     if compute_score(scenario, previous_plan) > compute_score(scenario, baseline):
         return previous_plan
     return baseline
+
+
+def _place_full(scenario: Scenario, schedule: dict[str, int], session: Session, o: int) -> bool:
+    """Whether option `o` of `session` overlaps as many sessions held at its
+    place as the place runs at once (a cautious count: pairwise overlaps)."""
+    option = session.options[o]
+    if option.place is None:
+        return False
+    running = 0
+    for t, held in schedule.items():
+        other = scenario.session_by_id[t].options[held]
+        if t != session.id and other.place == option.place and other.interval.overlaps(option.interval):
+            running += 1
+    return running >= scenario.place_by_id[option.place].parallel
 
 
 def _failure(
