@@ -181,8 +181,13 @@ def solve(
             kept_hint, hint = hint, repaired
         if deadline - time.monotonic() < REPAIR_REST * (deadline - started):
             # too little time for the usual search to get anywhere (a busy
-            # machine): the best of the plans at hand, below
-            deadline = time.monotonic()
+            # machine): the plan at hand if it keeps every hard rule (the
+            # open sessions' options were guessed); if not, the search tries
+            score = compute_score(scenario, hint)
+            result = _result(scenario, hint, score, None, 0.0, info, phases)
+            if score >= compute_score(scenario, fallback) and _keeps_the_rules(doc, result):
+                result["solver"]["seconds"] = round(time.monotonic() - started, 3)
+                return result
     with phases.timing("candidates"):
         parts = components(scenario, candidates)
         info["components"] = len(parts)
