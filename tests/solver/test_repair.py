@@ -5,6 +5,7 @@ greedy plan that would move many planned people."""
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import random
 from typing import Any
@@ -40,6 +41,14 @@ def test_out_of_time_a_repair_keeps_the_previous_plan() -> None:
     assert before == after  # nobody planned was moved or dropped
 
 
+@functools.cache
+def _s3_repair() -> dict[str, Any]:
+    """S seed 3 solved, 10% of it declined: the repair the tests below share
+    (each works on a copy)."""
+    doc = generate("S", 3)
+    return _declined(doc, solve(doc, time_limit=5.0, workers=2, seed=3), 0.1)
+
+
 def _triples(assignments: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
     return {(a["volunteer"], a["session"], a["role"]) for a in assignments}
 
@@ -48,9 +57,7 @@ def test_a_large_repair_keeps_everyone_and_refills_from_the_keep_and_fill_model(
     monkeypatch: Any,
 ) -> None:
     # the keep-and-fill model is for large scenarios; here S stands in for one
-    doc = generate("S", 3)
-    base = solve(doc, time_limit=5.0, workers=2, seed=3)
-    repaired = _declined(doc, base, 0.1)
+    repaired = copy.deepcopy(_s3_repair())
     whole = solve(repaired, time_limit=5.0, workers=2, seed=3)  # the whole model
     monkeypatch.setattr(importlib.import_module("solver.solve"), "REPAIR_MODEL", 0)
     result = solve(repaired, time_limit=5.0, workers=2, seed=3)
@@ -75,9 +82,7 @@ def test_a_large_repair_keeps_everyone_and_refills_from_the_keep_and_fill_model(
 def test_without_time_for_cp_sat_a_large_repair_refills_greedily(monkeypatch: Any) -> None:
     # a machine so busy that CP-SAT gets no time for the keep-and-fill model
     # and none is left for the usual search
-    doc = generate("S", 3)
-    base = solve(doc, time_limit=5.0, workers=2, seed=3)
-    repaired = _declined(doc, base, 0.1)
+    repaired = copy.deepcopy(_s3_repair())
     module = importlib.import_module("solver.solve")
     monkeypatch.setattr(module, "REPAIR_MODEL", 0)
     monkeypatch.setattr(module, "REPAIR_SHARE", 0.0)
@@ -96,9 +101,7 @@ def test_without_time_for_cp_sat_a_large_repair_refills_greedily(monkeypatch: An
 def test_a_repair_whose_previous_plan_no_longer_fits_a_limit_still_keeps_the_rules(
     monkeypatch: Any,
 ) -> None:
-    doc = generate("S", 3)
-    base = solve(doc, time_limit=5.0, workers=2, seed=3)
-    repaired = _declined(doc, base, 0.1)
+    repaired = copy.deepcopy(_s3_repair())
     counts: dict[str, int] = {}
     for p in repaired["previous"]:
         counts[p["volunteer"]] = counts.get(p["volunteer"], 0) + 1
