@@ -109,8 +109,8 @@ REPAIR_MODEL = LARGE_MODEL
 #: share of the time a repair's keep-and-fill model may take (`repair.py`);
 #: when it is not proven optimal by then, the usual search gets the rest
 #: if that is at least REPAIR_REST of the limit
-REPAIR_SHARE = 0.6
-REPAIR_REST = 0.45
+REPAIR_SHARE = 0.4
+REPAIR_REST = 0.55
 #: the flow bound (`flow_bound.py`) is computed when the time left is at
 #: least this many seconds per candidate triple, over the machine's share
 #: (M: 61,000 triples in about a second on a quiet machine; 5 s at load 10)
