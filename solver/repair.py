@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from .eligibility import distance_km
 from .model.candidates import Candidates
-from .scenario import Assignment, Interval, Plan, Scenario
+from .scenario import Assignment, Interval, Option, Plan, Scenario, Volunteer
 
 
 def is_repair(scenario: Scenario) -> bool:
@@ -189,9 +189,13 @@ def fill_greedily(scenario: Scenario, candidates: Candidates, kept: Plan) -> Pla
         if held is None or held not in options or (a.volunteer, a.session) in at_session:
             continue
         session = sessions[a.session]
+        if people[a.session, a.role] >= session.role(a.role).max:
+            continue
         v = volunteers[a.volunteer]
-        activity = scenario.activity_by_id[session.activity]
         option = session.options[held]
+        if not _fits(v, option, busy, week_sessions, week_hours):
+            continue
+        activity = scenario.activity_by_id[session.activity]
         place = scenario.place_by_id.get(option.place) if option.place else None
         value = (
             w.interest * bool(v.interests & activity.interests)
@@ -211,19 +215,28 @@ def fill_greedily(scenario: Scenario, candidates: Candidates, kept: Plan) -> Pla
                 continue
             v = volunteers[a.volunteer]
             option = sessions[a.session].options[kept.schedule[a.session]]
-            if any(option.interval.overlaps(b) for b in busy.get(v.id, ())):
-                continue
-            week = (v.id, option.iso_week)
-            if v.max_sessions_per_week is not None and week_sessions[week] >= v.max_sessions_per_week:
-                continue
-            if (
-                v.max_hours_per_week is not None
-                and week_hours[week] + option.hours > v.max_hours_per_week + 1e-9
-            ):
+            if not _fits(v, option, busy, week_sessions, week_hours):
                 continue
             if not wanted and w.cover_extra + 0.0 <= 0:
                 continue
             take(a)
             chosen.append(a)
     return Plan(schedule=dict(kept.schedule), assignments=tuple(chosen))
+
+
+def _fits(
+    v: Volunteer, option: Option, busy: dict[str, list[Interval]],
+    week_sessions: dict[tuple[str, tuple[int, int]], int],
+    week_hours: dict[tuple[str, tuple[int, int]], float],
+) -> bool:
+    """Whether `v` can also work at `option` next to their sessions so far
+    (no overlap, within the weekly limits)."""
+    if any(option.interval.overlaps(b) for b in busy.get(v.id, ())):
+        return False
+    week = (v.id, option.iso_week)
+    if v.max_sessions_per_week is not None and week_sessions.get(week, 0) >= v.max_sessions_per_week:
+        return False
+    return v.max_hours_per_week is None or (
+        week_hours.get(week, 0.0) + option.hours <= v.max_hours_per_week + 1e-9
+    )
 
