@@ -15,6 +15,9 @@ only one writer, so the caller's session must not start writing for it.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,6 +25,42 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..models import CalendarFeedSecret
+
+# Secrets looked up once for a batch of messages (`known_secrets`).
+_KNOWN: ContextVar[dict[int, str] | None] = ContextVar("known_volunteer_secrets", default=None)
+
+
+def ensure_secrets(volunteer_ids: Iterable[int]) -> dict[int, str]:
+    """The secrets of these volunteers, the missing ones made first: one
+    insert and one select for them all, committed apart from the caller's
+    transaction (the sender renders a batch of messages with them)."""
+    ids = sorted(set(volunteer_ids))
+    if not ids:
+        return {}
+    with db.engine.begin() as connection:
+        have = set(connection.execute(select(CalendarFeedSecret.volunteer_id).where(
+            CalendarFeedSecret.volunteer_id.in_(ids))).scalars())
+        missing = [i for i in ids if i not in have]
+        if missing:
+            insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+            connection.execute(
+                insert(CalendarFeedSecret)
+                .values([{"volunteer_id": i, "secret": secrets.token_urlsafe(32)} for i in missing])
+                .on_conflict_do_nothing(index_elements=["volunteer_id"])
+            )
+        return dict(connection.execute(
+            select(CalendarFeedSecret.volunteer_id, CalendarFeedSecret.secret)
+            .where(CalendarFeedSecret.volunteer_id.in_(ids))).all())
+
+
+@contextmanager
+def known_secrets(known: dict[int, str]) -> Iterator[None]:
+    """Within the block, these volunteers' secrets come from `known`."""
+    token = _KNOWN.set(known)
+    try:
+        yield
+    finally:
+        _KNOWN.reset(token)
 
 
 def volunteer_secret(volunteer_id: int) -> str:
@@ -45,6 +84,9 @@ def volunteer_secret(volunteer_id: int) -> str:
 
 def existing_secret(volunteer_id: int) -> str | None:
     """The volunteer's secret if one was made; None otherwise (never makes one)."""
+    cached = (_KNOWN.get() or {}).get(volunteer_id)
+    if cached is not None:
+        return cached
     return db.session.execute(_secret_of(volunteer_id)).scalar_one_or_none()
 
 

@@ -34,6 +34,7 @@ from sqlalchemy.engine import Connection
 from ...extensions import db
 from ...models import OutboxMessage, Volunteer
 from ...models.types import utcnow
+from .. import volunteer_secrets
 from . import mail, sms
 from .render import render
 
@@ -164,14 +165,19 @@ def _prepare_batch(rows: list[OutboxMessage], token: str,
     raises in `errors`)."""
     raws: dict[int, str] = {}
     fresh: list[dict[str, Any]] = []
-    for row in rows:
-        if row.rendered is not None:
-            raws[row.id] = row.rendered
-            continue
-        raw, subject = _render_raw(row, mail_settings)
-        raws[row.id] = raw
-        fresh.append({"row_id": row.id, "token": token, "raw": raw,
-                      "subject": subject[:300] or None})
+    # The volunteers' link secrets of the batch, made and read at once (not
+    # a lookup, or a commit, per link).
+    known = volunteer_secrets.ensure_secrets(
+        row.volunteer_id for row in rows if row.rendered is None and row.volunteer_id is not None)
+    with volunteer_secrets.known_secrets(known):
+        for row in rows:
+            if row.rendered is not None:
+                raws[row.id] = row.rendered
+                continue
+            raw, subject = _render_raw(row, mail_settings)
+            raws[row.id] = raw
+            fresh.append({"row_id": row.id, "token": token, "raw": raw,
+                          "subject": subject[:300] or None})
     if fresh:
         table = OutboxMessage.__table__
         with _state_change() as connection:
