@@ -34,6 +34,8 @@ from ..models.types import utcnow
 from ..services import own_profile
 from ..services.interests import centre_interests
 from ..services.languages import language_choices, language_name
+from . import signin
+from .i18n import LANGUAGE_NAMES, LANGUAGES
 from .listing import view_of, volunteer_zone
 from .my_texts import rule_label
 from .views import _render, _to_page, bp
@@ -60,6 +62,7 @@ FIELD_ERRORS = {
     "max_hours_per_week": _l("Give a number of hours from 0 to 168 (or leave it empty)."),
     "notify_channel": _l("Choose how messages reach you."),
     "reminders": _l("Choose whether you want reminders."),
+    "language": _l("Choose a language from the list."),
 }
 
 
@@ -70,10 +73,6 @@ class Form:
     values: dict[str, Any]
     window_rows: list[int]  # body index -> form row
     away_rows: list[int]
-
-
-def _signed_in_or_none() -> Any:
-    return g.signed_in
 
 
 def _number(raw: str, whole: bool) -> Any:
@@ -146,6 +145,7 @@ def body_from_form(volunteer: Volunteer, zone: ZoneInfo) -> tuple[dict[str, Any]
         "max_hours_per_week": _number(form.get("max_hours_per_week", ""), whole=False),
         "notify_channel": form.get("notify_channel", volunteer.notify_channel),
         "reminders": form.get("reminders") == "on",
+        "language": form.get("language") or None,
     }
     values = {
         **{key: form.get(key, "") for key in ("name", "email", "phone", "max_travel_km",
@@ -153,6 +153,7 @@ def body_from_form(volunteer: Volunteer, zone: ZoneInfo) -> tuple[dict[str, Any]
         "windows": shown_windows, "away": shown_away,
         "interests": body["interests"], "languages": body["languages"],
         "notify_channel": body["notify_channel"], "reminders": body["reminders"],
+        "language": form.get("language", ""),
     }
     return body, Form(values, window_rows, away_rows)
 
@@ -184,6 +185,7 @@ def stored_form(volunteer: Volunteer, zone: ZoneInfo) -> Form:
         "interests": list(volunteer.interests or []),
         "languages": list(volunteer.languages or []),
         "notify_channel": volunteer.notify_channel, "reminders": volunteer.reminders,
+        "language": volunteer.language or "",
     }
     return Form(values, list(range(len(windows))), list(range(len(away))))
 
@@ -256,12 +258,13 @@ def _render_form(volunteer: Volunteer, form: Form, status: int = 200,
         certificates=certificate_views(volunteer, today),
         broken=_broken_seats(volunteer, broken) if broken else [],
         channels=CHANNELS, today=today,
+        message_languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
     )
 
 
 @bp.get("/profile")
 def profile() -> Any:
-    signed_in = _signed_in_or_none()
+    signed_in = g.signed_in
     if signed_in is None:
         return _to_page()
     volunteer = signed_in.volunteer
@@ -270,9 +273,7 @@ def profile() -> Any:
 
 @bp.post("/profile")
 def save_profile() -> Any:
-    from . import signin
-
-    signed_in = _signed_in_or_none()
+    signed_in = g.signed_in
     if signed_in is None:
         return _to_page()
     signin.check_csrf()

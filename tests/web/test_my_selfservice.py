@@ -49,7 +49,7 @@ def _profile_form(page: PageClient) -> dict[str, str]:
     for name in re.findall(r'<select id="[^"]+" name="([^"]+)"', html):
         chosen = re.search(rf'name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.S)
         assert chosen
-        selected = re.search(r'<option value="([^"]*)" selected>', chosen.group(1))
+        selected = re.search(r'<option value="([^"]*)"[^>]* selected>', chosen.group(1))
         first = re.search(r'<option value="([^"]*)"', chosen.group(1))
         form[name] = selected.group(1) if selected else (first.group(1) if first else "")
     for name, value in re.findall(r'<input type="(?:checkbox|radio)" name="([^"]+)"'
@@ -141,14 +141,23 @@ def test_languages_by_name_limits_contact_and_messages(
     assert "norsk" in html and '<option value="ar">arabisk</option>' in html
     form = _profile_form(kari_page)
     form.update({"add_language": "ar", "max_travel_km": "7,5", "max_sessions_per_week": "2",
-                 "max_hours_per_week": "", "phone": "912 34 567", "notify_channel": "sms"})
+                 "max_hours_per_week": "", "phone": "912 34 567", "notify_channel": "sms",
+                 "language": "en"})
     form.pop("reminders", None)
     assert kari_page.post("/my/profile", **form).status_code == 303
     kari = _volunteer(app, web_world.kari_id)
     assert kari.languages == ["no", "ar"]
     assert (kari.max_travel_km, kari.max_sessions_per_week, kari.max_hours_per_week) == \
         (7.5, 2, None)
-    assert (kari.phone, kari.notify_channel, kari.reminders) == ("+4791234567", "sms", False)
+    assert (kari.phone, kari.notify_channel, kari.reminders, kari.language) == (
+        "+4791234567", "sms", False, "en")
+    form = _profile_form(kari_page)
+    assert form["language"] == "en"
+    form["language"] = "xx"
+    response = kari_page.post("/my/profile", **form)
+    assert response.status_code == 422 and 'id="language-error"' in response.get_data(
+        as_text=True)
+    assert _volunteer(app, web_world.kari_id).language == "en"
 
 
 def test_certificates_and_skills_are_shown_not_editable(
