@@ -258,7 +258,7 @@ def _subject(row: OutboxMessage, context: dict[str, Any]) -> str:
             return t("%(name)s can no longer come: %(title)s", name=context["who"], title=title)
         return t("%(name)s declined: %(title)s", name=context["who"], title=title)
     if row.kind == "availability_conflict":
-        return t("%(name)s changed their availability: %(count)s assignments no longer fit",
+        return t("%(name)s changed their availability; assignments that no longer fit: %(count)s",
                  name=context["who"], count=len(items))
     if row.kind == "digest" and context.get("failed"):
         return t("Morning summary: last night's plan failed, %(empty)s empty places",
