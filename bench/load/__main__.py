@@ -1,7 +1,7 @@
 """The load test: the service on gunicorn + PostgreSQL + Redis on this
 machine, a bare Flask endpoint beside it as the reference, Locust headless.
 
-    python -m bench.load [--seconds 60] [--users 4] [--postgres-url URL]
+    python -m bench.load [--seconds 30] [--users 4] [--postgres-url URL]
                          [--redis-url URL] [--keep]
 
 1. A throwaway PostgreSQL database (beside the one --postgres-url names,
@@ -19,10 +19,13 @@ machine, a bare Flask endpoint beside it as the reference, Locust headless.
    worker (`medsam-match worker`, one run at a time) that solves the
    submitted runs and the repairs declines queue, and `medsam-match
    scheduler` (the sweep that hands repair runs to the queue).
-4. Locust, headless, for --seconds with bench/load/locustfile.py's users;
-   then a table: requests, failures, requests per second, p50/p95/p99 per
-   kind of request and the ratio to the bare endpoint (the same number of
-   closed-loop users each). Written to bench/results/load.csv.
+4. Locust, headless, with bench/load/locustfile.py's users in four phases
+   of --seconds each: the bare endpoint alone, volunteers alone, coordinators
+   alone (--users closed-loop users each), then all at once with answers and
+   run submissions. Then a table: requests, failures, requests per second,
+   p50/p95/p99 per phase and kind of request, and the readers' requests per
+   second per user against the bare endpoint's in the same phase. Written to
+   bench/results/load.csv.
 
 Everything listens on and is asked at 127.0.0.1 only. The API's rate limit is
 raised to 10^6 a minute for the run (a handful of tokens make thousands of
@@ -136,48 +139,66 @@ def prepare(env: dict[str, str], setup_file: Path) -> dict[str, Any]:
     return setup
 
 
-def read_stats(prefix: Path) -> list[dict[str, str]]:
+def read_stats(prefix: Path, spans_file: Path) -> list[dict[str, str]]:
+    """Locust's rows, with requests per second over each kind's own time
+    (first asked to last answered) instead of the whole run's."""
+    spans = json.loads(spans_file.read_text())
     with open(f"{prefix}_stats.csv", newline="") as handle:
-        return [row for row in csv.DictReader(handle) if row["Name"] != "Aggregated"]
+        rows = [row for row in csv.DictReader(handle) if row["Name"] != "Aggregated"]
+    for row in rows:
+        first, last = spans[row["Name"]]
+        row["Requests/s"] = str(int(row["Request Count"]) / max(last - first, 1e-3))
+    return rows
 
 
-KINDS = (
-    # (label in the table, locust names summed, users of the kind)
-    ("volunteer reads (both)", ("volunteer: /my/", "volunteer: own assignments (API)")),
-    ("coordinator reads (all)", ("coordinator: week board (page)",
-                                 "coordinator: volunteers list (API, 50)",
-                                 "coordinator: assignments list (API, 50)",
-                                 "coordinator: sessions list (API, 50)")),
-)
+READS = {
+    "volunteer reads": ("volunteer: /my/", "volunteer: own assignments (API)"),
+    "coordinator reads": ("coordinator: week board (page)",
+                          "coordinator: volunteers list (API, 50)",
+                          "coordinator: assignments list (API, 50)",
+                          "coordinator: sessions list (API, 50)"),
+}
 
 
-def table(rows: list[dict[str, str]], readers: int, seconds: float) -> list[dict[str, Any]]:
+def users_of(phase: str, kind: str, readers: int) -> int:
+    """Closed-loop users of a kind of reader in a phase (locustfile.PHASES)."""
+    if phase == "mixed" and kind == "coordinator reads":
+        return max(1, readers // 2)
+    return readers
+
+
+def table(rows: list[dict[str, str]], readers: int) -> list[dict[str, Any]]:
+    """Each request's figures, and per phase the readers' requests per second
+    against the bare endpoint's in the same phase, per user."""
     by_name = {row["Name"]: row for row in rows}
-    bare = by_name.get("bare Flask endpoint")
-    bare_rate = float(bare["Requests/s"]) if bare else 0.0
     out = []
-    for row in sorted(rows, key=lambda r: (r["Name"] != "bare Flask endpoint", r["Name"])):
-        rate = float(row["Requests/s"])
-        out.append({
-            "request": row["Name"], "requests": int(row["Request Count"]),
-            "failures": int(row["Failure Count"]), "req_s": rate,
-            "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]), "p99_ms": float(row["99%"]),
-            "vs_bare": rate / bare_rate if bare_rate else None,
-        })
-    users = {"volunteer reads (both)": readers, "coordinator reads (all)": max(1, readers // 2)}
-    for label, names in KINDS:
-        parts = [by_name[n] for n in names if n in by_name]
-        if not parts:
-            continue
-        rate = sum(float(p["Requests/s"]) for p in parts)
-        out.append({
-            "request": f"= {label}", "requests": sum(int(p["Request Count"]) for p in parts),
-            "failures": sum(int(p["Failure Count"]) for p in parts), "req_s": rate,
-            "p50_ms": None, "p95_ms": None,
-            "p99_ms": max(float(p["99%"]) for p in parts),
-            # per closed-loop user, against the bare endpoint's users
-            "vs_bare": (rate / users[label]) / (bare_rate / readers) if bare_rate else None,
-        })
+    for phase in ("alone", "mixed"):
+        bare = by_name.get(f"{phase} | bare Flask endpoint")
+        bare_rate = float(bare["Requests/s"]) / readers if bare else 0.0
+        names = sorted((r["Name"] for r in rows if r["Name"].startswith(f"{phase} | ")),
+                       key=lambda n: ("bare" not in n, n))
+        for name in names:
+            row = by_name[name]
+            out.append({
+                "phase": phase, "request": name.split(" | ", 1)[1],
+                "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+                "req_s": float(row["Requests/s"]), "p50_ms": float(row["50%"]),
+                "p95_ms": float(row["95%"]), "p99_ms": float(row["99%"]), "vs_bare": None,
+            })
+        for kind, parts in READS.items():
+            found = [by_name[f"{phase} | {p}"] for p in parts if f"{phase} | {p}" in by_name]
+            if not found:
+                continue
+            rate = sum(float(p["Requests/s"]) for p in found)
+            out.append({
+                "phase": phase, "request": f"= {kind}, all",
+                "requests": sum(int(p["Request Count"]) for p in found),
+                "failures": sum(int(p["Failure Count"]) for p in found), "req_s": rate,
+                "p50_ms": None, "p95_ms": None,
+                "p99_ms": max(float(p["99%"]) for p in found),
+                "vs_bare": (rate / users_of(phase, kind, readers)) / bare_rate
+                if bare_rate else None,
+            })
     return out
 
 
@@ -185,11 +206,11 @@ def format_table(rows: list[dict[str, Any]]) -> str:
     def cell(value: Any, spec: str) -> str:
         return "" if value is None else format(value, spec)
 
-    lines = ["| request | requests | failures | req/s | p50 ms | p95 ms | p99 ms | vs bare |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| phase | request | requests | failures | req/s | p50 ms | p95 ms | p99 ms | "
+             "vs bare, per user |", "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
-            f"| {r['request']} | {r['requests']} | {r['failures']} | {r['req_s']:.1f} | "
+            f"| {r['phase']} | {r['request']} | {r['requests']} | {r['failures']} | {r['req_s']:.1f} | "
             f"{cell(r['p50_ms'], '.0f')} | {cell(r['p95_ms'], '.0f')} | {cell(r['p99_ms'], '.0f')} | "
             f"{cell(r['vs_bare'], '.0%')} |"
         )
@@ -198,9 +219,9 @@ def format_table(rows: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=60, help="how long Locust runs")
+    parser.add_argument("--seconds", type=int, default=30, help="how long each phase runs")
     parser.add_argument("--users", type=int, default=4,
-                        help="closed-loop users per kind of reader (bare, volunteer; "
+                        help="closed-loop users per kind of reader (in the mixed phase "
                              "coordinators get half)")
     parser.add_argument("--postgres-url",
                         default=os.environ.get("MEDSAM_TEST_POSTGRES_URL",
@@ -234,31 +255,32 @@ def main(argv: list[str] | None = None) -> int:
             start(stack, "scheduler", [str(BIN / "medsam-match"), "scheduler"], env, work)
             wait_for(f"http://{LOCAL}:{app_port}/api/v1/health")
             wait_for(f"http://{LOCAL}:{bare_port}/bare")
-            users = args.users * 2 + max(1, args.users // 2) + 2
             locust_env = {**env, "MEDSAM_LOAD_SETUP": str(work / "setup.json"),
+                          "MEDSAM_LOAD_PHASE_SECONDS": str(args.seconds),
+                          "MEDSAM_LOAD_TIMES": str(work / "spans.json"),
                           "MEDSAM_LOAD_HOST": f"http://{LOCAL}:{app_port}",
                           "MEDSAM_LOAD_BARE_HOST": f"http://{LOCAL}:{bare_port}",
                           "MEDSAM_LOAD_USERS": str(args.users)}
-            print(f"locust: {users} users for {args.seconds} s ...", file=sys.stderr)
+            print(f"locust: 4 phases of {args.seconds} s ...", file=sys.stderr)
             started = time.perf_counter()
             subprocess.run(
                 [str(BIN / "locust"), "-f", "bench/load/locustfile.py", "--headless",
-                 "-u", str(users), "-r", str(users),
-                 "-t", f"{args.seconds}s", "--stop-timeout", "5", "--csv", str(work / "locust"),
+                 "--stop-timeout", "5", "--csv", str(work / "locust"),
                  "--only-summary", "--loglevel", "WARNING"],
                 env=locust_env, cwd=ROOT, check=False, stdout=(work / "locust.log").open("w"),
                 stderr=subprocess.STDOUT,
             )
             elapsed = time.perf_counter() - started
             load_after = os.getloadavg()
-            rows = table(read_stats(work / "locust"), args.users, elapsed)
+            rows = table(read_stats(work / "locust", work / "spans.json"), args.users)
+            print(f"  locust ran {elapsed:.0f} s", file=sys.stderr)
     finally:
         import redis
 
         redis.Redis.from_url(args.redis_url).flushdb()  # the empty database we chose
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{args.seconds} s, {args.users} users per reader kind; load average (1 min) "
+    print(f"\n4 phases of {args.seconds} s, {args.users} users per kind of reader; load average (1 min) "
           f"{load_before[0]:.1f} before, {load_after[0]:.1f} after; {os.cpu_count()} CPUs\n")
     print(format_table(rows))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
