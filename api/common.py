@@ -12,7 +12,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import flask_smorest
 from flask import request
 from flask_smorest.pagination import PaginationParameters
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    missing,
+    validate,
+    validates_schema,
+)
+from marshmallow.utils import get_value
 from sqlalchemy import Select
 
 from medsam_match.models.types import MAX_ID
@@ -32,6 +42,64 @@ class StrictSchema(Schema):
 
     class Meta:
         unknown = RAISE
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        """marshmallow's `utils.get_value`, with its common cases inline: every
+        field of every row of a list asks (a page of 50 volunteers, ~1,800
+        times). A mapping is read by key, then as an attribute; anything else
+        as an attribute; dotted paths ("session.start") step by step."""
+        if "." in attr:
+            return get_value(obj, attr, default)
+        if isinstance(obj, dict):
+            try:
+                return obj[attr]
+            except KeyError:
+                return getattr(obj, attr, default)
+        if not hasattr(obj, "__getitem__"):
+            return getattr(obj, attr, default)
+        return get_value(obj, attr, default)
+
+    def _serialize(self, obj: Any, *, many: bool = False) -> Any:
+        """marshmallow's `Schema._serialize` with `Field.serialize` inline for
+        fields that keep marshmallow's own `serialize` and `get_value` (all of
+        ours): the same value, default and leaving-out of missing values, two
+        calls fewer per field and row. Other fields go through their own
+        `serialize`."""
+        if many and obj is not None:
+            return [self._serialize(item) for item in obj]
+        result = self.dict_class()
+        for attr_name, key, field_obj, plain in self._dump_plan():
+            if not plain:
+                value = field_obj.serialize(attr_name, obj, accessor=self.get_attribute)
+            else:
+                value = self.get_attribute(
+                    obj, attr_name if field_obj.attribute is None else field_obj.attribute,
+                    missing,
+                )
+                if value is missing:
+                    default = field_obj.dump_default
+                    value = default() if callable(default) else default
+                if value is not missing:
+                    value = field_obj._serialize(value, attr_name, obj)
+            if value is missing:
+                continue
+            result[key] = value
+        return result
+
+    def _dump_plan(self) -> list[tuple[str, str, fields.Field, bool]]:
+        """Per schema instance (its dump fields are fixed once it is made):
+        each field's name, output key, field and whether it is plain."""
+        plan: list[tuple[str, str, fields.Field, bool]] | None = self.__dict__.get("_medsam_dump_plan")
+        if plan is None:
+            plan = [
+                (name, field.data_key if field.data_key is not None else name, field,
+                 field._CHECK_ATTRIBUTE
+                 and type(field).serialize is fields.Field.serialize
+                 and type(field).get_value is fields.Field.get_value)
+                for name, field in self.dump_fields.items()
+            ]
+            self.__dict__["_medsam_dump_plan"] = plan
+        return plan
 
 
 def paginate(select_stmt: Select[Any], pagination_parameters: PaginationParameters) -> list[Any]:

@@ -113,13 +113,15 @@ def create_token(
 
 def principal_for_token(token: str) -> Principal | None:
     """The principal of a valid, unrevoked token, or None."""
-    # Every API request asks: the token, its volunteer and the centre in one
-    # query (the centre of a volunteer token is the volunteer's).
+    # Every API request asks: the token, its volunteer, the centre and its
+    # municipality (whose zone the answer's times are shown in) in one query
+    # (the centre of a volunteer token is the volunteer's).
     row = db.session.scalars(
         select(ApiToken)
         .where(ApiToken.token_hash == hash_token(token))
-        .options(joinedload(ApiToken.volunteer).joinedload(Volunteer.centre),
-                 joinedload(ApiToken.centre))
+        .options(joinedload(ApiToken.volunteer).joinedload(Volunteer.centre)
+                 .joinedload(Centre.municipality),
+                 joinedload(ApiToken.centre).joinedload(Centre.municipality))
     ).one_or_none()
     if row is None or row.revoked_at is not None:
         return None

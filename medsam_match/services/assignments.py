@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select, update
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager
 
 from ..auth import Principal
 from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
@@ -100,8 +100,8 @@ def assignments_ending_after(principal: Principal, ending_after: datetime) -> li
     soonest first, with their session, activity and place loaded (the
     volunteer page and calendar feed)."""
     stmt = assignments_query(principal, {"from": ending_after}).options(
-        selectinload(Assignment.session).selectinload(Session.activity),
-        selectinload(Assignment.session).selectinload(Session.place),
+        with_session_and_activity(),
+        contains_eager(Assignment.session).joinedload(Session.place),
     )
     return list(db.session.scalars(stmt))
 

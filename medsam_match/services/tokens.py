@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
 
 from ..auth import create_token, hash_token
 from ..domain_errors import DomainError, NotFound
 from ..extensions import db
-from ..models import ApiToken, Volunteer, VolunteerSession
+from ..models import ApiToken, Centre, Volunteer, VolunteerSession
 from ..models.types import utcnow
 
 
@@ -142,7 +143,11 @@ def volunteer_session(nonce: str, lifetime: timedelta | None = None
     now = utcnow()
     if row is None or row.expires_at <= now:
         return None
-    volunteer = _volunteer_of(db.session.get(ApiToken, row.token_id))
+    # The page shows the volunteer in their municipality's language and
+    # zone: token, volunteer, centre and municipality in one query.
+    volunteer = _volunteer_of(db.session.get(ApiToken, row.token_id, options=[
+        joinedload(ApiToken.volunteer).joinedload(Volunteer.centre)
+        .joinedload(Centre.municipality)]))
     if volunteer is None or volunteer.id != row.volunteer_id:
         return None
     found = volunteer, row.token_id
