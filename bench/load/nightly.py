@@ -15,10 +15,12 @@ centre, the runs are handed to the task queue, and `medsam-match worker
 own child process with the configured 2 solver threads) solves them. The
 clock runs from the hand-over until no run is queued or running.
 
-Prints a table (and writes bench/results/nightly.csv): centres, succeeded,
-failed, wall seconds, centres a minute, speed-up against the first row, the
-mean and longest run (started to finished), and the most runs seen running at
-once.
+Prints a table (and writes bench/results/nightly.csv after every round):
+centres, succeeded, failed, unfinished, wall seconds, centres finished a
+minute, the minutes all centres take at that rate (the round's own time when
+it finished; a round stopped at --limit-minutes is extrapolated), speed-up
+against one worker, the mean and longest run (started to finished), and the
+most runs seen running at once.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import argparse
 import csv
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -197,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit-minutes", type=float, default=60,
                         help="give up on a round after this long")
     args = parser.parse_args(argv)
+    # Stopped from outside (kill PID): leave through the finally blocks, so
+    # the worker stops and the databases are dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     local_only(args.postgres_url.replace("+psycopg", ""), "PostgreSQL")
     local_only(args.redis_url, "Redis")
     workers = [int(n) for n in args.workers.split(",")]
@@ -229,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
                     result = wait_until_done(env, handed, args.limit_minutes * 60)
                 result.update({"workers": n, "centres": queued, "load_before": load_before,
                                "load_after": os.getloadavg()[0]})
+                finished = result["succeeded"] + result["failed"]
+                result["centres_per_min"] = finished / result["wall_s"] * 60
+                # A round stopped at --limit-minutes: all centres at its rate.
+                result["all_centres_s"] = (queued / finished * result["wall_s"]
+                                           if finished else float("inf"))
                 rows.append(result)
                 print(f"  {result}", file=sys.stderr)
                 write_rows(rows)
@@ -237,17 +248,18 @@ def main(argv: list[str] | None = None) -> int:
                 redis.Redis.from_url(broker).flushdb()  # an empty database we chose
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    first = next((r["wall_s"] for r in rows if r["workers"] == 1), None)
+    first_rate = next((r["centres_per_min"] for r in rows if r["workers"] == 1), None)
     print(f"\n{args.centres} centres of demo size, {os.cpu_count()} CPUs\n")
-    print("| workers | centres | succeeded | failed | wall s | centres/min | speed-up | "
-          "mean run s | longest run s | most at once | load before/after |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| workers | centres | succeeded | failed | unfinished | wall s | centres/min | "
+          "all centres, min | speed-up | mean run s | longest run s | most at once | "
+          "load before/after |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        r["centres_per_min"] = r["centres"] / r["wall_s"] * 60
-        r["speed_up"] = first / r["wall_s"] if first else None
-        speed_up = "" if r["speed_up"] is None else f"{r['speed_up']:.2f}"
+        r["speed_up"] = first_rate and r["centres_per_min"] / first_rate
+        speed_up = "" if not r["speed_up"] else f"{r['speed_up']:.2f}"
         print(f"| {r['workers']} | {r['centres']} | {r['succeeded']} | {r['failed']} | "
-              f"{r['wall_s']:.0f} | {r['centres_per_min']:.1f} | {speed_up} | "
+              f"{r['unfinished']} | {r['wall_s']:.0f} | {r['centres_per_min']:.1f} | "
+              f"{r['all_centres_s'] / 60:.0f} | {speed_up} | "
               f"{r['mean_run_s']:.1f} | {r['longest_run_s']:.1f} | {r['most_at_once']} | "
               f"{r['load_before']:.1f} / {r['load_after']:.1f} |")
     write_rows(rows)
