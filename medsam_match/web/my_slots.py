@@ -108,12 +108,11 @@ def take_over(assignment_id: int) -> Any:
     signin.check_csrf()
     try:
         row = swap_service.take_over(g.signed_in.principal, assignment_id)
-    except NotFound:
+    except (NotFound, Conflict, Forbidden) as error:
         db.session.rollback()
-        return _back_to_slots(_("This seat is no longer offered: someone else took it over "
-                                "first, or the offer was withdrawn."))
-    except (Conflict, Forbidden) as error:
-        db.session.rollback()
+        if isinstance(error, NotFound) or getattr(error, "current", None) == "taken":
+            return _back_to_slots(_("This seat is no longer offered: someone else took it "
+                                    "over first, or the offer was withdrawn."))
         return _back_to_slots(_refusal(error))
     return _taken(row.id)
 
