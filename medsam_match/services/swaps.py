@@ -34,7 +34,6 @@ from .locking import lock_row
 from .open_slots import refused, role_fit
 from .scope import can_write_centre, centre_filter
 
-
 #: The decline reason of a seat handed over by a swap.
 HANDED_OVER = "handed over to another volunteer"
 

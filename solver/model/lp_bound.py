@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from ortools.linear_solver import linear_solver_pb2
+from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined]
 from ortools.linear_solver.python import model_builder_helper
 
 from .objective import ScaledObjective

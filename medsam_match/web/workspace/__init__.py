@@ -13,13 +13,25 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import accounts, board_views, cookies, session_views, signin_views, throttle  # noqa: F401  (routes)
-    from . import activities, link_views, message_views, people, places, planning  # noqa: F401  (routes: my pages)
-    from . import figures  # noqa: F401  (routes: figures, annual report, network)
-    from . import request_views  # noqa: F401  (routes: hours, swaps, erasure requests)
-    from . import template_views  # noqa: F401  (routes: activity templates)
-    from . import municipality_views  # noqa: F401  (routes: population, network opt-in)
-    from . import participants_views  # noqa: F401  (routes: participants of a session)
+    from . import (  # noqa: F401  (each module's routes register themselves on import)
+        accounts,
+        activities,
+        board_views,
+        cookies,
+        figures,
+        link_views,
+        message_views,
+        municipality_views,
+        participants_views,
+        people,
+        places,
+        planning,
+        request_views,
+        session_views,
+        signin_views,
+        template_views,
+        throttle,
+    )
     from .blueprint import bp, csrf
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked per blueprint
