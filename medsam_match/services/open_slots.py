@@ -29,6 +29,7 @@ from ..models import Activity, Assignment, Session, Volunteer
 from ..models.types import utcnow
 from .candidates import RULE_TEXT, RoleFit, volunteer_roles
 from .locking import lock_row
+from .planning_scenario import role_max
 from .scope import centre_filter
 from .sessions import get_session
 
@@ -104,6 +105,38 @@ def _swaps_offered(session_ids: list[int], volunteer_id: int) -> dict[int, list[
     return offered
 
 
+def _surely_full(sessions: list[Session]) -> set[int]:
+    """The sessions whose every role is full whoever asks, found without a
+    scenario: each role holds at least its maximum of people whose seat
+    stands whatever else happens (confirmed, or proposed and locked, by a
+    volunteer not erased, holding that one role there). A lower bound of
+    the scenario's own count, so a session left out here would have shown
+    no free seat; the rest are decided by the scenario."""
+    if not sessions:
+        return set()
+    rows = db.session.execute(
+        select(Assignment.session_id, Assignment.volunteer_id, Assignment.role,
+               Assignment.status, Assignment.locked)
+        .join(Volunteer, Assignment.volunteer_id == Volunteer.id)
+        .where(Assignment.session_id.in_([s.id for s in sessions]),
+               Assignment.status.in_(STANDING), Volunteer.erased_at.is_(None))
+    )
+    held: dict[tuple[int, int], set[tuple[str, bool]]] = {}
+    for row in rows:
+        fixed = row.status == "confirmed" or bool(row.locked)
+        held.setdefault((row.session_id, row.volunteer_id), set()).add((row.role, fixed))
+    counts: dict[tuple[int, str], int] = {}
+    for (session_id, _), seats in held.items():
+        if len(seats) == 1 and next(iter(seats))[1]:
+            key = (session_id, next(iter(seats))[0])
+            counts[key] = counts.get(key, 0) + 1
+    return {
+        s.id for s in sessions
+        if s.activity.roles and all(
+            counts.get((s.id, r["role"]), 0) >= role_max(r) for r in s.activity.roles)
+    }
+
+
 def open_slots(principal: Principal, volunteer_id: int | None = None,
                now: datetime | None = None) -> list[OpenSlot]:
     """The seats the volunteer may take, soonest first."""
@@ -119,8 +152,11 @@ def open_slots(principal: Principal, volunteer_id: int | None = None,
         .order_by(Session.start, Session.id)
     ))
     swaps = _swaps_offered([s.id for s in sessions], volunteer.id)
+    full = _surely_full(sessions)
     slots: list[OpenSlot] = []
     for session in sessions:
+        if session.id in full and session.id not in swaps:
+            continue  # no seat to show, whatever the rules say
         try:
             fits = volunteer_roles(session, volunteer.id)
         except Conflict:

@@ -105,12 +105,16 @@ def _session_doc(session: Session, zone: ZoneInfo) -> dict[str, Any]:
     return doc
 
 
+def role_max(role: dict[str, Any]) -> int:
+    """The most people an activity's role (a row's `roles` entry) takes."""
+    return int(role.get("max") or max(int(role.get("min", 1)), 1))
+
+
 def _role_doc(role: dict[str, Any]) -> dict[str, Any]:
-    minimum = int(role.get("min", 1))
     return {
         "role": role["role"],
-        "min": minimum,
-        "max": int(role.get("max") or max(minimum, 1)),
+        "min": int(role.get("min", 1)),
+        "max": role_max(role),
         "skills": sorted(set(role.get("skills") or [])),
         "languages": sorted(set(role.get("languages") or [])),
         "certificate": role.get("certificate"),
@@ -266,7 +270,8 @@ class Standing:
 
 
 def context_sessions(
-    centre_id: int, window_from: datetime, window_to: datetime, zone: ZoneInfo, window_ids: set[int]
+    centre_id: int, window_from: datetime, window_to: datetime, zone: ZoneInfo, window_ids: set[int],
+    volunteer_id: int | None = None,
 ) -> tuple[list[FrozenSession], list[Standing]]:
     """Sessions outside the window but in the weeks it touches, with their
     standing (proposed or confirmed) assignments.
@@ -274,7 +279,9 @@ def context_sessions(
     They enter the scenario frozen (see `_context_session_doc`), so the weekly
     limits and the overlap rule see the whole week of every volunteer, not
     only the part inside the window. Read as plain columns in one query: a
-    week of an M centre holds well over a thousand of them."""
+    week of an M centre holds well over a thousand of them. With
+    `volunteer_id`, only that volunteer's own assignments (and the sessions
+    holding them)."""
     week_from, week_to = _week_bounds(window_from, window_to, zone)
     stmt = (
         select(Assignment.volunteer_id, Assignment.session_id, Assignment.role,
@@ -292,6 +299,8 @@ def context_sessions(
         )
         .order_by(Assignment.id)
     )
+    if volunteer_id is not None:
+        stmt = stmt.where(Assignment.volunteer_id == volunteer_id)
     sessions: dict[int, FrozenSession] = {}
     assignments = []
     for row in db.session.execute(stmt):
@@ -334,6 +343,7 @@ def build_scenario(
     mode: str = "plan",
     weights: dict[str, float] | None = None,
     focus: int | None = None,
+    volunteer: int | None = None,
 ) -> dict[str, Any]:
     """The scenario a run for `centre` over [from, to) solves.
 
@@ -341,7 +351,19 @@ def build_scenario(
     session, as its candidates need it (services/candidates.py): the session
     alone is open, every other session of its ISO week with people in it is
     frozen around it, and the volunteers' availability covers the focused
-    session only (nobody can be added to a frozen session)."""
+    session only (nobody can be added to a frozen session).
+
+    With `volunteer` as well (a volunteer id; only with `focus`) it is that
+    session as one volunteer sees it (open slots, services/candidates.py):
+    of the centre's volunteers only that one and the people holding or having
+    declined a seat in the focused session (so its seat counts and its
+    `fixed`, `previous` and `forbidden` stay whole), and of the rest of the
+    week only that volunteer's own standing assignments (their overlaps and
+    weekly load). Every rule about that volunteer comes out as in the full
+    focused scenario, at the cost of a handful of volunteers instead of
+    the centre's thousand."""
+    if volunteer is not None and focus is None:
+        raise ValueError("volunteer= needs focus=")
     zone_name = centre.municipality.timezone
     zone = ZoneInfo(zone_name)
     sessions = window_sessions(centre.id, window_from, window_to)
@@ -353,7 +375,7 @@ def build_scenario(
     available_over = (span_from, span_to)
 
     frozen, frozen_assignments = context_sessions(
-        centre.id, window_from, window_to, zone, session_ids
+        centre.id, window_from, window_to, zone, session_ids, volunteer
     )
     if frozen:
         span_from = min(span_from, *(s.window_start for s in frozen))
@@ -388,17 +410,15 @@ def build_scenario(
     forbidden = [a for a in assignments if a.status == "declined"]
     previous = [a for a in assignments if a.status == "proposed" and not a.locked]
 
-    volunteers: list[Any] = list(
-        db.session.execute(
-            select(*_VOLUNTEER_COLUMNS)
-            .where(
-                Volunteer.centre_id == centre.id,
-                Volunteer.active.is_(True),
-                Volunteer.erased_at.is_(None),
-            )
-            .order_by(Volunteer.id)
-        )
+    wanted = select(*_VOLUNTEER_COLUMNS).where(
+        Volunteer.centre_id == centre.id,
+        Volunteer.active.is_(True),
+        Volunteer.erased_at.is_(None),
     )
+    if volunteer is not None:
+        wanted = wanted.where(
+            Volunteer.id.in_({volunteer} | {a.volunteer_id for a in assignments}))
+    volunteers: list[Any] = list(db.session.execute(wanted.order_by(Volunteer.id)))
     # A fixed assignment stands even if its volunteer has since been set
     # inactive: the coordinator decided, so the volunteer stays in the scenario.
     known = {v.id for v in volunteers}

@@ -1,0 +1,50 @@
+"""The open slots and the profile check build each session's scenario for
+one volunteer only (`build_scenario(volunteer=...)`). Property: on the
+generated centres of test_open_slots_property.py, what that cheaper
+scenario says about a volunteer is exactly what the coordinator's
+candidates list (the full scenario, every volunteer of the centre) says
+about them: the same rules exclude them from each role, or the same fit,
+and the same seat counts."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from flask import Flask
+
+from medsam_match.auth import Principal
+from medsam_match.extensions import db
+from medsam_match.models import Centre
+from medsam_match.services.candidates import session_candidates, volunteer_roles
+from tests.conftest import World
+from tests.selfservice.test_open_slots_property import _generate
+
+
+@pytest.mark.parametrize("seed", [11, 37])
+def test_one_volunteer_scenario_says_what_the_full_one_says(
+        app: Flask, world: World, seed: int) -> None:
+    rng = random.Random(seed)
+    compared = excluded = 0
+    with app.app_context():
+        made = _generate(rng, world)
+        centre = db.session.get(Centre, world.no.centre_id)
+        coordinator = Principal(role="coordinator", centre_id=centre.id,
+                                municipality_id=centre.municipality_id)
+        for session in made["sessions"]:
+            full = {entry.role: entry for entry in session_candidates(coordinator, session.id)}
+            for volunteer in made["volunteers"]:
+                for fit in volunteer_roles(session, volunteer.id):
+                    entry = full[fit.role]
+                    assert (fit.minimum, fit.maximum, fit.filled) == (
+                        entry.minimum, entry.maximum, entry.filled)
+                    candidate = [c for c in entry.candidates if c.volunteer_id == volunteer.id]
+                    rules = [e.rules for e in entry.excluded if e.volunteer_id == volunteer.id]
+                    assert len(candidate) + len(rules) == 1, (seed, volunteer.id, fit.role)
+                    if rules:
+                        excluded += 1
+                        assert fit.failing == rules[0] and fit.candidate is None
+                    else:
+                        assert not fit.failing and fit.candidate == candidate[0]
+                    compared += 1
+    assert compared > excluded > 0 and compared - excluded > 0
