@@ -184,7 +184,8 @@ def table(rows: list[dict[str, str]], readers: int) -> list[dict[str, Any]]:
                 "phase": phase, "request": request,
                 "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
                 # a sign-in happens once per user, at its start: no rate
-                "req_s": None if "sign" in request else float(row["Requests/s"]),
+                "req_s": None if request.endswith(("sign in", "sign-in page"))
+                else float(row["Requests/s"]),
                 "p50_ms": float(row["50%"]),
                 "p95_ms": float(row["95%"]), "p99_ms": float(row["99%"]), "vs_bare": None,
             })
