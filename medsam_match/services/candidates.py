@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from solver import eligibility as rules
 from solver.explain import PlanLoad
@@ -137,26 +139,50 @@ def _context(session: Session, volunteer_id: int | None = None) -> _Context:
     doc = build_scenario(centre, session.window_start,
                          session.window_start + timedelta(microseconds=1),
                          focus=session.id, volunteer=volunteer_id)
-    scenario = parse_scenario(doc)
-    target = scenario.session_by_id[str(session.id)]
-    option = _chosen_option(session, target)
-    options: dict[str, Option] = {}
-    for s in scenario.sessions:
-        if s.id == target.id:
-            options[s.id] = option
-        elif not s.is_open:
-            options[s.id] = s.options[0]
-    standing = [a for a in (*scenario.fixed, *scenario.previous) if a.session in options]
-    load = PlanLoad.of(options, standing)
-    hours: dict[str, float] = defaultdict(float)
-    pairs: set[tuple[str, str]] = set()
-    for a in standing:
-        pairs.add((a.volunteer, scenario.session_by_id[a.session].activity))
-        if options[a.session].iso_week == option.iso_week:
-            hours[a.volunteer] += options[a.session].hours
-    here = {a.volunteer: a.role for a in standing if a.session == target.id}
-    forbidden = {p.volunteer for p in scenario.forbidden if p.session == target.id}
-    return _Context(session, scenario, target, option, load, here, forbidden, hours, pairs)
+    return _Week(parse_scenario(doc), [session], None).context(session)
+
+
+class _Week:
+    """One scenario holding several sessions of an ISO week in its window
+    (`build_scenario(focus=[...])`), each seen as its own focused scenario
+    sees it: itself at its chosen time, the others (at their chosen times)
+    as part of the standing plan around it. With `only`, the loads are
+    counted for that one volunteer (all `_failing` and `_fit` ask about)."""
+
+    def __init__(self, scenario: Scenario, sessions: list[Session], only: str | None) -> None:
+        self.scenario = scenario
+        self.only = only
+        self.chosen: dict[str, Option] = {}
+        for s in scenario.sessions:
+            if not s.is_open:
+                self.chosen[s.id] = s.options[0]
+        for row in sessions:
+            target = scenario.session_by_id[str(row.id)]
+            if target.is_open and row.start is not None:
+                start = int(row.start.timestamp())
+                self.chosen.update((target.id, o) for o in target.options if o.start == start)
+        self.standing = [a for a in (*scenario.fixed, *scenario.previous)
+                         if only is None or a.volunteer == only]
+        self.at: dict[str, list[Any]] = defaultdict(list)
+        for a in (*scenario.fixed, *scenario.previous):
+            self.at[a.session].append(a)
+
+    def context(self, session: Session) -> _Context:
+        scenario = self.scenario
+        target = scenario.session_by_id[str(session.id)]
+        option = _chosen_option(session, target)
+        options = {**self.chosen, target.id: option}
+        standing = [a for a in self.standing if a.session in options]
+        load = PlanLoad.of(options, standing)
+        hours: dict[str, float] = defaultdict(float)
+        pairs: set[tuple[str, str]] = set()
+        for a in standing:
+            pairs.add((a.volunteer, scenario.session_by_id[a.session].activity))
+            if options[a.session].iso_week == option.iso_week:
+                hours[a.volunteer] += options[a.session].hours
+        here = {a.volunteer: a.role for a in self.at[target.id]}
+        forbidden = {p.volunteer for p in scenario.forbidden if p.session == target.id}
+        return _Context(session, scenario, target, option, load, here, forbidden, hours, pairs)
 
 
 def _failing(ctx: _Context, volunteer_id: str, role: Role) -> tuple[str, ...]:
@@ -269,7 +295,40 @@ def volunteer_roles(session: Session, volunteer_id: int) -> list[RoleFit]:
     """Each role of the session for one volunteer: how full it is, and the
     rules (the same as `session_candidates`) that exclude them, or their fit
     (open slots, swaps: services/open_slots.py)."""
-    ctx = _context(session, volunteer_id)
+    return _roles_for(_context(session, volunteer_id), volunteer_id)
+
+
+def volunteer_roles_of(sessions: list[Session], volunteer_id: int,
+                       ) -> dict[int, list[RoleFit] | Conflict]:
+    """`volunteer_roles` of many sessions of one centre at once (the open
+    slots): one scenario per ISO week holds all of that week's sessions, and
+    each is read from it as its own focused scenario would read it. A
+    session that cannot be checked (cancelled, time not chosen) maps to the
+    Conflict `volunteer_roles` would raise."""
+    result: dict[int, list[RoleFit] | Conflict] = {}
+    weeks: dict[tuple[int, int], list[Session]] = defaultdict(list)
+    for session in sessions:
+        if session.status == "cancelled":
+            result[session.id] = Conflict("the session is cancelled", current="cancelled")
+            continue
+        zone = ZoneInfo(session.activity.centre.municipality.timezone)
+        year, number, _ = session.window_start.astimezone(zone).isocalendar()
+        weeks[(year, number)].append(session)
+    for group in weeks.values():
+        first = min(s.window_start for s in group)
+        last = max(s.window_start for s in group)
+        doc = build_scenario(group[0].activity.centre, first, last + timedelta(microseconds=1),
+                             focus=[s.id for s in group], volunteer=volunteer_id)
+        week = _Week(parse_scenario(doc), group, str(volunteer_id))
+        for session in group:
+            try:
+                result[session.id] = _roles_for(week.context(session), volunteer_id)
+            except Conflict as refused:
+                result[session.id] = refused
+    return result
+
+
+def _roles_for(ctx: _Context, volunteer_id: int) -> list[RoleFit]:
     filled: dict[str, int] = defaultdict(int)
     for name in ctx.here.values():
         filled[name] += 1
@@ -307,5 +366,5 @@ def held_rules(session: Session, volunteer_id: int) -> tuple[str, ...]:
     return tuple(sorted(failed, key=EXCLUDING_RULES.index))
 
 
-__all__ = ["EXCLUDING_RULES", "RoleFit", "held_rules", "volunteer_roles", "OVERRIDABLE", "RULE_TEXT", "Candidate",
+__all__ = ["EXCLUDING_RULES", "RoleFit", "held_rules", "volunteer_roles", "volunteer_roles_of", "OVERRIDABLE", "RULE_TEXT", "Candidate",
            "Excluded", "RoleCandidates", "check_assignment", "session_candidates"]

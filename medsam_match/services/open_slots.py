@@ -27,7 +27,7 @@ from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Session, Volunteer
 from ..models.types import utcnow
-from .candidates import RULE_TEXT, RoleFit, volunteer_roles
+from .candidates import RULE_TEXT, RoleFit, volunteer_roles, volunteer_roles_of
 from .locking import lock_row
 from .planning_scenario import role_max
 from .scope import centre_filter
@@ -154,12 +154,11 @@ def open_slots(principal: Principal, volunteer_id: int | None = None,
     swaps = _swaps_offered([s.id for s in sessions], volunteer.id)
     full = _surely_full(sessions)
     slots: list[OpenSlot] = []
+    sessions = [s for s in sessions if s.id not in full or s.id in swaps]
+    checked = volunteer_roles_of(sessions, volunteer.id)
     for session in sessions:
-        if session.id in full and session.id not in swaps:
-            continue  # no seat to show, whatever the rules say
-        try:
-            fits = volunteer_roles(session, volunteer.id)
-        except Conflict:
+        fits = checked[session.id]
+        if isinstance(fits, Conflict):
             continue  # an open session whose time is not chosen yet
         for fit in fits:
             if fit.failing:

@@ -24,7 +24,7 @@ solver keeps the published plan and only fills what declines opened.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -342,7 +342,7 @@ def build_scenario(
     *,
     mode: str = "plan",
     weights: dict[str, float] | None = None,
-    focus: int | None = None,
+    focus: int | Collection[int] | None = None,
     volunteer: int | None = None,
 ) -> dict[str, Any]:
     """The scenario a run for `centre` over [from, to) solves.
@@ -361,14 +361,19 @@ def build_scenario(
     week only that volunteer's own standing assignments (their overlaps and
     weekly load). Every rule about that volunteer comes out as in the full
     focused scenario, at the cost of a handful of volunteers instead of
-    the centre's thousand."""
+    the centre's thousand.
+
+    `focus` may also be several sessions of one ISO week (the open slots
+    check a volunteer's whole week against one scenario): each is then in
+    the window, the rest of the week frozen around them as above."""
     if volunteer is not None and focus is None:
         raise ValueError("volunteer= needs focus=")
     zone_name = centre.municipality.timezone
     zone = ZoneInfo(zone_name)
     sessions = window_sessions(centre.id, window_from, window_to)
     if focus is not None:
-        sessions = [s for s in sessions if s.id == focus]
+        focused = {focus} if isinstance(focus, int) else set(focus)
+        sessions = [s for s in sessions if s.id in focused]
     session_ids = {s.id for s in sessions}
     span_from = min([s.window_start for s in sessions], default=window_from)
     span_to = max([s.window_end for s in sessions], default=window_to)

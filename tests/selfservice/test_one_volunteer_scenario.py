@@ -1,10 +1,11 @@
-"""The open slots and the profile check build each session's scenario for
-one volunteer only (`build_scenario(volunteer=...)`). Property: on the
-generated centres of test_open_slots_property.py, what that cheaper
-scenario says about a volunteer is exactly what the coordinator's
-candidates list (the full scenario, every volunteer of the centre) says
-about them: the same rules exclude them from each role, or the same fit,
-and the same seat counts."""
+"""The open slots and the profile check build scenarios for one volunteer
+only (`build_scenario(volunteer=...)`), the open slots one per ISO week
+holding all of the week's sessions (`candidates.volunteer_roles_of`).
+Property: on the generated centres of test_open_slots_property.py, what
+these cheaper scenarios say about a volunteer is exactly what the
+coordinator's candidates list (one session's full scenario, every volunteer
+of the centre) says about them: the same rules exclude them from each role,
+or the same fit, and the same seat counts."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from flask import Flask
 from medsam_match.auth import Principal
 from medsam_match.extensions import db
 from medsam_match.models import Centre
-from medsam_match.services.candidates import session_candidates, volunteer_roles
+from medsam_match.services.candidates import session_candidates, volunteer_roles, volunteer_roles_of
 from tests.conftest import World
 from tests.selfservice.test_open_slots_property import _generate
 
@@ -31,10 +32,13 @@ def test_one_volunteer_scenario_says_what_the_full_one_says(
         centre = db.session.get(Centre, world.no.centre_id)
         coordinator = Principal(role="coordinator", centre_id=centre.id,
                                 municipality_id=centre.municipality_id)
+        weeks = {v.id: volunteer_roles_of(made["sessions"], v.id) for v in made["volunteers"]}
         for session in made["sessions"]:
             full = {entry.role: entry for entry in session_candidates(coordinator, session.id)}
             for volunteer in made["volunteers"]:
-                for fit in volunteer_roles(session, volunteer.id):
+                one = volunteer_roles(session, volunteer.id)
+                assert weeks[volunteer.id][session.id] == one
+                for fit in one:
                     entry = full[fit.role]
                     assert (fit.minimum, fit.maximum, fit.filled) == (
                         entry.minimum, entry.maximum, entry.filled)
