@@ -336,8 +336,8 @@ def test_offer_a_confirmed_seat_another_takes_it_over_and_the_first_is_told(
             [("assignment_cancelled", confirmed)]
     # A late tap on the same offer gets a message, not an error page.
     again = ola.post(f"/my/swaps/{confirmed}/take-over")
-    assert "Noen andre tok denne plassen" in ola.page(again.headers["Location"]).get_data(
-        as_text=True)
+    assert "ikke lenger tilbudt: noen andre tok den over først" in ola.page(
+        again.headers["Location"]).get_data(as_text=True)
     # An offer withdrawn before the tap: no longer offered.
     with app.app_context():
         db.session.get(Assignment, taker.id).swap_offered_at = None
