@@ -36,6 +36,8 @@ MESSAGE_KINDS = (
     "signin_link",  # a 15-minute one-time sign-in link asked for
     "invite",  # a coordinator's invite link
     "availability_conflict",  # to the coordinators: a volunteer's own change no longer fits seats
+    "swap_offered",  # to volunteers who may take over a seat another offers (services/swaps.py)
+    "swap_cancelled",  # to the offering volunteer: a coordinator cancelled the swap
 )
 NOTIFY_CHANNELS = ("email", "sms", "both", "none")
 

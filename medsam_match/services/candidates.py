@@ -256,6 +256,17 @@ def session_candidates(principal: Principal, session_id: int) -> list[RoleCandid
     return result
 
 
+def role_candidates(session: Session, role_name: str) -> list[Candidate]:
+    """The volunteers who may take a seat of `role_name` at `session` by the
+    rules of `session_candidates` (the ones already in the session excluded),
+    best fit first, whether or not the role is full: a seat offered as a swap
+    (services/swaps.py) is the offerer's, so the maximum does not apply."""
+    ctx = _context(session)
+    role = _role(ctx, role_name)
+    found = [_fit(ctx, v.id) for v in ctx.scenario.volunteers if not _failing(ctx, v.id, role)]
+    return sorted(found, key=lambda c: (-c.fit, c.name, c.volunteer_id))
+
+
 def check_assignment(session: Session, volunteer_id: int, role_name: str,
                      overrule: bool) -> tuple[str, ...]:
     """Raise Invalid naming the broken rule if `volunteer_id` may not take

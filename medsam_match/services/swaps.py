@@ -12,6 +12,16 @@ the role's maximum, since the seat is the original's. Concurrency: the
 session's row is locked, then the taker's, and the original is released by a
 compare-and-set (`status = 'confirmed' AND swap_offered_at IS NOT NULL`), so
 of two volunteers accepting at once exactly one wins; the other gets a 409.
+
+Messages (services/notifications, in the offer's own transaction): an offer
+tells the volunteers who may take the seat over by the solver's rules
+(`candidates.role_candidates`, the offerer and those already in the session
+left out), each on the channel it chose (none: no message), at most
+`SWAP_MESSAGE_LIMIT` of them, the best-fitting first, so a large centre does
+not mail everyone; the rest still find the seat on their open-slots list.
+Only a seat the open-slots list shows is announced (an activity with self
+sign-up on, a session within `open_slots.HORIZON`), since the message links
+there. A coordinator cancelling a pending swap tells the offering volunteer.
 """
 
 from __future__ import annotations
@@ -30,12 +40,15 @@ from ..models import Activity, Assignment, Session, Volunteer
 from ..models.types import utcnow
 from . import notifications
 from .assignments import get_assignment
+from .candidates import role_candidates
 from .locking import lock_row
-from .open_slots import refused, role_fit
+from .open_slots import HORIZON, refused, role_fit
 from .scope import can_write_centre, centre_filter
 
 #: The decline reason of a seat handed over by a swap.
 HANDED_OVER = "handed over to another volunteer"
+#: At most this many volunteers are told of one offered seat (best fit first).
+SWAP_MESSAGE_LIMIT = 30
 
 
 def _set_offer(assignment_id: int, offered: bool, at: datetime) -> bool:
@@ -66,9 +79,25 @@ def offer(principal: Principal, assignment_id: int, now: datetime | None = None)
         db.session.rollback()
         raise Conflict("the seat is offered already or changed; reload it",
                        current=assignment.status)
+    _announce(assignment, now)
     db.session.commit()
     db.session.refresh(assignment)
     return assignment
+
+
+def _announce(assignment: Assignment, now: datetime) -> int:
+    """Tell the volunteers who may take the offered seat over (see the
+    module's text). Returns the outbox rows written."""
+    session = assignment.session
+    if not session.activity.self_signup or session.start is None \
+            or session.start >= now + HORIZON:
+        return 0  # not on anyone's open-slots list: nothing to link to
+    try:
+        candidates = role_candidates(session, assignment.role)
+    except Conflict:
+        return 0  # a cancelled session: nobody is to take it over
+    return notifications.on_swap_offered(
+        assignment, [c.volunteer_id for c in candidates], limit=SWAP_MESSAGE_LIMIT)
 
 
 def withdraw(principal: Principal, assignment_id: int) -> Assignment:
@@ -80,6 +109,8 @@ def withdraw(principal: Principal, assignment_id: int) -> Assignment:
     if not _set_offer(assignment.id, False, utcnow()):
         db.session.rollback()
         raise Conflict("no swap is pending for this assignment", current=assignment.status)
+    if principal.role != "volunteer":
+        notifications.on_swap_cancelled(assignment)  # the offering volunteer is told
     db.session.commit()
     db.session.refresh(assignment)
     return assignment

@@ -309,3 +309,38 @@ def on_removed(assignment: Assignment) -> int:
                "before": {}}
     return add_rows(volunteer_rows(assignment.volunteer, "assignment_cancelled", payload,
                                    now=utcnow(), same_day=_about_today(assignment.session)))
+
+
+def on_swap_offered(assignment: Assignment, volunteer_ids: Iterable[int], *, limit: int) -> int:
+    """A volunteer offers their confirmed seat (services/swaps.py): the
+    volunteers who may take it over (`volunteer_ids`, best fit first, by the
+    solver's rules) hear of it, each on the channel it chose (none: nothing),
+    the first `limit` of them who can be reached. Returns the rows written."""
+    ids = [v for v in dict.fromkeys(volunteer_ids) if v != assignment.volunteer_id]
+    if not ids or limit <= 0:
+        return 0
+    found = {v.id: v for v in db.session.scalars(select(Volunteer).where(Volunteer.id.in_(ids)))}
+    now = utcnow()
+    same_day = _about_today(assignment.session)
+    payload = {"assignment_id": assignment.id, "session_id": assignment.session_id}
+    rows: list[dict[str, Any]] = []
+    told = 0
+    for volunteer_id in ids:
+        volunteer = found.get(volunteer_id)
+        if volunteer is None:
+            continue
+        mine = volunteer_rows(volunteer, "swap_offered", payload, now=now, same_day=same_day)
+        if mine:
+            rows += mine
+            told += 1
+            if told == limit:
+                break
+    return add_rows(rows)
+
+
+def on_swap_cancelled(assignment: Assignment) -> int:
+    """A coordinator cancelled the volunteer's pending swap: it hears the
+    seat is still theirs."""
+    payload = {"assignment_id": assignment.id, "session_id": assignment.session_id}
+    return add_rows(volunteer_rows(assignment.volunteer, "swap_cancelled", payload,
+                                   now=utcnow(), same_day=_about_today(assignment.session)))

@@ -223,6 +223,12 @@ def _context(row: OutboxMessage) -> dict[str, Any]:
         who_row = db.session.get(Volunteer, payload.get("volunteer_id"))
         context["who"] = who_row.name if who_row else ""
         context["people_url"] = f"{base}/volunteers/{payload.get('volunteer_id')}"
+    elif row.kind in ("swap_offered", "swap_cancelled"):
+        context["items"] = [item_of(a, zone, lang)
+                            for a in _assignments([payload["assignment_id"]])]
+        context["open_slots_url"] = f"{base}/my/open-slots"
+        if row.kind == "swap_offered":
+            context["link"] = context["open_slots_url"]  # the SMS's one link
     elif row.kind == "digest":
         from .digest import digest_context
 
@@ -260,6 +266,12 @@ def _subject(row: OutboxMessage, context: dict[str, Any]) -> str:
     if row.kind == "availability_conflict":
         return t("%(name)s changed their availability; assignments that no longer fit: %(count)s",
                  name=context["who"], count=len(items))
+    if row.kind == "swap_offered":
+        return t("A seat you may take over: %(title)s, %(when)s", title=items[0].title,
+                 when=items[0].when) if items else t("A seat you may take over")
+    if row.kind == "swap_cancelled":
+        return t("Your offer to hand over %(title)s was cancelled", title=items[0].title) \
+            if items else t("Your offer to hand over an assignment was cancelled")
     if row.kind == "digest" and context.get("failed"):
         return t("Morning summary: last night's plan failed, %(empty)s empty places",
                  empty=len(context["unfilled"]))
