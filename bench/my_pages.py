@@ -1,7 +1,10 @@
 """The volunteer's own pages for an M-sized centre (1,000 volunteers, 600
 sessions a week): server time per request of /my/, /my/open-slots,
 /my/profile (GET) and saving the profile (POST, which checks the
-volunteer's coming seats with the planner's rules).
+volunteer's coming seats with the planner's rules), and offering a
+confirmed seat as a swap (POST, which finds who may take it over with the
+planner's rules for the whole centre and writes their messages; each
+offer is withdrawn again before the next).
 
 The centre is issue 3's M scenario written into the database
 (bench.planning_centre) with the minimum of every role filled at random
@@ -69,6 +72,33 @@ def _busiest_volunteer(centre_id: int) -> int:
                Assignment.status.in_(("proposed", "confirmed")))
         .group_by(Assignment.volunteer_id).order_by(func.count().desc())
     ).first()[0])
+
+
+def _confirmed_seat(volunteer_id: int) -> int:
+    """One of the volunteer's seats, confirmed, in the open slots' weeks, with
+    every volunteer of the centre reachable by e-mail (so the offer's
+    messages are written as they would be)."""
+    from sqlalchemy import select, update
+
+    from medsam_match.extensions import db
+    from medsam_match.models import Activity, Assignment, Session, Volunteer
+
+    seat = db.session.scalars(
+        select(Assignment).join(Session, Assignment.session_id == Session.id)
+        .where(Assignment.volunteer_id == volunteer_id,
+               Assignment.status.in_(("proposed", "confirmed")),
+               Session.start > datetime.now().astimezone())
+        .order_by(Session.start, Assignment.id)).first()
+    assert seat is not None
+    seat.status = "confirmed"
+    db.session.execute(update(Activity).where(Activity.id == seat.session.activity_id)
+                       .values(self_signup=True))
+    centre_id = seat.session.activity.centre_id
+    db.session.execute(update(Volunteer).where(Volunteer.centre_id == centre_id,
+                                               Volunteer.email.is_(None))
+                       .values(email="v" + Volunteer.id.cast(db.String) + "@example.test"))
+    db.session.commit()
+    return int(seat.id)
 
 
 def _timed(call: Any, count: int) -> tuple[list[float], list[float]]:
@@ -159,12 +189,34 @@ def main(argv: list[str] | None = None) -> int:
         response = client.post("/my/profile", data=body)
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
 
+    with app.app_context():
+        seat_id = _confirmed_seat(volunteer_id)
+    told: list[int] = []
+
+    def offer() -> None:
+        from medsam_match.models import OutboxMessage
+
+        page = client.get("/my/").get_data(as_text=True)
+        csrf_now = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert csrf_now
+        response = client.post(f"/my/assignments/{seat_id}/offer",
+                               data={"csrf_token": csrf_now.group(1)})
+        assert response.status_code == 303
+        with app.app_context():
+            told.append(db.session.query(OutboxMessage).filter_by(kind="swap_offered").count())
+            db.session.query(OutboxMessage).delete()
+            db.session.execute(db.text(
+                "UPDATE assignment SET swap_offered_at = NULL WHERE id = :id"), {"id": seat_id})
+            db.session.commit()
+
     rows = [_row("/my/", _timed(get("/my/"), args.requests)),
             _row("/my/profile", _timed(get("/my/profile"), args.requests)),
             _row("save profile (+GET)", _timed(save, args.requests)),
             _row("/my/hours", _timed(get("/my/hours"), args.requests)),
-            _row("/my/open-slots", _timed(get("/my/open-slots"), args.requests))]
+            _row("/my/open-slots", _timed(get("/my/open-slots"), args.requests)),
+            _row("offer a seat (+GET /my/)", _timed(offer, args.requests))]
     print(format_table(COLUMNS, rows))
+    print(f"messages written per offer (at most swaps.SWAP_MESSAGE_LIMIT): {sorted(set(told))}")
     print(machine_note())
     print(f"written to {write_csv('my_pages', COLUMNS, rows)}")
     return 0
