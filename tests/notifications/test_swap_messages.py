@@ -5,6 +5,7 @@ cancelling the swap tells the offering volunteer (services/swaps.py)."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from flask import Flask
@@ -130,3 +131,30 @@ def test_a_large_centre_hears_of_an_offer_from_its_best_fitting_volunteers_only(
         assert all(r.payload["assignment_id"] == seat for r in rows)
     # Two volunteers reached, the one sharing the activity's interest first.
     assert len(told) == 2 and "arabisk3@example.test" in told
+
+
+@pytest.mark.postgres
+def test_the_same_seat_offered_twice_at_once_is_announced_once(
+        mail_app: Flask, mw: ManualWorld, make_token) -> None:  # type: ignore[no-untyped-def]
+    if mail_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
+    client = mail_app.test_client()
+    yusuf = auth(make_token("volunteer", volunteer_id=mw.yusuf))
+    seat = client.post(f"/api/v1/open-slots/{mw.session_id}/host:take", headers=yusuf).json["id"]
+    barrier = threading.Barrier(2)
+    codes: list[int] = []
+
+    def offer() -> None:
+        own = mail_app.test_client()
+        barrier.wait()
+        codes.append(own.post(f"/api/v1/assignments/{seat}:offer", headers=yusuf).status_code)
+
+    threads = [threading.Thread(target=offer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200, 409]
+    with mail_app.app_context():
+        rows = db.session.query(OutboxMessage).filter_by(kind="swap_offered").all()
+        assert sorted(r.address for r in rows) == ["+4791234567", "amira@example.test"]
