@@ -103,6 +103,14 @@ def test_a_coordinator_cancelling_the_swap_tells_the_offering_volunteer(
     assert [a.addr_spec for a in told["To"].addresses] == ["yusuf@example.test"]
     assert "Språkkafé på arabisk" in told["Subject"]
     assert "fortsatt ditt" in text_of(told)  # the centre's language: nb
+    # The coordinator's message list names both kinds in words.
+    from tests.web.staff import Workspace, make_user
+
+    make_user(mail_app, "kari@arendal.test", centre_id=mw.world.no.centre_id)
+    staff = mail_app.test_client()
+    Workspace(staff).sign_in("kari@arendal.test")
+    listed = staff.get("/messages").text
+    assert "Plass tilbudt til overtakelse" in listed and "Byttetilbud avlyst" in listed
     # The volunteer withdrawing the offer themselves is not told of it.
     yusuf = auth(make_token("volunteer", volunteer_id=mw.yusuf))
     assert client.post(f"/api/v1/assignments/{seat}:offer", headers=yusuf).status_code == 200

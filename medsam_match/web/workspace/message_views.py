@@ -38,6 +38,9 @@ KINDS = {
     "digest": lambda: t("Morning summary"),
     "signin_link": lambda: t("Sign-in link"),
     "invite": lambda: t("Invite"),
+    "availability_conflict": lambda: t("Availability no longer fits"),
+    "swap_offered": lambda: t("Seat offered to take over"),
+    "swap_cancelled": lambda: t("Swap offer cancelled"),
 }
 
 
