@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: a delivered run found running elsewhere is looked at again this often,
+#: this many times (30 minutes; beyond, the scheduler's sweep of stale
+#: heartbeats decides)
+RECHECK_SECONDS = 5
+RECHECKS = 360
+
 
 def run_named(app: Flask, run_id: int) -> str:
     """Claim and execute the run; what was found ("claimed", "not-yet", or
@@ -65,9 +71,17 @@ def run_named(app: Flask, run_id: int) -> str:
 
 
 def register(celery: Celery) -> None:
-    @celery.task(name=RUN_TASK, acks_late=True, reject_on_worker_lost=True)
-    def run_task(run_id: int) -> str:
-        return run_named(flask_app(), int(run_id))
+    @celery.task(name=RUN_TASK, acks_late=True, reject_on_worker_lost=True, bind=True,
+                 max_retries=RECHECKS)
+    def run_task(self: Any, run_id: int) -> str:
+        outcome = run_named(flask_app(), int(run_id))
+        if outcome == "running":
+            # Running under a process that still looks alive: a task given
+            # back at the moment its worker was killed can arrive before that
+            # worker's processes are gone. Look again shortly rather than let
+            # go: the run ends, or its process is found dead and it is solved.
+            raise self.retry(countdown=RECHECK_SECONDS)
+        return outcome
 
     @celery.task(name=MESSAGES_TASK, acks_late=True, reject_on_worker_lost=True)
     def deliver_messages() -> dict[str, Any]:
