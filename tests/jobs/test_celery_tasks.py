@@ -144,6 +144,38 @@ def test_of_two_processes_recovering_at_once_one_queues_the_run_again(app, clien
         assert run.status == "queued" and run.worker is None and run.enqueued_at is None
 
 
+@pytest.mark.parametrize("retry", [True, False], ids=["queue-again", "fail"])
+def test_a_recovery_that_looked_before_another_restarted_the_run_leaves_it_running(
+        app, client, world, make_token, retry):
+    """Process A finds the run stale; before A moves it, process B queues it
+    again and starts it (its second start, alive). A's move must not touch
+    B's start: neither queue it again (two workers would solve it) nor fail it."""
+    from medsam_match.models.types import utcnow
+    from medsam_match.services.runs.claim import CLAIMED, claim_named_run
+    from medsam_match.services.runs.recover import _recover, _stale_runs, retry_or_fail_stale_runs
+
+    centre = build_centre(client, world, make_token)
+    run_id = post_run(client, centre)["id"]
+    _left_by_a_dead_process(app, run_id, attempts=1)
+    with app.app_context():
+        seen_by_a = _stale_runs(utcnow())
+        db.session.rollback()
+    assert [run.id for run in seen_by_a] == [run_id]
+
+    with app.app_context():  # process B: queued again, and started here
+        assert retry_or_fail_stale_runs() == ([run_id], [])
+        assert claim_named_run(run_id) == CLAIMED
+        db.session.remove()
+
+    with app.app_context():  # process A goes on with what it saw
+        assert _recover(seen_by_a, utcnow(), retry=retry) == ([], [])
+        db.session.remove()
+    with app.app_context():
+        run = db.session.get(MatchRun, run_id)
+        assert run.status == "running" and run.attempts == 2 and run.error is None
+        assert run.worker == f"{socket.gethostname()}:{os.getpid()}"
+
+
 def test_a_run_whose_heartbeat_stopped_is_failed_whatever_its_host(app, client, world,
                                                                    make_token):
     from datetime import timedelta

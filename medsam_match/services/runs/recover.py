@@ -10,16 +10,17 @@ import os
 import shutil
 import socket
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ...extensions import db
 from ...models import MatchRun
 from ...models.types import utcnow
 from .. import notifications
-from ..locking import transition
 from .heartbeat import SILENT_AFTER
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,14 @@ LEGACY_FOLDER_PREFIX = "medsam-run-"
 MAX_ATTEMPTS = 2
 
 
-def _stale_runs(now: datetime) -> list[MatchRun]:
+@dataclass(frozen=True)
+class _Stale:
+    """A run found left by a dead process: its id, and which start it was."""
+    id: int
+    attempts: int
+
+
+def _stale_runs(now: datetime) -> list[_Stale]:
     """Runs left `running` by a process that died.
 
     A run is stale when its worker is a process of this host that no longer
@@ -55,16 +63,27 @@ def _stale_runs(now: datetime) -> list[MatchRun]:
             seconds=run.time_limit_s * 2 + 300
         )
         if dead_here or silent or overdue:
-            stale.append(run)
+            stale.append(_Stale(run.id, run.attempts))
     return stale
 
 
-def _fail(run_ids: list[int], now: datetime) -> list[int]:
-    failed = [
-        run_id for run_id in run_ids
-        if transition(MatchRun, run_id, ("running",), status="failed", finished_at=now,
-                      error=STALE_MESSAGE)
-    ]
+def _move(run: _Stale, **values: Any) -> bool:
+    """Compare-and-set on the start that was found stale: `running` with the
+    same attempt count. A run queued again and started anew by another
+    process meanwhile (its count went up) is left to that process."""
+    result = db.session.execute(
+        update(MatchRun)
+        .where(MatchRun.id == run.id, MatchRun.status == "running",
+               MatchRun.attempts == run.attempts)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _fail(runs: list[_Stale], now: datetime) -> list[int]:
+    failed = [run.id for run in runs
+              if _move(run, status="failed", finished_at=now, error=STALE_MESSAGE)]
     for run_id in failed:
         notifications.on_run_failed(run_id)  # a nightly one: the morning digest says so
     return failed
@@ -75,26 +94,26 @@ def recover_stale_runs(now: datetime | None = None) -> list[int]:
     `_stale_runs`); returns their ids. Each is ended with a compare-and-set,
     so a run that finishes at this moment keeps its result."""
     now = now or utcnow()
-    failed = _fail([run.id for run in _stale_runs(now)], now)
-    db.session.commit()
-    return failed
+    return _recover(_stale_runs(now), now, retry=False)[1]
 
 
 def retry_or_fail_stale_runs(now: datetime | None = None) -> tuple[list[int], list[int]]:
     """The task queue's recovery: a run whose process died is queued again
     for another worker if it has had fewer than `MAX_ATTEMPTS` starts, else
     failed. Returns (queued again, failed). Both moves are compare-and-sets
-    from `running`, so of several processes recovering at once one moves
-    each run, and a run that finishes meanwhile keeps its result."""
+    on the stale start (`_move`), so of several processes recovering at once
+    one moves each run, a run that finishes meanwhile keeps its result, and a
+    run another process queued again and started meanwhile keeps running."""
     now = now or utcnow()
-    stale = _stale_runs(now)
-    again = [
-        run.id for run in stale
-        if run.attempts < MAX_ATTEMPTS and transition(
-            MatchRun, run.id, ("running",), status="queued", worker=None, started_at=None,
-            heartbeat_at=None, enqueued_at=None, scenario=None)
-    ]
-    failed = _fail([run.id for run in stale if run.id not in again], now)
+    return _recover(_stale_runs(now), now, retry=True)
+
+
+def _recover(stale: list[_Stale], now: datetime, *, retry: bool) -> tuple[list[int], list[int]]:
+    retried = [run for run in stale if retry and run.attempts < MAX_ATTEMPTS]
+    again = [run.id for run in retried
+             if _move(run, status="queued", worker=None, started_at=None, heartbeat_at=None,
+                      enqueued_at=None, scenario=None)]
+    failed = _fail([run for run in stale if run not in retried], now)
     db.session.commit()
     if again:
         log.warning("runs whose process died queued again: %s", again)
