@@ -67,7 +67,11 @@ def test_a_disabled_user_cannot_sign_in_and_is_signed_out(app: Flask, client: Fl
     assert client.get("/board").status_code == 302  # the cookie no longer counts
     assert ws.sign_in("kari@example.no").status_code == 401
     with app.app_context():
-        assert db.session.get(User, user_id).active is False
+        row = db.session.get(User, user_id)
+        assert row.active is False
+        # Flask-Login's own check (login_user refuses an inactive user) agrees.
+        from medsam_match.web.workspace.accounts import StaffUser
+        assert StaffUser(row).is_active is False
 
 
 def test_a_form_without_its_csrf_token_is_refused(app: Flask, client: FlaskClient,

@@ -37,15 +37,15 @@ class StaffUser(UserMixin):  # type: ignore[misc]
     def get_id(self) -> str:
         return f"{self.row.id}.{self.row.session_version}.{_proof(self.row)}"
 
+    @property
+    def is_active(self) -> bool:
+        return bool(self.row.active)
+
 
 def _proof(row: User) -> str:
     secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
     message = f"staff-session:{row.id}:{row.password_hash}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
-
-    @property
-    def is_active(self) -> bool:
-        return bool(self.row.active)
 
 
 def load_user(key: str) -> StaffUser | None:
