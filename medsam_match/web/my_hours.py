@@ -96,7 +96,7 @@ def log_hours() -> Any:
     activity = sent["activity_id"].strip()
     body: dict[str, Any] = {
         "day": sent["day"].strip(), "hours": _hours_number(sent["hours"]),
-        "activity_id": int(activity) if activity.isdigit() else (activity or None),
+        "activity_id": int(activity) if activity.isdecimal() else (activity or None),
         "note": sent["note"].strip(),
     }
     try:

@@ -115,7 +115,7 @@ def body_from_form(volunteer: Volunteer, zone: ZoneInfo) -> tuple[dict[str, Any]
         if removed or not (start or end):
             continue
         window_rows.append(row)
-        windows.append({"weekday": int(day) if day.isdigit() else day, "start": start,
+        windows.append({"weekday": int(day) if day.isdecimal() else day, "start": start,
                         "end": end})
     away, away_rows, shown_away = [], [], []
     for row in range(MAX_ROWS + 1):
@@ -199,7 +199,7 @@ def form_errors(error: ValidationError | Invalid, form: Form) -> dict[str, str]:
 
     def place(path: list[str]) -> None:
         head = path[0]
-        index = int(path[1]) if len(path) > 1 and path[1].isdigit() else None
+        index = int(path[1]) if len(path) > 1 and path[1].isdecimal() else None
         if head == "weekly_availability":
             key = f"win-{form.window_rows[index]}" if index is not None \
                 and index < len(form.window_rows) else "windows"

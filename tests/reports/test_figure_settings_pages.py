@@ -52,7 +52,7 @@ def test_a_bad_population_is_refused_naming_the_field_and_nothing_changes(app, c
                    municipality_id=world.no.municipality_id)
     page = ws.client.get("/municipality").get_data(as_text=True)
     before = _stored(app, world.no.municipality_id)
-    for bad in ("many", "-5", "0", "1.5", "99999999999"):
+    for bad in ("many", "-5", "0", "1.5", "99999999999", "²"):  # "²" is a digit, no number
         refused = ws.client.post("/municipality", data={
             "csrf_token": csrf_of(page), "population": bad, "network_opt_in": "on"})
         html = refused.get_data(as_text=True)
@@ -133,6 +133,9 @@ def test_a_coordinator_records_the_participants_of_a_past_session(app, client, w
     refused = ws.client.post(f"/sessions/{past}/participants",
                              data={"csrf_token": csrf_of(page), "participants": "a dozen"})
     assert refused.status_code == 303 and _participants(app, past) == 12
+    superscript = ws.client.post(f"/sessions/{past}/participants",
+                                 data={"csrf_token": csrf_of(page), "participants": "²"})
+    assert superscript.status_code == 303 and _participants(app, past) == 12
     assert "whole number" in ws.client.get(f"/sessions/{past}").get_data(as_text=True)
     assert ws.client.post(f"/sessions/{foreign}/participants",
                           data={"csrf_token": csrf_of(page), "participants": "3"}).status_code == 404

@@ -135,6 +135,10 @@ def test_an_import_with_adapt_makes_a_valid_activity_and_fills_its_sessions_form
     assert "lacks kitchen" in page  # Dokk1 has wifi, not a kitchen
     assert re.search(r'name="weekday" value="1" checked', page)
     assert f'<option value="{place}" selected>' in page
+    # An address changed by hand ("²" is a digit, but no number) is ignored, not a failure.
+    odd = ws.client.get(f"/activities/{activity.id}?weekday=²&place_id=²")
+    assert odd.status_code == 200
+    assert not re.search(r'name="weekday" value="\d" checked', odd.get_data(as_text=True))
     # The template is as it was.
     with app.app_context():
         template = db.session.get(ActivityTemplate, template_id)

@@ -62,6 +62,10 @@ def test_marking_attendance_on_the_session_page(app: Flask, coordinator: Workspa
         marks = {a.id: a.attendance for a in db.session.query(Assignment).filter(
             Assignment.session_id == past.session_id)}
     assert (marks[past.amira_seat], marks[past.yusuf_seat]) == ("attended", "no_show")
+    # A field no seat could have ("²" is a digit, but no number) changes nothing.
+    odd = coordinator.client.post(f"/sessions/{past.session_id}/attendance", data={
+        "csrf_token": csrf_of(html), "attendance-²": "no_show", "seen-²": "unmarked"})
+    assert odd.status_code == 303
 
     # A form from before someone else changed it: told, and nothing overwritten.
     with app.app_context():

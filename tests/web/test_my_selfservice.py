@@ -93,6 +93,7 @@ def test_add_change_and_remove_weekly_windows_and_an_away_period(
 @pytest.mark.parametrize(("change", "field_id"), [
     ({"win-0-end": "17:00"}, "win-0"),  # zero length
     ({"win-0-start": "25:00"}, "win-0"),  # no such hour
+    ({"win-0-day": "²"}, "win-0"),  # a digit, but no weekday
     ({"away-0-first": "2027-07-10", "away-0-last": "2027-07-01"}, "away-0"),  # ends before
     ({"interests": "skydiving"}, "interests"),  # not the centre's
     ({"max_sessions_per_week": "lots"}, "max_sessions_per_week"),
@@ -406,6 +407,7 @@ def test_log_hours_pending_and_withdraw(kari_page: PageClient, web_world: WebWor
     ({"hours": "25"}, "hours"), ({"hours": "-1"}, "hours"), ({"hours": "0"}, "hours"),
     ({"day": "2999-01-01"}, "day"), ({"day": "not a day"}, "day"),
     ({"activity_id": "999999"}, "activity_id"),
+    ({"activity_id": "²"}, "activity_id"),  # a digit, but no number
 ])
 def test_bad_hours_are_422_naming_the_field(kari_page: PageClient, web_world: WebWorld,
                                             app: Flask, form: dict[str, str], field: str) -> None:

@@ -51,7 +51,7 @@ def _proof(row: User) -> str:
 def load_user(key: str) -> StaffUser | None:
     user_id, _, rest = key.partition(".")
     version, _, proof = rest.partition(".")
-    if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18:
+    if not user_id.isdecimal() or not version.isdecimal() or len(user_id) > 18:
         return None
     row = db.session.get(User, int(user_id))
     if row is None or not row.active or row.session_version != int(version):

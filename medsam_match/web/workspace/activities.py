@@ -216,9 +216,9 @@ def _pattern_from_args(centre: Centre) -> dict[str, Any] | None:
         return None
     today = datetime.now(ZoneInfo(centre.municipality.timezone)).date()
     return {"first": today.isoformat(), "last": (today + timedelta(days=27)).isoformat(),
-            "weekdays": [int(d) for d in args.getlist("weekday") if d.isdigit() and int(d) < 7],
+            "weekdays": [int(d) for d in args.getlist("weekday") if d.isdecimal() and int(d) < 7],
             "start": args.get("start", "17:00")[:5], "end": args.get("end", "19:00")[:5],
-            "place_id": args.get("place_id", "") if args.get("place_id", "").isdigit() else "",
+            "place_id": args.get("place_id", "") if args.get("place_id", "").isdecimal() else "",
             "skip_holidays": True}
 
 
@@ -263,7 +263,7 @@ def make_sessions(activity_id: int) -> Any:
     zone = ZoneInfo(centre.municipality.timezone)
     form = request.form
     pattern = {"first": form.get("first", ""), "last": form.get("last", ""),
-               "weekdays": [int(d) for d in form.getlist("weekday") if d.isdigit()],
+               "weekdays": [int(d) for d in form.getlist("weekday") if d.isdecimal()],
                "start": form.get("start", ""), "end": form.get("end", ""),
                "place_id": form.get("place_id", ""), "skip_holidays": form.get("skip_holidays") == "on"}
     errors: dict[str, str] = {}
@@ -281,7 +281,7 @@ def make_sessions(activity_id: int) -> Any:
                    for d in pattern["weekdays"]],
         "skip_holidays": pattern["skip_holidays"],
     }
-    if pattern["place_id"].isdigit():
+    if pattern["place_id"].isdecimal():
         body["place_id"] = int(pattern["place_id"])
     data = None
     if not errors:

@@ -35,7 +35,7 @@ MAX_POPULATION = 20_000_000
 def _municipality() -> Municipality:
     p = current_user.principal
     wanted = request.values.get("id", "")
-    if wanted.isdigit():
+    if wanted.isdecimal():
         municipality_id = int(wanted)
     elif p.municipality_id is not None:
         municipality_id = p.municipality_id
@@ -80,7 +80,7 @@ def save_municipality_settings() -> Any:
     population: int | None = None
     text = values["population"].replace(" ", "").replace("\u00a0", "")
     if text:
-        if not text.isdigit() or not 1 <= int(text) <= MAX_POPULATION:
+        if not text.isdecimal() or not 1 <= int(text) <= MAX_POPULATION:
             errors["population"] = _("Give the number of inhabitants as a whole number "
                                      "(1 or more), or leave it empty.")
         else:

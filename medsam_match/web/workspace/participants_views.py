@@ -31,7 +31,7 @@ bp.add_app_template_global(utcnow, "utc_now")
 def record_participants(session_id: int) -> Any:
     text = request.form.get("participants", "").strip()
     back = redirect(url_for("staff.session_page", session_id=session_id) + "#participants", code=303)
-    if text and (not text.isdigit() or int(text) > MAX_PARTICIPANTS):
+    if text and (not text.isdecimal() or int(text) > MAX_PARTICIPANTS):
         try:
             session_service.get_session(current_user.principal, session_id)
         except DomainError:

@@ -97,7 +97,7 @@ def mark_attendance(session_id: int) -> Any:
     _session_or_404(session_id)
     marks = []
     for key, value in request.form.items():
-        if not key.startswith("attendance-") or not key[len("attendance-"):].isdigit():
+        if not key.startswith("attendance-") or not key[len("attendance-"):].isdecimal():
             continue
         assignment_id = int(key[len("attendance-"):])
         seen = request.form.get(f"seen-{assignment_id}", attendance_service.UNMARKED)

@@ -134,7 +134,7 @@ def _render_template_page(template: ActivityTemplate, status: int = 200,
 def template_page(template_id: int) -> Any:
     template = _template_or_404(template_id)
     form: dict[str, Any] = {}
-    if request.args.get("centre", "").isdigit():
+    if request.args.get("centre", "").isdecimal():
         form["centre_id"] = int(request.args["centre"])
     return _render_template_page(template, form=form)
 
@@ -148,12 +148,12 @@ def _form() -> tuple[dict[str, Any], dict[str, str]]:
     centre = values.get("centre_id", "")
     if len(centres) == 1 and not centre:
         centre = str(next(iter(centres)))
-    if not centre.isdigit() or int(centre) not in centres:
+    if not centre.isdecimal() or int(centre) not in centres:
         errors["centre_id"] = _("Pick the centre the activity is for.")
     else:
         form["centre_id"] = int(centre)
     place = values.get("place_id", "")
-    form["place_id"] = int(place) if place.isdigit() else None
+    form["place_id"] = int(place) if place.isdecimal() else None
     if len(form["title"]) > 200:
         errors["title"] = _("The title is at most 200 characters.")
     return form, errors
