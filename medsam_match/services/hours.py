@@ -39,30 +39,14 @@ from ..models.types import MAX_ID, utcnow
 from .attendance import who
 from .locking import lock_row, transition
 from .scope import can_write_centre, centre_filter
+from .volunteers import acting_volunteer
 
 MAX_HOURS_PER_DAY = 24.0
 MAX_NOTE = 1000
 #: How far back hours may be logged.
 MAX_DAYS_BACK = 366
 DECISIONS = {"approve": "approved", "reject": "rejected"}
-
-
-def _volunteer_in_scope(principal: Principal, volunteer_id: int | None) -> Volunteer:
-    """The volunteer the caller acts for: a volunteer itself; staff one of
-    the centres they see (404 otherwise, and for an erased volunteer)."""
-    if principal.role == "volunteer":
-        if volunteer_id is not None and volunteer_id != principal.volunteer_id:
-            raise NotFound("volunteer")
-        volunteer_id = principal.volunteer_id
-    if volunteer_id is None:
-        raise Invalid({"volunteer_id": ["give the volunteer whose hours these are"]})
-    found = db.session.scalars(
-        select(Volunteer).where(Volunteer.id == volunteer_id,
-                                centre_filter(principal, Volunteer.centre_id))
-    ).one_or_none() if 0 < volunteer_id <= MAX_ID else None
-    if found is None or found.erased_at is not None:
-        raise NotFound("volunteer")
-    return found
+_WHOSE = "give the volunteer whose hours these are"
 
 
 def _local_today(volunteer: Volunteer, now: datetime) -> date:
@@ -108,7 +92,7 @@ def log_hours(principal: Principal, data: Mapping[str, Any],
     in (0, 24], a day in the future, an activity of another centre, or a day
     whose entries would pass 24 hours."""
     now = now or utcnow()
-    volunteer = _volunteer_in_scope(principal, data.get("volunteer_id"))
+    volunteer = acting_volunteer(principal, data.get("volunteer_id"), _WHOSE)
     staff = principal.role != "volunteer"
     if staff and not can_write_centre(principal, volunteer.centre_id):
         raise Forbidden("this token may read this volunteer's hours but not log any")
@@ -255,7 +239,7 @@ def volunteer_hours(principal: Principal, volunteer_id: int | None = None,
     """The hours a volunteer gave over [first, end) (whole history when not
     given): seats marked attended (by session start, UTC day) and approved
     logged entries; pending entries apart. By activity, most hours first."""
-    volunteer = _volunteer_in_scope(principal, volunteer_id)
+    volunteer = acting_volunteer(principal, volunteer_id, _WHOSE)
     summary = HoursSummary(volunteer.id, first, end)
     by_activity: dict[int | None, ActivityHours] = {}
 

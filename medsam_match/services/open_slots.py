@@ -30,8 +30,8 @@ from ..models.types import utcnow
 from .candidates import RULE_TEXT, RoleFit, volunteer_roles, volunteer_roles_of
 from .locking import lock_row
 from .planning_scenario import role_max
-from .scope import centre_filter
 from .sessions import get_session
+from .volunteers import acting_volunteer
 
 #: How far ahead the list looks.
 HORIZON = timedelta(weeks=4)
@@ -57,24 +57,6 @@ class OpenSlot:
     @property
     def is_swap(self) -> bool:
         return self.swap_assignment_id is not None
-
-
-def the_volunteer(principal: Principal, volunteer_id: int | None) -> Volunteer:
-    """The volunteer the list is for: the caller, or (coordinators) one of
-    their centres' volunteers; 404 outside the caller's scope."""
-    if principal.role == "volunteer":
-        if volunteer_id is not None and volunteer_id != principal.volunteer_id:
-            raise NotFound("volunteer")
-        volunteer_id = principal.volunteer_id
-    elif volunteer_id is None:
-        raise Invalid({"volunteer_id": ["give the volunteer whose open slots to list"]})
-    found = db.session.scalars(
-        select(Volunteer).where(Volunteer.id == volunteer_id,
-                                centre_filter(principal, Volunteer.centre_id))
-    ).one_or_none() if volunteer_id is not None and 0 < volunteer_id < 2**31 else None
-    if found is None or found.erased_at is not None:
-        raise NotFound("volunteer")
-    return found
 
 
 def _slot(session: Session, volunteer: Volunteer, fit: RoleFit, free: int,
@@ -140,7 +122,8 @@ def _surely_full(sessions: list[Session]) -> set[int]:
 def open_slots(principal: Principal, volunteer_id: int | None = None,
                now: datetime | None = None) -> list[OpenSlot]:
     """The seats the volunteer may take, soonest first."""
-    volunteer = the_volunteer(principal, volunteer_id)
+    volunteer = acting_volunteer(principal, volunteer_id,
+                                 "give the volunteer whose open slots to list")
     now = now or utcnow()
     sessions = list(db.session.scalars(
         select(Session)
@@ -231,4 +214,4 @@ def take(principal: Principal, session_id: int, role: str,
     return row
 
 
-__all__ = ["HORIZON", "OpenSlot", "open_slots", "take", "the_volunteer"]
+__all__ = ["HORIZON", "OpenSlot", "open_slots", "take"]

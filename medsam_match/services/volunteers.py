@@ -175,6 +175,23 @@ def get_volunteer(principal: Principal, volunteer_id: int) -> Volunteer:
     return volunteer
 
 
+def acting_volunteer(principal: Principal, volunteer_id: int | None, missing: str) -> Volunteer:
+    """The volunteer a self-service call is about: a volunteer's own record
+    (another id is 404); for staff the `volunteer_id` they give, one of the
+    volunteers they see (422 naming it, with `missing`, when left out). An
+    erased volunteer is 404 to everyone here, admins too."""
+    if principal.role == "volunteer":
+        if volunteer_id is not None and volunteer_id != principal.volunteer_id:
+            raise NotFound("volunteer")
+        volunteer_id = principal.volunteer_id
+    if volunteer_id is None:
+        raise Invalid({"volunteer_id": [missing]})
+    volunteer = get_volunteer(principal, volunteer_id)
+    if volunteer.erased_at is not None:
+        raise NotFound("volunteer")
+    return volunteer
+
+
 def volunteer_assignments_query(
     principal: Principal, volunteer_id: int, filters: dict[str, Any]
 ) -> Select[Any]:

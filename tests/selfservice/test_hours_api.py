@@ -186,3 +186,24 @@ def test_two_coordinators_deciding_at_once(app: Flask, mw: ManualWorld, make_tok
     with app.app_context():
         assert db.session.get(HoursEntry, entry_id).status == {"approve": "approved",
                                                                 "reject": "rejected"}[winner]
+
+
+def test_staff_name_whose_hours_and_an_erased_volunteer_is_gone(
+        app: Flask, client: FlaskClient, mw: ManualWorld) -> None:
+    coordinator = auth(mw.world.no.coordinator_token)
+    assert_problem(client.post(URL, headers=coordinator,
+                               json={"day": _yesterday(), "hours": 2}), 422, "volunteer_id")
+    assert_problem(client.get(f"{URL}/summary", headers=coordinator), 422, "volunteer_id")
+    assert_problem(client.get("/api/v1/open-slots", headers=coordinator), 422, "volunteer_id")
+    assert rows(app, HoursEntry) == []
+    assert client.delete(f"/api/v1/volunteers/{mw.amira}", headers=coordinator
+                         ).status_code == 204
+    # Erased: 404 to everyone here, the admin (who still sees the record) too.
+    admin = auth(mw.world.admin_token)
+    assert client.get(f"/api/v1/volunteers/{mw.amira}", headers=admin).status_code == 200
+    for url in (f"{URL}/summary?volunteer_id={mw.amira}",
+                f"/api/v1/open-slots?volunteer_id={mw.amira}"):
+        assert_problem(client.get(url, headers=admin), 404)
+    assert_problem(client.post(URL, headers=admin, json={
+        "volunteer_id": mw.amira, "day": _yesterday(), "hours": 2}), 404)
+    assert rows(app, HoursEntry) == []
