@@ -51,6 +51,15 @@ class Principal:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def actor(self) -> str:
+        """How the caller is named on what they decided (`user 3`, `token 7`)."""
+        if self.user_id is not None:
+            return f"user {self.user_id}"
+        if self.token_id is not None:
+            return f"token {self.token_id}"
+        return self.role
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

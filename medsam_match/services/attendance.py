@@ -60,15 +60,6 @@ class Mark:
     seen: Any = _UNSEEN
 
 
-def who(principal: Principal) -> str:
-    """How a staff member is named on what they decided (`user 3`, `token 7`)."""
-    if principal.user_id is not None:
-        return f"user {principal.user_id}"
-    if principal.token_id is not None:
-        return f"token {principal.token_id}"
-    return principal.role
-
-
 def _check_value(value: str | None, field: str = "attendance") -> None:
     if value is not None and value not in ATTENDANCE_VALUES:
         raise Invalid({field: ["must be attended, no_show or null (not marked)"]})
@@ -177,7 +168,7 @@ def _apply(principal: Principal, mark: Mark, now: datetime) -> Assignment:
     if mark.seen is not _UNSEEN:
         _check_value(mark.seen, "seen")
     assignment = _writable(principal, mark.assignment_id, now)
-    if not _compare_and_set(assignment.id, mark.attendance, mark.seen, who(principal), now):
+    if not _compare_and_set(assignment.id, mark.attendance, mark.seen, principal.actor, now):
         current = db.session.scalar(select(Assignment.attendance)
                                     .where(Assignment.id == assignment.id))
         if current != mark.attendance:
@@ -258,5 +249,5 @@ def apply_default_attendance(days: int, now: datetime | None = None) -> int:
 __all__ = [
     "ATTENDANCE_VALUES", "DEFAULT_MARKER", "UNMARKED", "Mark", "apply_default_attendance",
     "attendance_query", "get_attendance", "mark_attendance", "mark_session_attendance", "markable",
-    "session_attendance", "who",
+    "session_attendance",
 ]

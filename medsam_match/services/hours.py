@@ -36,7 +36,6 @@ from ..domain_errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..models import Activity, Assignment, Centre, HoursEntry, Municipality, Session, Volunteer
 from ..models.types import MAX_ID, utcnow
-from .attendance import who
 from .locking import lock_row, transition
 from .scope import can_write_centre, centre_filter
 from .volunteers import acting_volunteer
@@ -112,7 +111,7 @@ def log_hours(principal: Principal, data: Mapping[str, Any],
             volunteer_id=volunteer.id, activity_id=data.get("activity_id"), day=data["day"],
             hours=float(data["hours"]), note=(data.get("note") or "").strip(),
             status="approved" if staff else "pending",
-            decided_by=who(principal) if staff else None, decided_at=now if staff else None,
+            decided_by=principal.actor if staff else None, decided_at=now if staff else None,
             created_at=now)
         db.session.add(entry)
         db.session.commit()
@@ -173,7 +172,7 @@ def decide_hours(principal: Principal, entry_id: int, decision: str,
         raise Forbidden("only the centre's coordinators approve or reject hours")
     now = now or utcnow()
     if not transition(HoursEntry, entry.id, ("pending",), status=DECISIONS[decision],
-                      decided_by=who(principal), decided_at=now):
+                      decided_by=principal.actor, decided_at=now):
         db.session.rollback()
         current = db.session.scalar(select(HoursEntry.status).where(HoursEntry.id == entry.id))
         raise Conflict(f"the entry is {current or 'withdrawn'} already; only a pending entry "

@@ -31,14 +31,6 @@ from .sessions import get_session
 MAX_REASON = 1000
 
 
-def _author(principal: Principal) -> str:
-    if principal.user_id is not None:
-        return f"user {principal.user_id}"
-    if principal.token_id is not None:
-        return f"token {principal.token_id}"
-    return principal.role
-
-
 def _writable_session(principal: Principal, session_id: int) -> Session:
     session = get_session(principal, session_id)
     if not can_write_centre(principal, session.activity.centre_id):
@@ -72,7 +64,7 @@ def assign(principal: Principal, *, session_id: int, volunteer_id: int, role: st
     if overruled:
         assert reason is not None
         db.session.add(AssignmentOverride(assignment_id=row.id, rules=list(overruled),
-                                          reason=reason, made_by=_author(principal)))
+                                          reason=reason, made_by=principal.actor))
     notifications.on_assigned(row)  # the volunteer hears of it (outbox, same transaction)
     db.session.commit()
     return row
