@@ -33,7 +33,7 @@ from ..models import Activity, Assignment, Session
 from ..models.selfservice import HoursEntry
 from ..models.types import utcnow
 from . import reports
-from .reports import SUPPRESSED, THRESHOLD, Report
+from .reports import SUPPRESSED, Report
 
 NOT_BY_INTEREST = ("new_volunteers", "retained")
 
@@ -124,17 +124,9 @@ def _hide_what_subtraction_would_reveal(row: dict[str, Any],
         hidden = [a for a in activities if a.get(name) == SUPPRESSED]
         if not hidden or row.get(name) in (SUPPRESSED, None):  # None: not given by interest
             continue
-        hidden_sum = sum(reports._raw(a, name) for a in hidden)
-        if len(hidden) == 1 or (name in reports.COUNTED and 0 < hidden_sum < THRESHOLD):
+        if reports.too_few_hidden(hidden, name):
             row[name] = SUPPRESSED
-    if SUPPRESSED in (row.get("hours_attended"), row.get("hours_logged")):
-        row["hours_given"] = SUPPRESSED
-    if row.get("slots_filled") == SUPPRESSED:
-        row["fill_rate"] = SUPPRESSED
-    if SUPPRESSED in (row.get("no_shows"), row.get("attended")) and row.get("no_show_rate") is not None:
-        row["no_show_rate"] = SUPPRESSED
-    if row.get("volunteers_engaged") == SUPPRESSED and row.get("volunteers_per_1000") is not None:
-        row["volunteers_per_1000"] = SUPPRESSED
+    reports.hide_derived(row)
 
 
 def by_interest(report: Report, now: datetime | None = None) -> list[dict[str, Any]]:

@@ -691,23 +691,35 @@ def suppress_siblings(rows: list[dict[str, Any]], parent: dict[str, Any]) -> Non
             hidden = [r for r in rows if r.get(name) == SUPPRESSED]
             if not hidden:
                 break
-            hidden_sum = sum(_raw(r, name) for r in hidden)
-            needs_more = len(hidden) == 1 or (name in COUNTED and 0 < hidden_sum < THRESHOLD)
             shown = [r for r in rows if _is_number(r.get(name)) and r[name]]
-            if not needs_more or not shown:
+            if not too_few_hidden(hidden, name) or not shown:
                 break
             min(shown, key=lambda r: r[name])[name] = SUPPRESSED
     for r in rows:
-        if SUPPRESSED in (r.get("hours_attended"), r.get("hours_logged")):
-            r["hours_given"] = SUPPRESSED
-        if r.get("slots_filled") == SUPPRESSED:
-            r["fill_rate"] = SUPPRESSED
-        if SUPPRESSED in (r.get("no_shows"), r.get("attended")) and r.get("no_show_rate") is not None:
-            r["no_show_rate"] = SUPPRESSED
-        if r.get("volunteers_engaged") == SUPPRESSED and r.get("volunteers_per_1000") is not None:
-            r["volunteers_per_1000"] = SUPPRESSED
-        if r.get("retained") == SUPPRESSED and r.get("retention") is not None:
-            r["retention"] = SUPPRESSED
+        hide_derived(r)
+
+
+def too_few_hidden(hidden: list[dict[str, Any]], name: str) -> bool:
+    """Whether the rows hiding `name` (siblings under a shown total) still
+    let a reader learn something by subtraction: one hidden value is the
+    total minus the shown ones; hidden counts must together hold at least
+    THRESHOLD."""
+    hidden_sum = sum(_raw(r, name) for r in hidden)
+    return len(hidden) == 1 or (name in COUNTED and 0 < hidden_sum < THRESHOLD)
+
+
+def hide_derived(r: dict[str, Any]) -> None:
+    """The figures worked out from a hidden one are hidden too."""
+    if SUPPRESSED in (r.get("hours_attended"), r.get("hours_logged")):
+        r["hours_given"] = SUPPRESSED
+    if r.get("slots_filled") == SUPPRESSED:
+        r["fill_rate"] = SUPPRESSED
+    if SUPPRESSED in (r.get("no_shows"), r.get("attended")) and r.get("no_show_rate") is not None:
+        r["no_show_rate"] = SUPPRESSED
+    if r.get("volunteers_engaged") == SUPPRESSED and r.get("volunteers_per_1000") is not None:
+        r["volunteers_per_1000"] = SUPPRESSED
+    if r.get("retained") == SUPPRESSED and r.get("retention") is not None:
+        r["retention"] = SUPPRESSED
 
 
 def _is_number(value: Any) -> bool:
