@@ -69,17 +69,7 @@ def volunteer_secret(volunteer_id: int) -> str:
     known = existing_secret(volunteer_id)
     if known is not None:
         return known
-    with db.engine.begin() as connection:
-        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        connection.execute(
-            insert(CalendarFeedSecret)
-            .values(volunteer_id=volunteer_id, secret=secrets.token_urlsafe(32))
-            .on_conflict_do_nothing(index_elements=["volunteer_id"])
-        )
-        made = connection.execute(_secret_of(volunteer_id)).scalar_one_or_none()
-    if made is None:  # the volunteer is gone
-        raise LookupError(f"no volunteer {volunteer_id}")
-    return made
+    return ensure_secrets([volunteer_id])[volunteer_id]
 
 
 def existing_secret(volunteer_id: int) -> str | None:
