@@ -16,7 +16,7 @@ coordinators are told by the service.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,10 +39,8 @@ from .i18n import LANGUAGE_NAMES, LANGUAGES
 from .listing import view_of, volunteer_zone
 from .my_texts import rule_label
 from .views import _render, _to_page, bp
-from .workspace.people import certificate_views
+from .volunteer_form import WEEKDAYS, away_days, away_interval, blank_none, certificate_views
 
-WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
-            _l("Saturday"), _l("Sunday"))
 CHANNELS = ("email", "sms", "both", "none")
 MAX_ROWS = 200  # as many windows as the API takes
 BROKEN_KEY = "profile_broken"
@@ -95,10 +93,7 @@ def _day_bounds(first: str, last: str, zone: ZoneInfo) -> dict[str, str]:
         first_day, last_day = date.fromisoformat(first), date.fromisoformat(last)
     except ValueError:
         return {"start": first, "end": last}
-    return {
-        "start": datetime.combine(first_day, time(0), tzinfo=zone).isoformat(),
-        "end": datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone).isoformat(),
-    }
+    return away_interval(first_day, last_day, zone)
 
 
 def body_from_form(volunteer: Volunteer, zone: ZoneInfo) -> tuple[dict[str, Any], Form]:
@@ -158,29 +153,17 @@ def body_from_form(volunteer: Volunteer, zone: ZoneInfo) -> tuple[dict[str, Any]
     return body, Form(values, window_rows, away_rows)
 
 
-def _blank_none(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def stored_form(volunteer: Volunteer, zone: ZoneInfo) -> Form:
     windows = [{"row": row, "day": str(w["weekday"]), "start": w["start"], "end": w["end"],
                 "removed": False}
                for row, w in enumerate(volunteer.weekly_availability or [])]
-    away = []
-    for row, interval in enumerate(volunteer.unavailable or []):
-        start = datetime.fromisoformat(interval["start"]).astimezone(zone)
-        end = datetime.fromisoformat(interval["end"]).astimezone(zone)
-        away.append({"row": row, "first": start.date().isoformat(),
-                     "last": (end - timedelta(seconds=1)).date().isoformat(), "removed": False})
+    away = [{"row": row, **away_days(interval, zone), "removed": False}
+            for row, interval in enumerate(volunteer.unavailable or [])]
     values = {
         "name": volunteer.name, "email": volunteer.email or "", "phone": volunteer.phone or "",
-        "max_travel_km": _blank_none(volunteer.max_travel_km),
-        "max_sessions_per_week": _blank_none(volunteer.max_sessions_per_week),
-        "max_hours_per_week": _blank_none(volunteer.max_hours_per_week),
+        "max_travel_km": blank_none(volunteer.max_travel_km),
+        "max_sessions_per_week": blank_none(volunteer.max_sessions_per_week),
+        "max_hours_per_week": blank_none(volunteer.max_hours_per_week),
         "windows": windows, "away": away,
         "interests": list(volunteer.interests or []),
         "languages": list(volunteer.languages or []),

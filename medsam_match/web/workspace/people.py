@@ -11,8 +11,7 @@ principal (outside the user's scope: 404).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,37 +31,16 @@ from ...services import hours as hours_service
 from ...services import invites as invite_service
 from ...services import volunteers as volunteer_service
 from ...services.languages import language_choices, language_name
+from ..volunteer_form import WEEKDAYS, away_days, away_interval, blank_none, certificate_views
 from .blueprint import add_nav, bp, render_page
 
 PAGE_SIZE = 50
-EXPIRY_WARNING = timedelta(days=30)
 # Languages most centres meet, offered as check boxes (the rest in a list).
 COMMON_LANGUAGES = ("no", "da", "sv", "en", "ar", "so", "ti", "uk", "pl", "fa", "ps", "ku",
                     "de", "es", "fr", "ru")
-WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
-            _l("Saturday"), _l("Sunday"))
 EXTRA_ROWS = 2
 
 add_nav("staff.volunteers", _l("Volunteers"))
-
-
-@dataclass(frozen=True)
-class CertificateView:
-    kind: str
-    valid_until: date
-    state: str  # valid, soon, expired
-
-
-def certificate_views(volunteer: Volunteer, today: date) -> list[CertificateView]:
-    views = []
-    for certificate in volunteer.certificates or []:
-        try:
-            until = date.fromisoformat(str(certificate.get("valid_until")))
-        except ValueError:
-            continue
-        state = "expired" if until < today else "soon" if until - today <= EXPIRY_WARNING else "valid"
-        views.append(CertificateView(str(certificate.get("kind", "")), until, state))
-    return views
 
 
 def _zone_of(centre: Centre) -> ZoneInfo:
@@ -190,10 +168,7 @@ def body_from_form(zone: ZoneInfo) -> tuple[dict[str, Any], dict[str, str]]:
         if last_day < first_day:
             errors[f"away-{index}"] = _("The last day must not be before the first.")
             continue
-        away.append({
-            "start": datetime.combine(first_day, time(0), tzinfo=zone).isoformat(),
-            "end": datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone).isoformat(),
-        })
+        away.append(away_interval(first_day, last_day, zone))
     body["unavailable"] = away
     certificates = []
     for index in range(20):
@@ -244,12 +219,7 @@ def _as_form(body: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
     by_day: dict[int, list[dict[str, str]]] = {day: [] for day in range(7)}
     for window in body.get("weekly_availability", []):
         by_day[int(window["weekday"])].append(window)
-    away = []
-    for interval in body.get("unavailable", []):
-        start = datetime.fromisoformat(interval["start"]).astimezone(zone)
-        end = datetime.fromisoformat(interval["end"]).astimezone(zone)
-        away.append({"first": start.date().isoformat(),
-                     "last": (end - timedelta(seconds=1)).date().isoformat()})
+    away = [away_days(interval, zone) for interval in body.get("unavailable", [])]
     return {
         "name": body.get("name") or "", "email": body.get("email") or "",
         "phone": body.get("phone") or "",
@@ -257,20 +227,12 @@ def _as_form(body: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
         "interests": ", ".join(body.get("interests", [])),
         "languages": list(body.get("languages", [])),
         "active": bool(body.get("active", True)),
-        "max_hours_per_week": _blank_none(body.get("max_hours_per_week")),
-        "max_sessions_per_week": _blank_none(body.get("max_sessions_per_week")),
+        "max_hours_per_week": blank_none(body.get("max_hours_per_week")),
+        "max_sessions_per_week": blank_none(body.get("max_sessions_per_week")),
         "weekly": {day: windows + [{"start": "", "end": ""}] for day, windows in by_day.items()},
         "away": away + [{"first": "", "last": ""}] * EXTRA_ROWS,
         "certificates": list(body.get("certificates", [])) + [{"kind": "", "valid_until": ""}],
     }
-
-
-def _blank_none(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _render_form(centre: Centre, volunteer: Volunteer | None, status: int = 200,
