@@ -118,3 +118,59 @@ def test_an_interest_row_hides_what_subtracting_its_shown_activities_would_revea
     row = {"slots_filled": 19, "fill_rate": 0.95}
     _hide_what_subtraction_would_reveal(row, [shown, hidden, other])
     assert row["slots_filled"] == 19
+
+
+def _log_hours(app, history, entries):  # type: ignore[no-untyped-def]
+    """Self-logged hours: (volunteer name, activity key, day, hours, status)."""
+    from datetime import date
+
+    from medsam_match.models import Volunteer
+    from medsam_match.models.selfservice import HoursEntry
+
+    with app.app_context():
+        ids = dict(db.session.query(Volunteer.name, Volunteer.id)
+                   .filter(Volunteer.centre_id == history["centre"]).all())
+        db.session.add_all([
+            HoursEntry(volunteer_id=ids[name], activity_id=history[key],
+                       day=date.fromisoformat(day), hours=hours, status=status)
+            for name, key, day, hours, status in entries])
+        db.session.commit()
+
+
+def _interest_rows(client, auth, world):  # type: ignore[no-untyped-def]
+    response = client.get("/api/v1/reports", query_string=_query(world),
+                          headers=auth(world.no.municipality_token))
+    assert response.status_code == 200, response.json
+    return {r["interest"]: r for r in response.json["interests"]}
+
+
+def test_hours_logged_for_an_interests_activities_count_in_it(app, client, auth, world, history):
+    # The café: V1..V5 log 2 h each; the walk: V4..V8 log 1 h each. Not
+    # counted: a pending entry, and one before the period.
+    _log_hours(app, history, [
+        *[(f"V{i}", "lc", "2025-03-03", 2.0, "approved") for i in range(1, 6)],
+        *[(f"V{i}", "tg", "2025-04-21", 1.0, "approved") for i in range(4, 9)],
+        ("V6", "lc", "2025-03-03", 4.0, "pending"),
+        ("V7", "lc", "2024-12-01", 4.0, "approved"),
+    ])
+    rows = _interest_rows(client, auth, world)
+    language, outdoors = rows["language"], rows["outdoors"]
+    assert language["hours_logged"] == 15.0
+    assert language["hours_given"] == 32.0 + 15.0  # attended (as above) + logged
+    # The walk alone: five loggers, so its hours show, though its two
+    # volunteers with seats hide its other person figures.
+    assert outdoors["hours_logged"] == 5.0 and outdoors["hours_given"] == FIVE
+
+
+def test_an_interests_loggers_are_counted_once_across_its_activities(
+        app, client, auth, world, history):
+    # V1..V3 log hours for both activities: six entries, three people. Each
+    # activity hides its hours (3 loggers); two hidden activities would let
+    # "language" show them, but it rests on the same three people.
+    _log_hours(app, history, [
+        *[(f"V{i}", key, "2025-05-06", 1.0, "approved") for i in (1, 2, 3) for key in ("lc", "tg")],
+    ])
+    rows = _interest_rows(client, auth, world)
+    assert rows["language"]["hours_logged"] == FIVE
+    assert rows["language"]["hours_given"] == FIVE
+    assert rows["outdoors"]["hours_logged"] == FIVE
