@@ -100,6 +100,7 @@ def test_an_offered_seat_taken_over_by_two_at_once(app: Flask, web_world: WebWor
     ])
     pages = [_notice(p, r) for p, r in zip((ola, sara), results, strict=True)]
     assert sum("Den er din" in p for p in pages) == 1
+    assert sum("Denne plassen er ikke lenger tilbudt" in p for p in pages) == 1
     with app.app_context():
         session_id = db.session.get(Assignment, confirmed).session_id
         standing = db.session.scalars(select(Assignment).where(
