@@ -52,14 +52,9 @@ def _key(volunteer_id: int, secret: str) -> str:
     return f"{volunteer_id}-{proof}"
 
 
-def feed_secret(volunteer_id: int) -> str:
-    """The volunteer's random secret, made (and committed) on first use."""
-    return volunteer_secret(volunteer_id)
-
-
 def feed_key(volunteer_id: int) -> str:
     """The secret part of a volunteer's feed address."""
-    return _key(volunteer_id, feed_secret(volunteer_id))
+    return _key(volunteer_id, volunteer_secret(volunteer_id))
 
 
 def volunteer_for_key(key: str) -> Volunteer | None:
