@@ -111,11 +111,6 @@ def _when(start: datetime, end: datetime, zone: ZoneInfo, language: str) -> str:
     return when(start.astimezone(zone), end.astimezone(zone), language=language)
 
 
-def _role(role: str) -> str:
-
-    return role_name(role)
-
-
 def item_of(assignment: Assignment, zone: ZoneInfo, language: str, *,
             with_links: bool = False, now: datetime | None = None) -> Item:
     session: Session = assignment.session
@@ -124,7 +119,7 @@ def item_of(assignment: Assignment, zone: ZoneInfo, language: str, *,
     place = session.place
     status = "cancelled" if session.status == "cancelled" else assignment.status
     item = Item(
-        assignment_id=assignment.id, title=session.activity.title, role=_role(assignment.role),
+        assignment_id=assignment.id, title=session.activity.title, role=role_name(assignment.role),
         when=_when(start, end, zone, language), start=start, end=end,
         place=place.name if place else None, address=place.address if place else None,
         map_url=map_url(place.lat, place.lon, place.address) if place else None,
@@ -163,7 +158,7 @@ def _removed_items(snapshots: list[dict[str, Any]], zone: ZoneInfo, language: st
         end = session.end or session.window_end
         items.append(Item(
             assignment_id=int(snap.get("assignment_id") or 0), title=session.activity.title,
-            role=_role(snap["role"]), when=_when(start, end, zone, language), start=start,
+            role=role_name(snap["role"]), when=_when(start, end, zone, language), start=start,
             end=end, place=session.place.name if session.place else None,
             address=session.place.address if session.place else None, map_url=None,
             status="cancelled", sequence=int(getattr(session, "version", 1) or 1) + 1,
