@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from ..models.types import utcnow
 from .celery_app import MESSAGES_TASK, RUN_TASK, init_celery
 
 if TYPE_CHECKING:
@@ -85,56 +86,26 @@ def listen(app: Flask) -> None:
     signals.on_run_queued(_on_run_queued)
 
 
-def sweep(app: Flask) -> list[int]:
+def sweep() -> list[int]:
     """Queue again (or fail) runs whose process died, then hand over what may start now."""
-    from ..extensions import db
     from ..services.runs.recover import retry_or_fail_stale_runs
 
-    with app.app_context():
-        try:
-            _again, failed = retry_or_fail_stale_runs()
-            if failed:
-                log.warning("runs whose process died marked failed: %s", failed)
-            return hand_over_due()
-        finally:
-            db.session.remove()
+    _again, failed = retry_or_fail_stale_runs()
+    if failed:
+        log.warning("runs whose process died marked failed: %s", failed)
+    return hand_over_due()
 
 
 def start_dispatcher(app: Flask) -> Any:
-    """The scheduler's work with a broker: nightly tick, sweep, message rounds,
-    attendance by default (hourly)."""
-    from apscheduler.schedulers.background import BackgroundScheduler
-
-    from ..models.types import utcnow
-    from .attendance_default import attendance_tick
-    from .nightly import nightly_tick
+    """The scheduler's work with a broker: nightly tick, attendance by default
+    (hourly), sweep, message rounds."""
+    from .nightly import guarded, scheduler_with_ticks
 
     listen(app)
-
-    def guarded(name: str, work: Any) -> Any:
-        def job() -> None:
-            from ..extensions import db
-
-            with app.app_context():
-                try:
-                    work()
-                except Exception:  # noqa: BLE001 - keep ticking
-                    log.exception("%s failed", name)
-                    db.session.rollback()
-                finally:
-                    db.session.remove()
-
-        return job
-
-    scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(guarded("nightly tick", nightly_tick), "interval", minutes=1,
-                      id="nightly-tick", next_run_time=utcnow(), max_instances=1, coalesce=True)
-    scheduler.add_job(guarded("sweep", lambda: sweep(app)), "interval", seconds=SWEEP_SECONDS,
+    scheduler = scheduler_with_ticks(app)
+    scheduler.add_job(guarded(app, "sweep", sweep), "interval", seconds=SWEEP_SECONDS,
                       id="sweep", next_run_time=utcnow(), max_instances=1, coalesce=True)
-    scheduler.add_job(guarded("message round", deliver_soon), "interval",
+    scheduler.add_job(guarded(app, "message round", deliver_soon), "interval",
                       seconds=MESSAGES_SECONDS, id="messages", max_instances=1, coalesce=True)
-    scheduler.add_job(guarded("attendance default", attendance_tick), "interval", hours=1,
-                      id="attendance-default", next_run_time=utcnow(), max_instances=1,
-                      coalesce=True)
     scheduler.start()
     return scheduler

@@ -14,6 +14,7 @@ nobody is left unaware.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from ..models.types import utcnow
 from ..services.runs import queue_nightly_run
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
     from flask import Flask
 
 log = logging.getLogger(__name__)
@@ -110,38 +112,43 @@ def nightly_tick(now: datetime | None = None, settings: NightlySettings | None =
     return created
 
 
-def start_scheduler(app: Flask):  # type: ignore[no-untyped-def]
-    """A background APScheduler ticking every minute (and once at start-up,
-    which catches up a night missed within the grace period); and hourly the
-    attendance default (jobs/attendance_default.py)."""
+def guarded(app: Flask, name: str, work: Callable[[], object]) -> Callable[[], None]:
+    """`work` as a scheduler job: in the app's context, its error logged and
+    rolled back (the scheduler keeps ticking), the session removed after."""
+
+    def job() -> None:
+        with app.app_context():
+            try:
+                work()
+            except Exception:  # noqa: BLE001 - keep ticking
+                log.exception("%s failed", name)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    return job
+
+
+def scheduler_with_ticks(app: Flask) -> BackgroundScheduler:
+    """A background APScheduler (not started) with the nightly tick every
+    minute (and once at start-up, which catches up a night missed within the
+    grace period) and the attendance default hourly
+    (jobs/attendance_default.py)."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    def tick() -> None:
-        with app.app_context():
-            try:
-                nightly_tick()
-            except Exception:  # noqa: BLE001 - keep ticking
-                log.exception("nightly tick failed")
-                db.session.rollback()
-            finally:
-                db.session.remove()
-
-    def attendance() -> None:
-        from .attendance_default import attendance_tick
-
-        with app.app_context():
-            try:
-                attendance_tick()
-            except Exception:  # noqa: BLE001 - keep ticking
-                log.exception("attendance tick failed")
-                db.session.rollback()
-            finally:
-                db.session.remove()
+    from .attendance_default import attendance_tick
 
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(tick, "interval", minutes=1, id="nightly-tick", next_run_time=utcnow(),
-                      max_instances=1, coalesce=True)
-    scheduler.add_job(attendance, "interval", hours=1, id="attendance-default",
-                      next_run_time=utcnow(), max_instances=1, coalesce=True)
+    scheduler.add_job(guarded(app, "nightly tick", nightly_tick), "interval", minutes=1,
+                      id="nightly-tick", next_run_time=utcnow(), max_instances=1, coalesce=True)
+    scheduler.add_job(guarded(app, "attendance tick", attendance_tick), "interval", hours=1,
+                      id="attendance-default", next_run_time=utcnow(), max_instances=1,
+                      coalesce=True)
+    return scheduler
+
+
+def start_scheduler(app: Flask) -> BackgroundScheduler:
+    """Without a broker: the nightly and attendance ticks, started."""
+    scheduler = scheduler_with_ticks(app)
     scheduler.start()
     return scheduler

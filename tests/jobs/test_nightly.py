@@ -110,3 +110,42 @@ def test_two_schedulers_firing_the_same_night_make_one_run_per_centre(app, world
     centres = [r[0] for r in runs]
     assert sorted(centres) == sorted({*world.no.centre_ids, *world.dk.centre_ids})
     assert sum(len(c) for c in created) == len(centres)
+
+
+def test_the_scheduler_started_after_the_nightly_time_plans_tonight_at_once(app, world):
+    import time as clock
+    from zoneinfo import ZoneInfo
+
+    from medsam_match.jobs.nightly import start_scheduler
+
+    a_while_ago = datetime.now(ZoneInfo("Europe/Oslo")) - timedelta(minutes=3)
+    app.config["MEDSAM_NIGHTLY_TIME"] = a_while_ago.strftime("%H:%M")
+    scheduler = start_scheduler(app)
+    try:
+        deadline = clock.monotonic() + 30
+        while clock.monotonic() < deadline and len(_runs(app)) < 3:
+            clock.sleep(0.2)
+    finally:
+        scheduler.shutdown(wait=True)
+    runs = _runs(app)
+    assert sorted(r[0] for r in runs) == sorted({*world.no.centre_ids, *world.dk.centre_ids})
+    assert {(r[2], r[3]) for r in runs} == {("queued", "nightly")}
+
+
+def test_a_failing_scheduler_job_is_logged_its_writes_undone_and_the_next_runs(app, world,
+                                                                              caplog):
+    from medsam_match.jobs.nightly import guarded
+
+    def broken() -> None:
+        db.session.add(Centre(municipality_id=world.no.municipality_id, name="Half-made"))
+        db.session.flush()
+        raise RuntimeError("the database went away")
+
+    guarded(app, "broken job", broken)()  # the scheduler's thread goes on
+    assert "broken job failed" in caplog.text and "the database went away" in caplog.text
+    made: list[int] = []
+    guarded(app, "nightly tick", lambda: made.extend(
+        nightly_tick(datetime(2026, 12, 8, 1, 30, tzinfo=UTC), SETTINGS)))()
+    assert len(made) == 3
+    with app.app_context():
+        assert db.session.query(Centre).filter_by(name="Half-made").count() == 0
