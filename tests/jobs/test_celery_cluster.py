@@ -34,6 +34,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import _PrivatePostgres
+from tests.jobs.processes import parent_of
 from tests.notifications.conftest import SmtpServer, free_port
 from tests.redis_db import free_redis_db
 
@@ -148,15 +149,6 @@ def _wait(what: str, check: Any, timeout: float, cluster: Cluster, every: float 
     pytest.fail(f"timed out waiting for {what}\n{logs}")
 
 
-def _parent_of(pid: int) -> int | None:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    match = re.search(r"^PPid:\s+(\d+)", status, re.M)
-    return int(match[1]) if match else None
-
-
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/status").read_text()
@@ -210,7 +202,7 @@ def test_runs_and_a_night_on_two_workers_and_two_schedulers_survive_a_killed_wor
             for run_id, worker in connection.execute(text(
                     "SELECT id, worker FROM match_run WHERE status = 'running'")):
                 pid = int(worker.rsplit(":", 1)[1])
-                if _parent_of(pid) == worker_a.pid:
+                if parent_of(pid) == worker_a.pid:
                     return run_id, pid
         return None
 

@@ -10,7 +10,6 @@ outside CI, a failure in CI.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -24,6 +23,7 @@ import pytest
 
 from medsam_match.extensions import db
 from medsam_match.models import MatchRun
+from tests.jobs.processes import parent_of
 from tests.planning.conftest import build_centre, post_run
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
@@ -53,15 +53,6 @@ def rabbit_vhost() -> Iterator[str]:
         yield f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
     finally:
         subprocess.run([ctl, "delete_vhost", vhost], capture_output=True, timeout=60)
-
-
-def _parent_of(pid: int) -> int | None:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    match = re.search(r"^PPid:\s+(\d+)", status, re.M)
-    return int(match[1]) if match else None
 
 
 @pytest.mark.parametrize("app", ["postgres"], indirect=True)
@@ -111,7 +102,7 @@ def test_a_killed_workers_task_comes_back_and_its_run_is_solved_again(app, clien
             state, worker = status(first)
             if state == "running" and worker:
                 pid = int(worker.rsplit(":", 1)[1])
-                return pid if _parent_of(pid) == worker_a.pid else None
+                return pid if parent_of(pid) == worker_a.pid else None
             return None
 
         wait_for("worker A to take the run", solving_on_a)
@@ -119,12 +110,12 @@ def test_a_killed_workers_task_comes_back_and_its_run_is_solved_again(app, clien
         worker_a.wait(timeout=10)
         assert status(first)[0] == "running"
 
-        start("b")  # gets the task back from RabbitMQ, finds the run's process dead
+        worker_b = start("b")  # gets the task back from RabbitMQ, finds the run's process dead
         wait_for("the run to be solved again", lambda: status(first)[0] == "succeeded")
         with app.app_context():
             run = db.session.get(MatchRun, first)
             assert run.attempts == 2 and run.published_at is not None
-            assert _parent_of(int(run.worker.rsplit(":", 1)[1])) != worker_a.pid
+            assert parent_of(int(run.worker.rsplit(":", 1)[1])) == worker_b.pid
 
         second = post_run(client, centre, time_limit_s=2)["id"]
         with app.app_context():
