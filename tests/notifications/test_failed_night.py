@@ -88,8 +88,8 @@ def test_a_run_started_by_hand_that_fails_sends_no_digest(mail_app, smtp, town):
 
 def test_each_failure_the_runs_record_is_put_in_its_own_words(mail_app):
     """The digest recognises a failure by the words the runs record: the
-    texts they actually write each get their own sentence, not the
-    general one (a reworded error would otherwise fall through unseen)."""
+    texts they actually write get their own sentence, not the general one
+    (a reworded error would otherwise fall through unseen)."""
     from medsam_match.services.notifications.digest import failure_in_words
     from medsam_match.services.runs.recover import STALE_MESSAGE
 
@@ -97,9 +97,18 @@ def test_each_failure_the_runs_record_is_put_in_its_own_words(mail_app):
         STALE_MESSAGE,
         "the nightly plan for 2029-12-30 was missed: the service was not running at 02:00",
         "the solver process was stopped by signal 9 after 3.0 s",
+        "the solver did not finish within 70 s (time limit 60 s plus 10 s grace) and was stopped",
         "the plan could not be published: the plans changed",
     ]
     with mail_app.app_context():
         general = failure_in_words("something else")
         words = [failure_in_words(error) for error in recorded]
-    assert general not in words and len(set(words)) == len(recorded)
+        # A solver that crashed is not said to have run out of time or memory.
+        crashed = failure_in_words("the solver process failed with exit code 1: "
+                                   "Traceback ... | ValueError: bad scenario")
+        out_of_memory = failure_in_words("the solver process failed with exit code 1 "
+                                         "(out of memory): MemoryError")
+    # Past the time limit or killed: the same words (time or memory).
+    assert words[2] == words[3]
+    assert general not in words and len(set(words)) == len(recorded) - 1
+    assert crashed == general and out_of_memory == words[2]

@@ -68,8 +68,15 @@ _FAILURE_WORDS = (
     ("was missed", lambda: t("The service was not running at the nightly planning time.")),
     ("stopped before it finished", lambda: t("The planning stopped before it finished "
                                              "(the service was restarted or crashed).")),
-    ("solver process", lambda: t("The planning could not be finished in time or ran out "
-                                 "of memory.")),
+    # The solver past its time limit, killed (by the kernel), or reported
+    # to have run out of memory; one that crashed otherwise (exit code 1
+    # and a traceback) is told as the general error below.
+    ("did not finish within", lambda: t("The planning could not be finished in time or ran "
+                                        "out of memory.")),
+    ("out of memory", lambda: t("The planning could not be finished in time or ran out "
+                                "of memory.")),
+    ("stopped by signal", lambda: t("The planning could not be finished in time or ran out "
+                                    "of memory.")),
     ("could not be published", lambda: t("A plan was found but could not be saved, because "
                                          "the plans changed at the same time.")),
 )
