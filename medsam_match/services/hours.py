@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, delete, func, select
@@ -173,13 +173,20 @@ def decide_hours(principal: Principal, entry_id: int, decision: str,
     now = now or utcnow()
     if not transition(HoursEntry, entry.id, ("pending",), status=DECISIONS[decision],
                       decided_by=principal.actor, decided_at=now):
-        db.session.rollback()
-        current = db.session.scalar(select(HoursEntry.status).where(HoursEntry.id == entry.id))
-        raise Conflict(f"the entry is {current or 'withdrawn'} already; only a pending entry "
-                       "is approved or rejected", current=current or "withdrawn")
+        _conflict(entry_id, "is approved or rejected")
     db.session.commit()
     db.session.refresh(entry)
     return entry
+
+
+def _conflict(entry_id: int, what: str) -> NoReturn:
+    """409 for an entry decided or withdrawn since it was read, naming what
+    it is now. By id: the rollback expires the entry read, whose row may be
+    gone."""
+    db.session.rollback()
+    current = db.session.scalar(select(HoursEntry.status).where(HoursEntry.id == entry_id))
+    raise Conflict(f"the entry is {current or 'withdrawn'} already; only a pending entry {what}",
+                   current=current or "withdrawn")
 
 
 def withdraw_hours(principal: Principal, entry_id: int) -> None:
@@ -191,9 +198,7 @@ def withdraw_hours(principal: Principal, entry_id: int) -> None:
         delete(HoursEntry).where(HoursEntry.id == entry.id, HoursEntry.status == "pending")
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
-        raise Conflict(f"the entry is {entry.status}; only a pending entry can be withdrawn",
-                       current=entry.status)
+        _conflict(entry_id, "can be withdrawn")
     db.session.commit()
 
 

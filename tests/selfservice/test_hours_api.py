@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import delete, text, update
 
+from medsam_match.auth import Principal
+from medsam_match.domain_errors import Conflict
 from medsam_match.extensions import db
 from medsam_match.models import HoursEntry
+from medsam_match.services.hours import decide_hours, withdraw_hours
 from tests.api.conftest import assert_problem, rows
 from tests.api.manual_world import OSLO, ManualWorld, build_manual_world
 from tests.conftest import World, auth
@@ -207,3 +212,69 @@ def test_staff_name_whose_hours_and_an_erased_volunteer_is_gone(
     assert_problem(client.post(URL, headers=admin, json={
         "volunteer_id": mw.amira, "day": _yesterday(), "hours": 2}), 404)
     assert rows(app, HoursEntry) == []
+
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("action", "meanwhile", "current"), [
+    ("withdraw", "approve", "approved"),
+    ("withdraw", "withdraw", "withdrawn"),
+    ("approve", "withdraw", "withdrawn"),
+])
+def test_a_change_waiting_for_another_change_of_the_entry_is_409_naming_it(
+        app: Flask, mw: ManualWorld, action: str, meanwhile: str, current: str) -> None:
+    """A withdrawal or decision has read the entry pending and waits for the
+    row while another request approves or withdraws it: 409 naming what the
+    entry is now (not a 500 for a row gone), and nothing else changes."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
+    amira = Principal(role="volunteer", volunteer_id=mw.amira, centre_id=mw.world.no.centre_id)
+    coordinator = Principal(role="coordinator", centre_id=mw.world.no.centre_id,
+                            municipality_id=mw.world.no.municipality_id)
+    with app.app_context():
+        entry = HoursEntry(volunteer_id=mw.amira, day=date.today() - timedelta(days=1), hours=2)
+        db.session.add(entry)
+        db.session.commit()
+        entry_id = entry.id
+        other = db.engine.connect()
+        other.begin()
+        change = (update(HoursEntry).values(status="approved") if meanwhile == "approve"
+                  else delete(HoursEntry))
+        other.execute(change.where(HoursEntry.id == entry_id))  # holds the row
+    outcome: list[BaseException | None] = []
+
+    def act() -> None:
+        with app.app_context():
+            try:
+                if action == "withdraw":
+                    withdraw_hours(amira, entry_id)
+                else:
+                    decide_hours(coordinator, entry_id, "approve")
+                outcome.append(None)
+            except BaseException as error:  # noqa: BLE001 - asserted below
+                outcome.append(error)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=act)
+    thread.start()
+    try:
+        with app.app_context():
+            for _ in range(200):  # until the change waits for the row
+                if db.session.scalar(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND datname = current_database()")):
+                    break
+                db.session.rollback()
+                time.sleep(0.05)
+            else:
+                pytest.fail("the change never waited for the row")
+            db.session.remove()
+    finally:
+        other.commit()  # the other change lands; the waiting one goes on
+        other.close()
+        thread.join(30)
+    assert len(outcome) == 1 and isinstance(outcome[0], Conflict), outcome
+    assert outcome[0].current == current
+    left = [(e["id"], e["status"]) for e in rows(app, HoursEntry)]
+    assert left == ([(entry_id, "approved")] if meanwhile == "approve" else [])
