@@ -46,45 +46,23 @@ def keep_and_fill(scenario: Scenario, candidates: Candidates, kept: Plan) -> Kee
     """The keep-and-fill model's candidates (see the module's docstring)."""
     sessions = scenario.session_by_id
     planned = set(kept.assignments)
-    busy: dict[str, list[Interval]] = defaultdict(list)
-    week_sessions: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
-    week_hours: dict[tuple[str, tuple[int, int]], float] = defaultdict(float)
-    at_session: set[tuple[str, str]] = set()
-    people: dict[tuple[str, str], int] = defaultdict(int)
+    load = _Load(scenario, kept.schedule)
     for a in planned:
-        option = sessions[a.session].options[kept.schedule.get(a.session, 0)]
-        busy[a.volunteer].append(option.interval)
-        week_sessions[a.volunteer, option.iso_week] += 1
-        week_hours[a.volunteer, option.iso_week] += option.hours
-        at_session.add((a.volunteer, a.session))
-        people[a.session, a.role] += 1
+        load.take(a)
     room = {
         (s.id, r.name) for s in scenario.sessions if s.id in kept.schedule
-        for r in s.roles if people[s.id, r.name] < r.max
+        for r in s.roles if load.people[s.id, r.name] < r.max
     }
 
     volunteers = scenario.volunteer_by_id
     added: dict[Assignment, tuple[int, ...]] = {}
     for a, options in candidates.triples.items():
-        if (a.session, a.role) not in room or (a.volunteer, a.session) in at_session:
+        if (a.session, a.role) not in room or (a.volunteer, a.session) in load.at_session:
             continue
         v = volunteers[a.volunteer]
-        fits = []
-        for oi in options:
-            option = sessions[a.session].options[oi]
-            if any(option.interval.overlaps(b) for b in busy.get(v.id, ())):
-                continue
-            week = (v.id, option.iso_week)
-            if v.max_sessions_per_week is not None and week_sessions[week] >= v.max_sessions_per_week:
-                continue
-            if (
-                v.max_hours_per_week is not None
-                and week_hours[week] + option.hours > v.max_hours_per_week + 1e-9
-            ):
-                continue
-            fits.append(oi)
+        fits = tuple(oi for oi in options if load.fits(v, sessions[a.session].options[oi]))
         if fits:
-            added[a] = tuple(fits)
+            added[a] = fits
 
     # The open sessions held are in the model with all their options (the
     # kept plan's option for them is the hint's guess: the published plan's
@@ -100,11 +78,11 @@ def keep_and_fill(scenario: Scenario, candidates: Candidates, kept: Plan) -> Kee
         if s.id in kept.schedule and any(o.place in places for o in s.options)
     }
     touched_sessions = {a.session for a in added} | held_open | {
-        s for (s, r), n in people.items() if n > sessions[s].role(r).max
+        s for (s, r), n in load.people.items() if n > sessions[s].role(r).max
     }
     touched_volunteers = {a.volunteer for a in added} | {
         a.volunteer for a in planned if a.session in held_open
-    } | _over_their_limits(scenario, busy, week_sessions, week_hours)
+    } | load.over_their_limits(scenario)
     triples = dict(added)
     for a in planned:
         if a.session in touched_sessions or a.volunteer in touched_volunteers:
@@ -113,29 +91,6 @@ def keep_and_fill(scenario: Scenario, candidates: Candidates, kept: Plan) -> Kee
     usable = {s: candidates.usable[s] for s in in_model}
     outside = tuple(a for a in kept.assignments if a not in triples)
     return KeepAndFill(Candidates(usable, triples), tuple(sorted(in_model)), outside)
-
-
-def _over_their_limits(
-    scenario: Scenario,
-    busy: dict[str, list[Interval]],
-    week_sessions: dict[tuple[str, tuple[int, int]], int],
-    week_hours: dict[tuple[str, tuple[int, int]], float],
-) -> set[str]:
-    """Volunteers whose kept sessions already break H6 or H7 (their limits
-    changed since the plan was published): the model decides for them."""
-    volunteers = scenario.volunteer_by_id
-    found = set()
-    for (vid, week), n in week_sessions.items():
-        v = volunteers[vid]
-        if (v.max_sessions_per_week is not None and n > v.max_sessions_per_week) or (
-            v.max_hours_per_week is not None and week_hours[vid, week] > v.max_hours_per_week + 1e-9
-        ):
-            found.add(vid)
-    for vid, intervals in busy.items():
-        ordered = sorted((i.start, i.end) for i in intervals)
-        if any(b[0] < a[1] for a, b in zip(ordered, ordered[1:], strict=False)):
-            found.add(vid)
-    return found
 
 
 @dataclass(frozen=True)
@@ -167,33 +122,20 @@ def fill_greedily(scenario: Scenario, candidates: Candidates, kept: Plan) -> Pla
     sessions = scenario.session_by_id
     volunteers = scenario.volunteer_by_id
     chosen = list(kept.assignments)
-    busy: dict[str, list[Interval]] = defaultdict(list)
-    week_sessions: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
-    week_hours: dict[tuple[str, tuple[int, int]], float] = defaultdict(float)
-    at_session: set[tuple[str, str]] = set()
-    people: dict[tuple[str, str], int] = defaultdict(int)
-
-    def take(a: Assignment) -> None:
-        option = sessions[a.session].options[kept.schedule.get(a.session, 0)]
-        busy[a.volunteer].append(option.interval)
-        week_sessions[a.volunteer, option.iso_week] += 1
-        week_hours[a.volunteer, option.iso_week] += option.hours
-        at_session.add((a.volunteer, a.session))
-        people[a.session, a.role] += 1
-
+    load = _Load(scenario, kept.schedule)
     for a in chosen:
-        take(a)
+        load.take(a)
     ranked = []
     for a, options in candidates.triples.items():
         held = kept.schedule.get(a.session)
-        if held is None or held not in options or (a.volunteer, a.session) in at_session:
+        if held is None or held not in options or (a.volunteer, a.session) in load.at_session:
             continue
         session = sessions[a.session]
-        if people[a.session, a.role] >= session.role(a.role).max:
+        if load.people[a.session, a.role] >= session.role(a.role).max:
             continue
         v = volunteers[a.volunteer]
         option = session.options[held]
-        if not _fits(v, option, busy, week_sessions, week_hours):
+        if not load.fits(v, option):
             continue
         activity = scenario.activity_by_id[session.activity]
         place = scenario.place_by_id.get(option.place) if option.place else None
@@ -205,38 +147,75 @@ def fill_greedily(scenario: Scenario, candidates: Candidates, kept: Plan) -> Pla
         )
         ranked.append((-value, a))
     ranked.sort()
-    for wanted in (True, False):  # slots below min first, then up to max
+    # slots below min first, then up to max where an extra person counts
+    for wanted in (True, False) if w.cover_extra > 0 else (True,):
         for _, a in ranked:
             role = sessions[a.session].role(a.role)
-            filled = people[a.session, a.role]
+            filled = load.people[a.session, a.role]
             if filled >= role.max or (wanted and filled >= role.min):
                 continue
-            if (a.volunteer, a.session) in at_session:
+            if (a.volunteer, a.session) in load.at_session:
                 continue
             v = volunteers[a.volunteer]
             option = sessions[a.session].options[kept.schedule[a.session]]
-            if not _fits(v, option, busy, week_sessions, week_hours):
+            if not load.fits(v, option):
                 continue
-            if not wanted and w.cover_extra + 0.0 <= 0:
-                continue
-            take(a)
+            load.take(a)
             chosen.append(a)
     return Plan(schedule=dict(kept.schedule), assignments=tuple(chosen))
 
 
-def _fits(
-    v: Volunteer, option: Option, busy: dict[str, list[Interval]],
-    week_sessions: dict[tuple[str, tuple[int, int]], int],
-    week_hours: dict[tuple[str, tuple[int, int]], float],
-) -> bool:
-    """Whether `v` can also work at `option` next to their sessions so far
-    (no overlap, within the weekly limits)."""
-    if any(option.interval.overlaps(b) for b in busy.get(v.id, ())):
-        return False
-    week = (v.id, option.iso_week)
-    if v.max_sessions_per_week is not None and week_sessions.get(week, 0) >= v.max_sessions_per_week:
-        return False
-    return v.max_hours_per_week is None or (
-        week_hours.get(week, 0.0) + option.hours <= v.max_hours_per_week + 1e-9
-    )
+class _Load:
+    """What a plan's people already do at its schedule's options: each
+    volunteer's intervals, sessions and hours per ISO week, the sessions
+    they are at, and how many people each role has."""
 
+    def __init__(self, scenario: Scenario, schedule: dict[str, int]) -> None:
+        self.sessions = scenario.session_by_id
+        self.schedule = schedule
+        self.busy: dict[str, list[Interval]] = defaultdict(list)
+        self.week_sessions: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+        self.week_hours: dict[tuple[str, tuple[int, int]], float] = defaultdict(float)
+        self.at_session: set[tuple[str, str]] = set()
+        self.people: dict[tuple[str, str], int] = defaultdict(int)
+
+    def take(self, a: Assignment) -> None:
+        option = self.sessions[a.session].options[self.schedule.get(a.session, 0)]
+        self.busy[a.volunteer].append(option.interval)
+        self.week_sessions[a.volunteer, option.iso_week] += 1
+        self.week_hours[a.volunteer, option.iso_week] += option.hours
+        self.at_session.add((a.volunteer, a.session))
+        self.people[a.session, a.role] += 1
+
+    def fits(self, v: Volunteer, option: Option) -> bool:
+        """Whether `v` can also work at `option` next to their sessions so
+        far (no overlap, within the weekly limits)."""
+        if any(option.interval.overlaps(b) for b in self.busy.get(v.id, ())):
+            return False
+        week = (v.id, option.iso_week)
+        if (
+            v.max_sessions_per_week is not None
+            and self.week_sessions.get(week, 0) >= v.max_sessions_per_week
+        ):
+            return False
+        return v.max_hours_per_week is None or (
+            self.week_hours.get(week, 0.0) + option.hours <= v.max_hours_per_week + 1e-9
+        )
+
+    def over_their_limits(self, scenario: Scenario) -> set[str]:
+        """Volunteers whose sessions already break H6 or H7 (their limits
+        changed since the plan was published): the model decides for them."""
+        volunteers = scenario.volunteer_by_id
+        found = set()
+        for (vid, week), n in self.week_sessions.items():
+            v = volunteers[vid]
+            if (v.max_sessions_per_week is not None and n > v.max_sessions_per_week) or (
+                v.max_hours_per_week is not None
+                and self.week_hours[vid, week] > v.max_hours_per_week + 1e-9
+            ):
+                found.add(vid)
+        for vid, intervals in self.busy.items():
+            ordered = sorted((i.start, i.end) for i in intervals)
+            if any(b[0] < a[1] for a, b in zip(ordered, ordered[1:], strict=False)):
+                found.add(vid)
+        return found
