@@ -144,6 +144,8 @@ def flow_bound(scenario: Scenario, candidates: Candidates) -> float | None:
         session = sessions[a.session]
         v = volunteers[a.volunteer]
         activity = scenario.activity_by_id[session.activity]
+        # score.own_terms, its option-dependent part taken at its best over
+        # the options (the rest once: this loop runs over every triple of M)
         best = -math.inf
         for oi in options:
             option = session.options[oi]

@@ -30,9 +30,9 @@ from datetime import date
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from .eligibility import distance_km
 from .model.data import ModelData
 from .scenario import Assignment, Volunteer
+from .score import own_terms
 
 #: integer cost units per unit of score
 _SCALE = 100
@@ -82,12 +82,8 @@ def flow_support(data: ModelData, avoid: frozenset[Assignment] = frozenset()) ->
         key = (a.volunteer, week)
         shortest[key] = min(shortest.get(key, math.inf), option.hours)
         activity = scenario.activity_by_id[session.activity]
-        place = scenario.place_by_id.get(option.place) if option.place else None
         value = (
-            w.interest * bool(volunteer.interests & activity.interests)
-            + w.preferred * (activity.id in volunteer.preferred_activities)
-            - w.travel_km * distance_km(volunteer, place)
-            - w.fairness * option.hours**2
+            own_terms(scenario, volunteer, activity, option)
             - w.continuity
             + w.stability * (a in previous)
             - 0.5 * w.cover_min * (a in avoid)

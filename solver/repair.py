@@ -29,9 +29,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .eligibility import distance_km
 from .model.candidates import Candidates
 from .scenario import Assignment, Interval, Option, Plan, Scenario, Volunteer
+from .score import own_terms
 
 
 def is_repair(scenario: Scenario) -> bool:
@@ -137,14 +137,7 @@ def fill_greedily(scenario: Scenario, candidates: Candidates, kept: Plan) -> Pla
         option = session.options[held]
         if not load.fits(v, option):
             continue
-        activity = scenario.activity_by_id[session.activity]
-        place = scenario.place_by_id.get(option.place) if option.place else None
-        value = (
-            w.interest * bool(v.interests & activity.interests)
-            + w.preferred * (activity.id in v.preferred_activities)
-            - w.travel_km * distance_km(v, place)
-            - w.fairness * option.hours**2
-        )
+        value = own_terms(scenario, v, scenario.activity_by_id[session.activity], option)
         ranked.append((-value, a))
     ranked.sort()
     # slots below min first, then up to max where an extra person counts

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .eligibility import distance_km
-from .scenario import Assignment, Option, Plan, Scenario
+from .scenario import Activity, Assignment, Option, Plan, Scenario, Volunteer
 
 TERMS: tuple[str, ...] = (
     "cover_min",
@@ -93,6 +93,21 @@ def tally_assignments(
             tally.hours[a.volunteer] += 0.0  # still a used volunteer
         tally.pairs.add((a.volunteer, activity.id))
     return tally
+
+
+def own_terms(scenario: Scenario, volunteer: Volunteer, activity: Activity, option: Option) -> float:
+    """What one assignment of `volunteer` to `activity` held at `option` adds
+    to the score by itself: interest, preferred activity, travel, and the
+    fairness of its own hours (h², without the cross terms of the
+    volunteer's other sessions)."""
+    w = scenario.weights
+    place = scenario.place_by_id.get(option.place) if option.place else None
+    return (
+        w.interest * bool(volunteer.interests & activity.interests)
+        + w.preferred * (activity.id in volunteer.preferred_activities)
+        - w.travel_km * distance_km(volunteer, place)
+        - w.fairness * option.hours**2
+    )
 
 
 def score_terms(scenario: Scenario, plan: Plan) -> dict[str, float]:
