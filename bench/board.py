@@ -26,12 +26,10 @@ import os
 import random
 import re
 import secrets
-import statistics
 import tempfile
-import time
 from typing import Any
 
-from .report import format_table, machine_note, write_csv
+from .report import format_table, machine_note, timed, timing_row, write_csv
 
 COLUMNS = ("request", "requests", "p50 ms", "p95 ms", "max ms", "p95 cpu ms", "target p95 ms",
            "met")
@@ -72,19 +70,11 @@ def _assignments(centre_id: int, seed: int) -> int:
 
 def _timed(client: Any, path: str, count: int, warm: int = 3,
            **kwargs: Any) -> tuple[list[float], list[float]]:
-    """Wall and CPU milliseconds of `count` requests (the app runs in this
-    process, single-threaded, so the process's CPU time is the server's)."""
-    for _ in range(warm):  # warm up (templates, caches)
+    """Wall and CPU milliseconds of `count` GETs of `path` (`report.timed`)."""
+    def call() -> None:
         response = client.get(path, **kwargs)
         assert response.status_code == 200, (path, response.status_code, response.data[:300])
-    times, cpu = [], []
-    for _ in range(count):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(path, **kwargs)
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    return times, cpu
+    return timed(call, count, warm)
 
 
 def _profile(client: Any, what: str, board_path: str, candidates_path: str,
@@ -103,17 +93,10 @@ def _profile(client: Any, what: str, board_path: str, candidates_path: str,
     print(profiler.output_text(unicode=True, color=False))
 
 
-def _p95(values: list[float]) -> float:
-    values = sorted(values)
-    return values[max(0, int(round(len(values) * 0.95)) - 1)]
-
-
 def _row(name: str, measured: tuple[list[float], list[float]]) -> dict[str, Any]:
-    times, cpu = measured
-    p95 = _p95(times)
-    return {"request": name, "requests": len(times), "p50 ms": statistics.median(times),
-            "p95 ms": p95, "max ms": max(times), "p95 cpu ms": _p95(cpu),
-            "target p95 ms": TARGETS[name], "met": "yes" if p95 <= TARGETS[name] else "NO"}
+    row = timing_row(name, measured)
+    return {**row, "target p95 ms": TARGETS[name],
+            "met": "yes" if row["p95 ms"] <= TARGETS[name] else "NO"}
 
 
 def main(argv: list[str] | None = None) -> int:

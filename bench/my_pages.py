@@ -23,13 +23,11 @@ import argparse
 import os
 import re
 import secrets
-import statistics
 import tempfile
-import time
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .report import format_table, machine_note, write_csv
+from .report import format_table, machine_note, timed, timing_row, write_csv
 
 COLUMNS = ("request", "requests", "p50 ms", "p95 ms", "max ms", "p95 cpu ms")
 
@@ -99,28 +97,6 @@ def _confirmed_seat(volunteer_id: int) -> int:
                        .values(email="v" + Volunteer.id.cast(db.String) + "@example.test"))
     db.session.commit()
     return int(seat.id)
-
-
-def _timed(call: Any, count: int) -> tuple[list[float], list[float]]:
-    call()  # warm up
-    times, cpu = [], []
-    for _ in range(count):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    return times, cpu
-
-
-def _p95(values: list[float]) -> float:
-    values = sorted(values)
-    return values[max(0, int(round(len(values) * 0.95)) - 1)]
-
-
-def _row(name: str, measured: tuple[list[float], list[float]]) -> dict[str, Any]:
-    times, cpu = measured
-    return {"request": name, "requests": len(times), "p50 ms": statistics.median(times),
-            "p95 ms": _p95(times), "max ms": max(times), "p95 cpu ms": _p95(cpu)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,12 +185,12 @@ def main(argv: list[str] | None = None) -> int:
                 "UPDATE assignment SET swap_offered_at = NULL WHERE id = :id"), {"id": seat_id})
             db.session.commit()
 
-    rows = [_row("/my/", _timed(get("/my/"), args.requests)),
-            _row("/my/profile", _timed(get("/my/profile"), args.requests)),
-            _row("save profile (+GET)", _timed(save, args.requests)),
-            _row("/my/hours", _timed(get("/my/hours"), args.requests)),
-            _row("/my/open-slots", _timed(get("/my/open-slots"), args.requests)),
-            _row("offer a seat (+GET /my/)", _timed(offer, args.requests))]
+    rows = [timing_row("/my/", timed(get("/my/"), args.requests)),
+            timing_row("/my/profile", timed(get("/my/profile"), args.requests)),
+            timing_row("save profile (+GET)", timed(save, args.requests)),
+            timing_row("/my/hours", timed(get("/my/hours"), args.requests)),
+            timing_row("/my/open-slots", timed(get("/my/open-slots"), args.requests)),
+            timing_row("offer a seat (+GET /my/)", timed(offer, args.requests))]
     print(format_table(COLUMNS, rows))
     print(f"messages written per offer (at most swaps.SWAP_MESSAGE_LIMIT): {sorted(set(told))}")
     print(machine_note())

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Sequence
+import statistics
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,3 +63,32 @@ def machine_note() -> str:
     """One line on where the figures were measured."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return f"{os.cpu_count()} cores, load average {load:.1f} at start"
+
+
+def timed(call: Callable[[], object], count: int, warm: int = 1) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of `count` calls, after `warm` calls not
+    measured (templates, caches). With the app in this process and
+    single-threaded, the process's CPU time is the server's."""
+    for _ in range(warm):
+        call()
+    times, cpu = [], []
+    for _ in range(count):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return times, cpu
+
+
+def p95(values: Sequence[float]) -> float:
+    """The 95th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, int(round(len(ordered) * 0.95)) - 1)]
+
+
+def timing_row(name: str, measured: tuple[list[float], list[float]]) -> dict[str, Any]:
+    """A table row of `timed`'s measurements: requests, p50, p95 and max
+    wall milliseconds and p95 CPU milliseconds."""
+    times, cpu = measured
+    return {"request": name, "requests": len(times), "p50 ms": statistics.median(times),
+            "p95 ms": p95(times), "max ms": max(times), "p95 cpu ms": p95(cpu)}

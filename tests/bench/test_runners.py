@@ -1,5 +1,5 @@
 """The benchmark runners' own arithmetic: gap, repair set-up, change count,
-tables, and solving in a child process."""
+tables, request timing, and solving in a child process."""
 
 from __future__ import annotations
 
@@ -59,6 +59,18 @@ def test_table_and_csv(tmp_path, monkeypatch):
         assert list(csv.DictReader(fh)) == [
             {"size": "S", "score": "51234.5", "gap": "0.0012", "status": ""}
         ]
+
+
+def test_timed_calls_after_the_warm_up_and_its_row():
+    calls = []
+    times, cpu = report.timed(lambda: calls.append(1), 20, warm=3)
+    assert len(calls) == 23 and len(times) == len(cpu) == 20
+    assert all(t >= 0 for t in times + cpu)
+    assert report.p95([float(i) for i in range(20, 0, -1)]) == 19.0  # nearest rank
+    assert report.p95([7.0]) == 7.0
+    row = report.timing_row("/my/", ([5.0, 1.0, 3.0, 100.0], [1.0, 2.0, 3.0, 4.0]))
+    assert row == {"request": "/my/", "requests": 4, "p50 ms": 4.0, "p95 ms": 100.0,
+                   "max ms": 100.0, "p95 cpu ms": 4.0}
 
 
 @pytest.mark.skipif(not set_dir().is_dir(), reason=f"SMPTSP data not found at {set_dir()}")
