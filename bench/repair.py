@@ -25,6 +25,7 @@ from solver import solve, validate
 
 from .generate import generate
 from .report import format_table, machine_note, write_csv
+from .sizes import verdict
 
 COLUMNS = (
     "size", "model", "base_s", "base_status", "assignments", "declines", "repair_s", "time_limit",
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             "changes_per_decline": changed / declines if declines else None,
             "fill_before": base.get("kpis", {}).get("fill_rate"),
             "fill_after": repaired.get("kpis", {}).get("fill_rate"),
-            "validator": "ok" if not problems else f"{len(problems)} problems: {problems[0]}",
+            "validator": verdict(problems),
         })
     print(format_table(COLUMNS, rows))
     print(f"written to {write_csv('repair', COLUMNS, rows)}")

@@ -26,7 +26,7 @@ from solver import validate
 from ..child import solve_in_child
 from ..generate import generate
 from ..report import format_table, machine_note, write_csv
-from ..sizes import TIME_LIMITS
+from ..sizes import TIME_LIMITS, gap, verdict
 from .timefold_model import fixed_sessions, solve_with_timefold, warm_up
 
 COLUMNS = (
@@ -53,12 +53,11 @@ def _row(size: str, seed: int, limit: float, name: str, doc: dict[str, Any],
     problems = validate(doc, result) if result.get("status") in ("optimal", "feasible") else ["no plan"]
     bound = result.get("bound")
     score = result.get("score")
-    gap = (bound - score) / abs(bound) if bound and score is not None else None
     return {
         "size": size, "seed": seed, "time_limit": limit, "solver": name,
         "wall_s": round(wall, 1), "status": result.get("status"), "score": score,
-        "bound": bound, "gap": gap, "fill_rate": result.get("kpis", {}).get("fill_rate"),
-        "validator": "ok" if not problems else f"{len(problems)} problems: {problems[0]}",
+        "bound": bound, "gap": gap(score, bound), "fill_rate": result.get("kpis", {}).get("fill_rate"),
+        "validator": verdict(problems),
     }
 
 
