@@ -51,10 +51,8 @@ import math
 from collections import defaultdict
 from datetime import date
 
-import numpy as np
-from ortools.graph.python import min_cost_flow
-
 from .eligibility import distance_km
+from .flow_network import SINK, SOURCE, FlowNetwork
 from .model.candidates import Candidates
 from .scenario import Scenario
 
@@ -121,24 +119,11 @@ def flow_bound(scenario: Scenario, candidates: Candidates) -> float | None:
         capacity[key] = max(cap, 0)
         total[key[0]] += capacity[key]
 
-    nodes: dict[object, int] = {}
-
-    def node(key: object) -> int:
-        found = nodes.get(key)
-        if found is None:
-            found = nodes[key] = len(nodes) + 2  # 0: source, 1: sink
-        return found
-
-    tails: list[int] = []
-    heads: list[int] = []
-    capacities: list[int] = []
-    costs: list[int] = []
+    network = FlowNetwork()
+    node, nodes = network.node, network.nodes
 
     def arc(tail: int, head: int, cap: int, gain: float) -> None:
-        tails.append(tail)
-        heads.append(head)
-        capacities.append(cap)
-        costs.append(-_units(gain))
+        network.arc(tail, head, cap, -_units(gain))
 
     for a, options in candidates.triples.items():
         session = sessions[a.session]
@@ -184,7 +169,7 @@ def flow_bound(scenario: Scenario, candidates: Candidates) -> float | None:
             gain = -w.fairness * 2 * (k - 1) * d * d
             if k == 1 and w.volunteer_used > 0:
                 gain += w.volunteer_used
-            arc(0, node(volunteer_id), 1, gain)
+            arc(SOURCE, node(volunteer_id), 1, gain)
         supply += units
     for s in scenario.sessions:
         for role in s.roles:
@@ -193,21 +178,15 @@ def flow_bound(scenario: Scenario, candidates: Candidates) -> float | None:
                 continue
             if w.cover_min >= w.cover_extra:
                 if role.min:
-                    arc(slot, 1, role.min, w.cover_min)
+                    arc(slot, SINK, role.min, w.cover_min)
                 if role.max > role.min:
-                    arc(slot, 1, role.max - role.min, w.cover_extra)
+                    arc(slot, SINK, role.max - role.min, w.cover_extra)
             else:
-                arc(slot, 1, role.max, w.cover_extra)
-    arc(0, 1, supply, 0.0)  # the units nobody works
+                arc(slot, SINK, role.max, w.cover_extra)
+    arc(SOURCE, SINK, supply, 0.0)  # the units nobody works
 
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32),
-        np.array(capacities, dtype=np.int64), np.array(costs, dtype=np.int64),
-    )
-    flow.set_node_supply(0, supply)
-    flow.set_node_supply(1, -supply)
-    if flow.solve() != flow.OPTIMAL:
+    flow = network.solve(supply)
+    if flow is None:
         return None
     constant = -w.stability * len(previous)
     # integer costs: the float sum's rounding is far below one unit

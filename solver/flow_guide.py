@@ -27,9 +27,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-import numpy as np
-from ortools.graph.python import min_cost_flow
-
+from .flow_network import SINK, SOURCE, FlowNetwork
 from .model.data import ModelData
 from .scenario import Assignment, Volunteer
 from .score import own_terms
@@ -51,25 +49,12 @@ def flow_support(data: ModelData, avoid: frozenset[Assignment] = frozenset()) ->
     sessions = {s.id: s for s in data.sessions}
     volunteers = {v.id: v for v in data.volunteers}
     previous = set(data.previous)
-    nodes: dict[object, int] = {"source": 0, "sink": 1}
-
-    def node(key: object) -> int:
-        found = nodes.get(key)
-        if found is None:
-            found = nodes[key] = len(nodes)
-        return found
-
-    tails: list[int] = []
-    heads: list[int] = []
-    capacities: list[int] = []
-    costs: list[int] = []
-    triples: list[Assignment] = []
+    network = FlowNetwork()
+    node, nodes = network.node, network.nodes
+    triples: list[Assignment] = []  # the first arcs, in this order
 
     def arc(tail: int, head: int, capacity: int, cost: float) -> None:
-        tails.append(tail)
-        heads.append(head)
-        capacities.append(capacity)
-        costs.append(round(cost * _SCALE))
+        network.arc(tail, head, capacity, round(cost * _SCALE))
 
     shortest: dict[tuple[str, tuple[int, int]], float] = {}
     days: set[tuple[str, date, tuple[int, int]]] = set()
@@ -104,7 +89,7 @@ def flow_support(data: ModelData, avoid: frozenset[Assignment] = frozenset()) ->
             by_hours = int(volunteer.max_hours_per_week // hours + 1e-9)
             limit = by_hours if limit is None else min(limit, by_hours)
         limit = count[(volunteer_id, week)] if limit is None else limit
-        arc(0, node((volunteer_id, week)), limit, 0.0)
+        arc(SOURCE, node((volunteer_id, week)), limit, 0.0)
         supply += limit
     for volunteer_id, day, week in days:
         # one session a day for those with weekly limits (volunteers with a
@@ -116,18 +101,12 @@ def flow_support(data: ModelData, avoid: frozenset[Assignment] = frozenset()) ->
             if slot is None:
                 continue
             if role.min:
-                arc(slot, 1, role.min, -w.cover_min)
+                arc(slot, SINK, role.min, -w.cover_min)
             if role.max > role.min:
-                arc(slot, 1, role.max - role.min, -w.cover_extra)
-    arc(0, 1, supply, 0.0)  # what nobody takes
+                arc(slot, SINK, role.max - role.min, -w.cover_extra)
+    arc(SOURCE, SINK, supply, 0.0)  # what nobody takes
 
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32),
-        np.array(capacities, dtype=np.int64), np.array(costs, dtype=np.int64),
-    )
-    flow.set_node_supply(0, supply)
-    flow.set_node_supply(1, -supply)
-    if flow.solve() != flow.OPTIMAL:
+    flow = network.solve(supply)
+    if flow is None:
         return set()
     return {a for i, a in enumerate(triples) if flow.flow(i) > 0}
