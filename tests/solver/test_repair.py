@@ -14,6 +14,10 @@ import pytest
 
 from bench.generate import generate
 from solver import greedy, solve, validate
+from solver.model import find_candidates
+from solver.scenario import Assignment, Plan
+from solver.solve import _best_hint
+from tests.solver.helpers import assignment, at, option, place, scenario_of, session, volunteer
 
 
 def _declined(doc: dict[str, Any], result: dict[str, Any], share: float) -> dict[str, Any]:
@@ -117,3 +121,44 @@ def test_a_repair_whose_previous_plan_no_longer_fits_a_limit_still_keeps_the_rul
     assert result["solver"]["repair"].startswith("keep-and-fill infeasible")
     assert validate(repaired, result) == []
     assert sum(a["volunteer"] == busiest for a in result["assignments"]) <= 1
+
+
+def _hint_for_the_open_session(**doc: Any) -> Plan:
+    """The hint `solve` starts a repair from, next to a baseline that holds
+    s1 and the open session s2 at its first option and staffs nobody."""
+    scenario = scenario_of(**doc)
+    return _best_hint(scenario, find_candidates(scenario), Plan(schedule={"s1": 0, "s2": 0}, assignments=()))
+
+
+def test_the_previous_plan_holds_an_open_session_where_its_people_are_free() -> None:
+    # ann worked s1 and s2 in the published plan, so s2 was held after s1
+    # ends: its first option (greedy's) overlaps s1
+    hint = _hint_for_the_open_session(
+        places=[place("p1"), place("p2")],
+        sessions=[
+            session("s1"),
+            session("s2", options=[option(at("18:00"), at("20:00"), "p2"),
+                                   option(at("19:00"), at("21:00"), "p2")]),
+        ],
+        volunteers=[volunteer("ann")],
+        previous=[assignment("ann", "s1"), assignment("ann", "s2")],
+    )
+    assert hint.schedule["s2"] == 1
+    assert set(hint.assignments) == {Assignment("ann", "s1", "host"), Assignment("ann", "s2", "host")}
+
+
+def test_the_previous_plan_holds_an_open_session_where_its_place_has_room() -> None:
+    # p1 runs one session at a time and s1 is there 17-19: s2's first option
+    # would be a second one
+    hint = _hint_for_the_open_session(
+        places=[place("p1", parallel=1)],
+        sessions=[
+            session("s1"),
+            session("s2", options=[option(at("18:00"), at("20:00"), "p1"),
+                                   option(at("19:00"), at("21:00"), "p1")]),
+        ],
+        volunteers=[volunteer("ann"), volunteer("bo")],
+        previous=[assignment("ann", "s1"), assignment("bo", "s2")],
+    )
+    assert hint.schedule["s2"] == 1
+    assert set(hint.assignments) == {Assignment("ann", "s1", "host"), Assignment("bo", "s2", "host")}
