@@ -17,13 +17,10 @@ from flask_login import current_user, login_required
 
 from ...domain_errors import DomainError, Stale
 from ...extensions import db
-from ...models.types import utcnow
 from ...services import sessions as session_service
 from .blueprint import bp
 
 MAX_PARTICIPANTS = 100_000
-# The session's page shows the form once the session has begun.
-bp.add_app_template_global(utcnow, "utc_now")
 
 
 @bp.post("/sessions/<int:session_id>/participants")

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ...domain_errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from ...models.types import utcnow
 from ...services import assignments as assignment_service
 from ...services import attendance as attendance_service
 from ...services import board as board_service
@@ -69,8 +70,9 @@ def session_page(session_id: int) -> Any:
         except Forbidden:
             roles = []
     by_role = {r.role: r for r in roles}
+    now = utcnow()
     seats = (attendance_service.session_attendance(current_user.principal, session_id)
-             if attendance_service.markable(session) else [])
+             if attendance_service.markable(session, now) else [])
     swaps = {a.id for a in swap_service.pending_swaps(current_user.principal,
                                                       session_id=session_id)}
     return render_page(
@@ -78,6 +80,7 @@ def session_page(session_id: int) -> Any:
         states=STATE_LABELS, rule_words=RULE_WORDS, overridable=candidate_service.OVERRIDABLE,
         max_shown=MAX_SHOWN_CANDIDATES, can_change=current_user.role != "volunteer",
         seats=seats, swaps=swaps, attendance_words=ATTENDANCE_WORDS,
+        started=session.start is not None and session.start <= now,
     )
 
 
