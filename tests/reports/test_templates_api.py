@@ -113,3 +113,16 @@ def test_import_scope(client, auth, world, published):
     missing = client.post("/api/v1/templates/999999:import", json={"centre_id": 1},
                           headers=auth(world.dk.coordinator_token))
     assert missing.status_code == 404
+
+
+def test_import_refuses_a_place_outside_the_centres_municipality_and_makes_nothing(
+        app, client, auth, world, published):
+    url = f"/api/v1/templates/{published['id']}:import"
+    refused = client.post(url, json={"centre_id": world.dk.centre_id, "adapt": True,
+                                     "place_ids": [world.dk.place_ids[0], world.no.place_ids[0]]},
+                          headers=auth(world.dk.coordinator_token))
+    assert refused.status_code == 422
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert str(world.no.place_ids[0]) in refused.json["errors"]["place_ids"][0]
+    with app.app_context():
+        assert db.session.query(Activity).filter_by(centre_id=world.dk.centre_id).count() == 0

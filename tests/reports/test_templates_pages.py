@@ -174,6 +174,15 @@ def test_scope_another_centre_an_unknown_template_and_a_foreign_activity(
                                  "centre_id": str(world.no.centre_id)})
     assert other.status_code == 422  # only its own centre
     assert _activities(app, world.dk.centre_id) == []
+    # A place of another municipality (an address changed by hand): named, nothing made.
+    foreign_place = ws.client.post(f"/templates/{template_id}/import",
+                                   data={"csrf_token": csrf_of(html), "adapt": "on",
+                                         "place_id": str(world.no.place_ids[0])},
+                                   headers={"Accept-Language": "en"})
+    assert foreign_place.status_code == 422
+    assert ('id="place_id-error">Pick one of the municipality&#39;s places.'
+            in foreign_place.get_data(as_text=True))
+    assert _activities(app, world.dk.centre_id) == []
     assert len(_activities(app, world.no.centre_id)) == 1  # the template's own, untouched
     assert ws.client.get("/templates/999999").status_code == 404
     with app.app_context():
