@@ -65,27 +65,23 @@ def on_run_failed(run_id: int) -> int:
 # What a failed night's recorded error means, in words (the error itself is
 # technical English; it is shown too, as recorded).
 _FAILURE_WORDS = (
-    ("was missed", lambda: t("The service was not running at the nightly planning time.")),
-    ("stopped before it finished", lambda: t("The planning stopped before it finished "
-                                             "(the service was restarted or crashed).")),
+    (("was missed",), lambda: t("The service was not running at the nightly planning time.")),
+    (("stopped before it finished",), lambda: t("The planning stopped before it finished "
+                                                "(the service was restarted or crashed).")),
     # The solver past its time limit, killed (by the kernel), or reported
     # to have run out of memory; one that crashed otherwise (exit code 1
     # and a traceback) is told as the general error below.
-    ("did not finish within", lambda: t("The planning could not be finished in time or ran "
-                                        "out of memory.")),
-    ("out of memory", lambda: t("The planning could not be finished in time or ran out "
-                                "of memory.")),
-    ("stopped by signal", lambda: t("The planning could not be finished in time or ran out "
-                                    "of memory.")),
-    ("could not be published", lambda: t("A plan was found but could not be saved, because "
-                                         "the plans changed at the same time.")),
+    (("did not finish within", "stopped by signal", "out of memory"),
+     lambda: t("The planning could not be finished in time or ran out of memory.")),
+    (("could not be published",), lambda: t("A plan was found but could not be saved, because "
+                                            "the plans changed at the same time.")),
 )
 
 
 def failure_in_words(error: str | None) -> str:
     text = (error or "").lower()
-    for marker, words in _FAILURE_WORDS:
-        if marker in text:
+    for markers, words in _FAILURE_WORDS:
+        if any(marker in text for marker in markers):
             return words()
     return t("The planning ended with an error.")
 
