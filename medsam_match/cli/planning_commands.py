@@ -99,6 +99,7 @@ def scheduler() -> None:
     MEDSAM_BROKER_URL: create the nightly runs and hand runs and message
     rounds to the Celery workers (`medsam-match worker`)."""
     from ..jobs import start_background
+    from ..models.types import utcnow
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     # Links in messages are signed: a throwaway key would break them.
@@ -109,16 +110,13 @@ def scheduler() -> None:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    alive = scheduler_alive_file(app.config)  # `medsam-match health scheduler` reads it
-    while True:
-        if background.running:
-            try:
-                alive.parent.mkdir(parents=True, exist_ok=True)
-                alive.touch()
-            except OSError:
-                pass
-        if stop.wait(ALIVE_EVERY_S):
-            break
+    # `medsam-match health scheduler` reads the file: touched by a job of the
+    # scheduler itself, it says the scheduler's jobs still run.
+    alive = scheduler_alive_file(app.config)
+    alive.parent.mkdir(parents=True, exist_ok=True)
+    background.add_job(alive.touch, "interval", seconds=ALIVE_EVERY_S, id="alive",
+                       next_run_time=utcnow(), max_instances=1, coalesce=True)
+    stop.wait()
     background.shutdown(wait=False)
     from ..jobs.worker import stop_worker
 
