@@ -49,6 +49,11 @@ def test_environment_overrides_the_file_which_overrides_the_defaults(tmp_path: P
         ({"MEDSAM_SECRET_KEY": "  "}, "MEDSAM_SECRET_KEY"),
         ({"MEDSAM_CHECK_SCHEMA": "maybe"}, "MEDSAM_CHECK_SCHEMA"),
         ({"MEDSAM_CONFIG": "/nonexistent/medsam.toml"}, "MEDSAM_CONFIG"),
+        ({"MEDSAM_BROKER_URL": "kafka://queue:9092"}, "MEDSAM_BROKER_URL"),
+        ({"MEDSAM_BROKER_URL": "127.0.0.1:6379"}, "MEDSAM_BROKER_URL"),
+        ({"MEDSAM_MESSAGE_LEASE_SECONDS": "0"}, "MEDSAM_MESSAGE_LEASE_SECONDS"),
+        ({"MEDSAM_ATTENDANCE_DEFAULT_DAYS": "-1"}, "MEDSAM_ATTENDANCE_DEFAULT_DAYS"),
+        ({"MEDSAM_ERASURE_WITHOUT_CONFIRMATION": "maybe"}, "MEDSAM_ERASURE_WITHOUT_CONFIRMATION"),
     ],
 )
 def test_a_wrong_setting_is_one_line_naming_it(environ, named):
