@@ -16,6 +16,7 @@ principal (outside its scope: 404).
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from babel.dates import get_day_names
@@ -27,6 +28,7 @@ from sqlalchemy import select
 
 from ...domain_errors import DomainError, Invalid, NotFound
 from ...extensions import db
+from ...language import clock
 from ...models import ActivityTemplate, Centre
 from ...services import templates as service
 from ...services.languages import language_name
@@ -79,8 +81,8 @@ def pattern_text(pattern: dict[str, Any] | None) -> str:
         return ""
     day = str(get_day_names("wide", locale=g.language)[int(pattern["weekday"])])
     hours = f"{int(pattern['minutes']) / 60:.1f}".rstrip("0").rstrip(".")
-    return _("%(weekday)s at %(start)s, %(hours)s h", weekday=day, start=pattern["start"],
-             hours=hours)
+    start = clock(time.fromisoformat(str(pattern["start"])), g.language)  # 17.00 / 17:00
+    return _("%(weekday)s at %(start)s, %(hours)s h", weekday=day, start=start, hours=hours)
 
 
 def roles_text(roles: list[dict[str, Any]]) -> str:
