@@ -85,14 +85,20 @@ def save_own_profile(principal: Principal, data: dict[str, Any],
     volunteer_id = principal.volunteer_id
     checks = bool(PLANNING_FIELDS & set(data))
     before = seats_not_fitting(volunteer_id, now) if checks else {}
-    volunteer = update_volunteer(principal, volunteer_id, data, expected)  # commits
-    if not checks:
-        return Saved(volunteer, {})
-    after = seats_not_fitting(volunteer_id, now)
-    broken = {seat: rules for seat, rules in after.items() if seat not in before}
-    if broken:
-        notifications.on_availability_conflict(volunteer, broken)
+    try:
+        # The change, the seats read with it and the coordinators' message
+        # are one transaction, the volunteer's row claimed throughout.
+        volunteer = update_volunteer(principal, volunteer_id, data, expected, commit=False)
+        broken: dict[int, tuple[str, ...]] = {}
+        if checks:
+            after = seats_not_fitting(volunteer_id, now)
+            broken = {seat: rules for seat, rules in after.items() if seat not in before}
+        if broken:
+            notifications.on_availability_conflict(volunteer, broken)
         db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return Saved(volunteer, broken)
 
 

@@ -232,10 +232,12 @@ def create_volunteer(principal: Principal, data: dict[str, Any]) -> Volunteer:
 
 
 def update_volunteer(
-    principal: Principal, volunteer_id: int, data: dict[str, Any], expected: Collection[int] | None = None
+    principal: Principal, volunteer_id: int, data: dict[str, Any], expected: Collection[int] | None = None,
+    *, commit: bool = True,
 ) -> Volunteer:
     """PATCH: only the fields given change. Nothing is stored if anything is wrong.
-    `expected`: the versions If-Match accepts (None: any)."""
+    `expected`: the versions If-Match accepts (None: any). With `commit`
+    False the change is left in the caller's transaction, the row claimed."""
     volunteer = _writable(principal, volunteer_id)
     if principal.role == "volunteer":
         refused = sorted(set(data) - SELF_EDITABLE)
@@ -265,7 +267,8 @@ def update_volunteer(
         _release_future_assignments(volunteer, utcnow())
     volunteer.centre_id = new_centre_id
     _apply(volunteer, data)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return volunteer
 
 
