@@ -21,6 +21,7 @@ docs/scenario-format.md section 4), so the order is the solver's order too.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -317,10 +318,20 @@ def volunteer_roles_of(sessions: list[Session], volunteer_id: int,
     session that cannot be checked (cancelled, time not chosen) maps to the
     Conflict `volunteer_roles` would raise."""
     result: dict[int, list[RoleFit] | Conflict] = {}
+    for session, ctx in _week_contexts(sessions, volunteer_id):
+        result[session.id] = ctx if isinstance(ctx, Conflict) else _roles_for(ctx, volunteer_id)
+    return result
+
+
+def _week_contexts(sessions: list[Session], volunteer_id: int,
+                   ) -> Iterator[tuple[Session, _Context | Conflict]]:
+    """Each session's context as `volunteer_id` sees it, from one scenario
+    per ISO week (see `volunteer_roles_of`), or the Conflict `_context`
+    would raise for it."""
     weeks: dict[tuple[int, int], list[Session]] = defaultdict(list)
     for session in sessions:
         if session.status == "cancelled":
-            result[session.id] = Conflict("the session is cancelled", current="cancelled")
+            yield session, Conflict("the session is cancelled", current="cancelled")
             continue
         zone = ZoneInfo(session.activity.centre.municipality.timezone)
         year, number, _ = session.window_start.astimezone(zone).isocalendar()
@@ -333,10 +344,9 @@ def volunteer_roles_of(sessions: list[Session], volunteer_id: int,
         week = _Week(parse_scenario(doc), group, str(volunteer_id))
         for session in group:
             try:
-                result[session.id] = _roles_for(week.context(session), volunteer_id)
+                yield session, week.context(session)
             except Conflict as refused:
-                result[session.id] = refused
-    return result
+                yield session, refused
 
 
 def _roles_for(ctx: _Context, volunteer_id: int) -> list[RoleFit]:
@@ -358,7 +368,19 @@ def held_rules(session: Session, volunteer_id: int) -> tuple[str, ...]:
     others. Empty while the seat still fits, or when they hold none. Used
     when a volunteer changes their own availability or limits
     (services/own_profile.py), with the same rules as everything above."""
-    ctx = _context(session, volunteer_id)
+    return _held(_context(session, volunteer_id), volunteer_id)
+
+
+def held_rules_of(sessions: list[Session], volunteer_id: int) -> dict[int, tuple[str, ...]]:
+    """`held_rules` of many sessions at once, one scenario per ISO week as
+    in `volunteer_roles_of`; a session that cannot be checked (cancelled,
+    time not chosen) is left out."""
+    return {session.id: _held(ctx, volunteer_id)
+            for session, ctx in _week_contexts(sessions, volunteer_id)
+            if not isinstance(ctx, Conflict)}
+
+
+def _held(ctx: _Context, volunteer_id: int) -> tuple[str, ...]:
     key = str(volunteer_id)
     role_name = ctx.here.get(key)
     if role_name is None:
@@ -377,5 +399,5 @@ def held_rules(session: Session, volunteer_id: int) -> tuple[str, ...]:
     return tuple(sorted(failed, key=EXCLUDING_RULES.index))
 
 
-__all__ = ["EXCLUDING_RULES", "RoleFit", "held_rules", "volunteer_roles", "volunteer_roles_of", "OVERRIDABLE", "RULE_TEXT", "Candidate",
+__all__ = ["EXCLUDING_RULES", "RoleFit", "held_rules", "held_rules_of", "volunteer_roles", "volunteer_roles_of", "OVERRIDABLE", "RULE_TEXT", "Candidate",
            "Excluded", "RoleCandidates", "check_assignment", "session_candidates"]

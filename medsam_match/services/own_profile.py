@@ -7,7 +7,7 @@ principal (what a volunteer may change, the interests from the centre's
 list, the version check): the same code as PATCH /api/v1/volunteers/{id},
 after the same schema checked the body. Afterwards the volunteer's coming
 proposed and confirmed seats are checked with the planner's rules
-(`candidates.held_rules`); the seats the change made impossible (they fitted
+(`candidates.held_rules_of`); the seats the change made impossible (they fitted
 before it and do not now) are returned, so the page says which, and the
 centre's coordinators are told through the outbox in the same transaction.
 The seats stay the volunteer's: the volunteer may still come, or decline,
@@ -32,7 +32,7 @@ from ..extensions import db
 from ..models import Assignment, Session, Volunteer
 from ..models.types import utcnow
 from . import notifications
-from .candidates import held_rules
+from .candidates import held_rules, held_rules_of
 from .volunteers import update_volunteer
 
 #: The fields whose change can make a planned seat impossible.
@@ -60,9 +60,19 @@ def coming_seats(volunteer_id: int, now: datetime) -> list[Assignment]:
 
 
 def seats_not_fitting(volunteer_id: int, now: datetime) -> dict[int, tuple[str, ...]]:
-    """Each coming seat that breaks a rule, with the rules."""
+    """Each coming seat that breaks a rule, with the rules: one scenario per
+    ISO week of the seats (`candidates.held_rules_of`), or seat by seat when
+    some week's rows do not make a valid scenario."""
+    seats = coming_seats(volunteer_id, now)
+    try:
+        by_session = held_rules_of([seat.session for seat in seats], volunteer_id)
+    except ScenarioError:
+        pass
+    else:  # a seat whose session's time is not chosen yet: the next plan decides
+        return {seat.id: by_session[seat.session_id] for seat in seats
+                if by_session.get(seat.session_id)}
     found: dict[int, tuple[str, ...]] = {}
-    for seat in coming_seats(volunteer_id, now):
+    for seat in seats:
         try:
             rules = held_rules(seat.session, volunteer_id)
         except Conflict:

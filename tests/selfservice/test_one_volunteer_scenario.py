@@ -15,9 +15,16 @@ import pytest
 from flask import Flask
 
 from medsam_match.auth import Principal
+from medsam_match.domain_errors import Conflict
 from medsam_match.extensions import db
-from medsam_match.models import Centre
-from medsam_match.services.candidates import session_candidates, volunteer_roles, volunteer_roles_of
+from medsam_match.models import Assignment, Centre
+from medsam_match.services.candidates import (
+    held_rules,
+    held_rules_of,
+    session_candidates,
+    volunteer_roles,
+    volunteer_roles_of,
+)
 from tests.conftest import World
 from tests.selfservice.test_open_slots_property import _generate
 
@@ -52,3 +59,36 @@ def test_one_volunteer_scenario_says_what_the_full_one_says(
                         assert not fit.failing and fit.candidate == candidate[0]
                     compared += 1
     assert compared > excluded > 0 and compared - excluded > 0
+
+
+@pytest.mark.parametrize("seed", [11, 37])
+def test_the_profile_check_by_week_says_what_it_says_seat_by_seat(
+        app: Flask, world: World, seed: int) -> None:
+    """`held_rules_of` (one scenario per ISO week, as the profile check
+    reads a volunteer's coming seats) gives each seat the rules
+    `held_rules` gives it alone."""
+    rng = random.Random(seed)
+    held = broken = 0
+    with app.app_context():
+        made = _generate(rng, world)
+        # Every other volunteer's week tighter than it was, so that some
+        # seats break a limit and others still fit.
+        for volunteer in made["volunteers"][::2]:
+            volunteer.max_sessions_per_week = 1
+        db.session.flush()
+        holding = {(a.volunteer_id, a.session_id) for a in db.session.query(Assignment).filter(
+            Assignment.status.in_(("proposed", "confirmed")))}
+        for volunteer in made["volunteers"]:
+            by_week = held_rules_of(made["sessions"], volunteer.id)
+            for session in made["sessions"]:
+                try:
+                    alone = held_rules(session, volunteer.id)
+                except Conflict:
+                    assert session.id not in by_week
+                    continue
+                assert by_week[session.id] == alone, (seed, volunteer.id, session.id)
+                if (volunteer.id, session.id) in holding:
+                    held += 1
+                    broken += bool(alone)
+        db.session.rollback()
+    assert held >= broken > 0, (held, broken)
