@@ -4,7 +4,7 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest.pagination import PaginationParameters
-from marshmallow import fields, validate
+from marshmallow import fields, validate, validates_schema
 
 from api.common import (
     Id,
@@ -15,6 +15,7 @@ from api.common import (
     StrictFloat,
     StrictSchema,
     TimeField,
+    check_end_after_start,
     paginate,
 )
 from medsam_match.auth import current_principal
@@ -55,12 +56,20 @@ class HoursQuerySchema(QuerySchema):
     from_ = IsoDate(data_key="from", attribute="from", metadata={"description": "days from"})
     to = IsoDate(metadata={"description": "days before (exclusive)"})
 
+    @validates_schema
+    def _to_after_from(self, data: dict[str, Any], **kwargs: Any) -> None:
+        check_end_after_start(data, "from", "to")
+
 
 class SummaryQuerySchema(QuerySchema):
     volunteer_id = QueryId(metadata={"description": "coordinators: whose (volunteers: "
                                                     "their own)"})
     from_ = IsoDate(data_key="from", attribute="first")
     to = IsoDate(attribute="end", metadata={"description": "exclusive"})
+
+    @validates_schema
+    def _to_after_from(self, data: dict[str, Any], **kwargs: Any) -> None:
+        check_end_after_start(data, "first", "end", names=("from", "to"))
 
 
 class ActivityHoursSchema(StrictSchema):

@@ -278,3 +278,18 @@ def test_a_change_waiting_for_another_change_of_the_entry_is_409_naming_it(
     assert outcome[0].current == current
     left = [(e["id"], e["status"]) for e in rows(app, HoursEntry)]
     assert left == ([(entry_id, "approved")] if meanwhile == "approve" else [])
+
+
+def test_a_period_that_ends_before_it_starts_is_refused_naming_to(
+        client: FlaskClient, mw: ManualWorld, make_token) -> None:  # type: ignore[no-untyped-def]
+    amira = auth(make_token("volunteer", volunteer_id=mw.amira))
+    coordinator = auth(mw.world.no.coordinator_token)
+    backwards = "from=2026-03-01&to=2026-02-01"
+    body = assert_problem(client.get(f"{URL}/summary?{backwards}", headers=amira), 422, "to")
+    assert body["errors"]["to"] == ["to must be after from"]
+    assert_problem(client.get(f"{URL}?{backwards}", headers=coordinator), 422, "to")
+    same_day = "from=2026-03-01&to=2026-03-01"  # `to` is exclusive: an empty period
+    assert_problem(client.get(f"{URL}/summary?{same_day}", headers=amira), 422, "to")
+    fine = client.get(f"{URL}/summary?from=2026-02-01&to=2026-03-01", headers=amira)
+    assert fine.status_code == 200 and (fine.json["from"], fine.json["to"]) == (
+        "2026-02-01", "2026-03-01")
