@@ -73,6 +73,9 @@ def request_erasure(principal: Principal, volunteer_id: int, *, at_once: bool | 
         db.session.refresh(volunteer)
         return volunteer  # asked before: nothing more to do
     if at_once:
+        # The row lock before the look, as confirm_erasure does: two requests
+        # at once (one asked before) must not both wipe and queue a repair.
+        claim(volunteer, None, "volunteer")
         db.session.refresh(volunteer)
         if volunteer.erased_at is None:
             wipe_volunteer(volunteer, now)

@@ -114,3 +114,32 @@ def test_a_request_confirmed_twice_at_once_erases_once(app: Flask, mw: ManualWor
     with app.app_context():
         erased = db.session.get(Volunteer, mw.amira)
         assert erased.erased_at is not None and erased.version == 3  # request, one erasure
+
+
+@pytest.mark.postgres
+def test_a_pending_request_asked_again_twice_at_once_with_erasure_at_once_erases_once(
+        app: Flask, mw: ManualWorld, make_token) -> None:  # type: ignore[no-untyped-def]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
+    own_token = make_token("volunteer", volunteer_id=mw.amira)
+    app.test_client().post(f"{V}/{mw.amira}:request-erasure", headers=auth(own_token))
+    app.config["MEDSAM_ERASURE_WITHOUT_CONFIRMATION"] = True  # switched on since
+    barrier = threading.Barrier(2)
+    answers: list[int] = []
+
+    def ask() -> None:
+        own = app.test_client()
+        barrier.wait()
+        answers.append(own.post(f"{V}/{mw.amira}:request-erasure",
+                                headers=auth(own_token)).status_code)
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # the first wipes; the second finds it erased (200) or its token gone with it (401)
+    assert 200 in answers and set(answers) <= {200, 401}
+    with app.app_context():
+        erased = db.session.get(Volunteer, mw.amira)
+        assert erased.erased_at is not None and erased.version == 3  # request, one erasure
