@@ -172,7 +172,7 @@ def test_the_volunteers_page_shows_hours_given_from_attendance(
         db.session.commit()
     html = coordinator.client.get(f"/volunteers/{mw.amira}", headers=EN).get_data(as_text=True)
     assert "Hours given: 3.5" in html  # 2 h attended + 1.5 h approved; 4 h pending apart
-    assert "2 hours in 1 sessions they came to, 1.5 hours logged and approved." in html
+    assert "2 hours in 1 session they came to, 1.5 hours logged and approved." in html
     assert "4 hours wait for approval." in html
     yusuf = coordinator.client.get(f"/volunteers/{mw.yusuf}", headers=EN).get_data(as_text=True)
     assert "Hours given: 0" in yusuf  # confirmed in the same session, not marked: planned only
