@@ -5,6 +5,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from api.common import ETAG_HEADER, conditional, if_match_versions, paginate, with_etag
 from medsam_match.auth import current_principal
+from medsam_match.services import own_profile
 from medsam_match.services import volunteers as service
 
 from . import blp
@@ -55,10 +56,18 @@ class VolunteerById(MethodView):
 
         A volunteer token may change its own profile and availability, not
         `centre_id` or `active` (403). `preferred_activity_ids` must be
-        activities of the volunteer's centre (also after a move).
+        activities of the volunteer's centre (also after a move). When a
+        volunteer's change means they no longer fit a coming seat, the
+        centre's coordinators get a message, as from the profile page.
         """
+        principal = current_principal()
+        if principal.role == "volunteer" and principal.volunteer_id == volunteer_id:
+            # The same save as /my/profile: coordinators are told of the
+            # coming seats the change no longer fits.
+            saved = own_profile.save_own_profile(principal, data, if_match_versions())
+            return with_etag(saved.volunteer)
         return with_etag(
-            service.update_volunteer(current_principal(), volunteer_id, data, if_match_versions())
+            service.update_volunteer(principal, volunteer_id, data, if_match_versions())
         )
 
     @blp.response(204)

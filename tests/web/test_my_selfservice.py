@@ -212,6 +212,45 @@ def test_a_change_that_breaks_a_coming_seat_is_named_and_the_coordinator_told(
             OutboxMessage.kind == "availability_conflict")).all()) == 1
 
 
+def test_the_same_change_through_the_api_tells_the_coordinator_too(
+        client: Any, web_world: WebWorld, app: Flask) -> None:
+    """A volunteer's app may PATCH the profile through the API: the
+    coordinators hear of the seat it breaks as from /my/profile, and a
+    coordinator's own change (their decision) sends nobody a message."""
+    from sqlalchemy import select
+
+    from medsam_match.models import OutboxMessage
+    from tests.conftest import auth
+
+    make_user(app, "koordinator@arendal.kommune.no", centre_id=web_world.world.no.centre_id)
+    _set(app, web_world.kari_id, weekly_availability=ALWAYS)
+    homework = local_evening(4, 16)
+    away = [{"start": (homework - timedelta(hours=1)).isoformat(),
+             "end": (homework + timedelta(hours=3)).isoformat()}]
+
+    def conflicts() -> list[Any]:
+        with app.app_context():
+            return [row.payload for row in db.session.scalars(select(OutboxMessage).where(
+                OutboxMessage.kind == "availability_conflict")).all()]
+
+    coordinator = web_world.world.no.coordinator_token
+    answer = client.patch(f"/api/v1/volunteers/{web_world.kari_id}",
+                          json={"unavailable": away}, headers=auth(coordinator))
+    assert answer.status_code == 200, answer.get_json()
+    assert conflicts() == []
+    client.patch(f"/api/v1/volunteers/{web_world.kari_id}", json={"unavailable": []},
+                 headers=auth(coordinator))
+
+    answer = client.patch(f"/api/v1/volunteers/{web_world.kari_id}",
+                          json={"unavailable": away}, headers=auth(web_world.kari_token))
+    assert answer.status_code == 200, answer.get_json()
+    assert len(answer.get_json()["unavailable"]) == 1
+    told = conflicts()
+    assert [[a["assignment_id"] for a in p["assignments"]] for p in told] == \
+        [[web_world.confirmed_id]]
+    assert told[0]["assignments"][0]["rules"] == ["availability"]
+
+
 # --- open slots -------------------------------------------------------------------
 
 def _open_world(app: Flask, web_world: WebWorld) -> dict[str, int]:
