@@ -84,7 +84,7 @@ def test_network_page_explains_differences_in_words(app, client):
     html = ws.client.get("/network?year=2026").get_data(as_text=True)
     assert 'id="network-insights"' in html
     assert "Aarhus" not in html and "Oslo" not in html  # not in the network
-    assert re.search(r"fyller \d+ % av plassene i «", html)  # Levanger's language, nb
+    assert re.search(r"fyller \d+\s% av plassene i «", html)  # Levanger's language, nb
 
 
 def test_history_keeps_every_volunteer_within_their_weekly_limits(app):

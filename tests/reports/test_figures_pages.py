@@ -41,8 +41,8 @@ def test_dashboard_of_the_municipality(app, client, world, history):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert figure(html, "sessions_held") == "5"
-    assert figure(html, "hours_given") == "39.5"
-    assert figure(html, "fill_rate") == "100 %"
+    assert figure(html, "hours_given") == "39,5"  # Arendal's language: a decimal comma
+    assert figure(html, "fill_rate") == "100\xa0%"
     assert figure(html, "new_volunteers") == FIVE
     assert 'id="trend-chart"' in html and "vendor/chartjs/chart.umd.min.js" in html
     assert "Arendal frivilligsentral" in html  # centres side by side
@@ -52,6 +52,11 @@ def test_dashboard_of_the_municipality(app, client, world, history):
     text = annual.get_data(as_text=True)
     assert '<html lang="nb">' in text  # Arendal's language
     assert "Årsrapport 2025: Arendal" in text and "Økter holdt" in text
+    # a reader who picked English reads English numbers
+    assert ws.post("/language", page="/figures?year=2025", language="en").status_code == 303
+    english = ws.client.get("/figures?year=2025").get_data(as_text=True)
+    assert figure(english, "hours_given") == "39.5"
+    assert figure(english, "fill_rate") == "100%"
 
 
 def test_coordinator_sees_its_centre_and_municipality_only(app, client, world, history):

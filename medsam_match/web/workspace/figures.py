@@ -16,7 +16,7 @@ from typing import Any
 
 from babel.dates import get_day_names
 from flask import Response, abort, g, request
-from flask_babel import force_locale, lazy_gettext
+from flask_babel import force_locale, format_decimal, format_percent, lazy_gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -204,16 +204,16 @@ def _weekday_name(weekday: int) -> str:
 
 
 def shown(value: Any, kind: str = "") -> str:
-    """A figure as the page shows it: "< 5", "–" for none, rates in %."""
+    """A figure as the page shows it, in the reader's language: "< 5", "–"
+    for none, rates in %, decimals to one place with the language's decimal
+    comma and digit grouping ("1 464,5" in nb, "1,464.5" in en)."""
     if value == reports.SUPPRESSED:
         return reports.SUPPRESSED
     if value is None:
         return "–"
-    if kind == "rate":
-        return f"{round(value * 100)} %"
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    return str(value)
+    if kind == "rate":  # the language's own pattern: "78\xa0%" in nb, nn and da, "78%" in en
+        return str(format_percent(value))
+    return str(format_decimal(value, format="#,##0.#"))
 
 
 # (key, label, kind): the figures in the order the pages list them.
