@@ -11,13 +11,13 @@ How a part is solved depends on its size in candidate triples:
 - up to LARGE_MODEL: CP-SAT on the whole model (small: optimal in moments);
 - beyond: CP-SAT starts at once on models narrowed to the hint's and a
   min-cost flow's triples (`flow_guide.py`), growing by the least contested
-  candidates of each role (`_solve_least_contested`). Up to
-  LP_TRIPLES_PER_SECOND per second of the part's time (times the machine's
-  share now, `_machine_share`), a thread meanwhile builds the whole model
-  and, when the build's time says it can finish (`background.LP_PER_BUILD`),
-  solves its LP relaxation with GLOP; when it arrives it gives the bound,
-  and the search moves to the model narrowed to the triples the LP uses
-  (`_solve_on_lp_support`). A late LP costs the bound, never the plan
+  candidates of each role (`_solve_least_contested`), while a thread solves
+  the part's compact LP relaxation (`compact_lp.py`: the triples alone, with
+  the overlaps, weekly limits and cover; seconds on M, where the whole
+  model's LP took 10-30 s and on 2 cores never arrived beside the search);
+  when it arrives it gives the bound, and the search moves to the model
+  narrowed to the triples the LP uses, growing by reduced cost
+  (`_solve_on_compact_support`). A late LP costs the bound, never the plan
   (`_solve_large`).
 
 When the scenario has a previous plan that scores better than greedy's and
@@ -50,7 +50,8 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from .background import BackgroundRelaxation, Interrupt
+from .background import InBackground, Interrupt
+from .compact_lp import CompactRelaxation, compact_relaxation
 from .decompose import components, packed_components
 from .flow_bound import flow_bound
 from .flow_guide import flow_support
@@ -58,7 +59,6 @@ from .greedy import greedy_plan
 from .model import BuiltModel, ModelData, build_model, find_candidates
 from .model.candidates import Candidates
 from .model.conflicts import find_conflicts
-from .model.lp_bound import LpRelaxation
 from .parse import parse_scenario
 from .phases import Phases, timed_solve
 from .repair import fill_greedily, is_repair, keep_and_fill
@@ -80,23 +80,13 @@ RESERVE_SHARE = 0.03
 RESERVE_SECONDS = 0.05
 
 #: models with more candidate triples than this skip presolve probing and are
-#: searched on the support of their LP relaxation
+#: searched on the support of their compact LP relaxation
 LARGE_MODEL = 20_000
-#: share of a large part's time the LP relaxation may take (it runs beside
-#: the search; what is left after it goes to the search on its support)
-LP_SHARE = 0.9
 #: LP values above this put a triple in the narrowed model
 LP_SUPPORT = 1e-6
-#: parts with more candidate triples than this many per second of their
-#: budget (scaled by the share of the machine the solve has now,
-#: `_machine_share`) get no LP relaxation: it could not finish in time (measured on 2
-#: cores: M, 61,000 triples, builds in ~4 s and solves its LP in ~10-15 s
-#: on a quiet machine, 20-35 s beside the search on a busy one). Below it the
-#: whole model is built beside the search, and the LP is tried only when the
-#: build's own time says it can finish (`background.LP_PER_BUILD`): an LP that
-#: does not arrive costs the search a core for nothing (M at 30 s: 942,097,
-#: against 955,495 at 20 s without one; bench.cliff, load 3-4)
-LP_TRIPLES_PER_SECOND = 5_000
+#: share of a large part's time the compact LP (`compact_lp.py`) may take;
+#: what is left after it goes to the search on its support
+COMPACT_SHARE = 0.5
 #: candidates per wanted person that such a narrowed model keeps (beside
 #: the hint's and the min-cost flow's, `flow_guide.py`)
 CONTESTED_PER_SLOT = 1
@@ -282,6 +272,11 @@ def _result(
     optimal = bound is not None and (
         bound - score <= PROOF_ABSOLUTE + PROOF_RELATIVE * abs(score) + margin
     )
+    if optimal:
+        # what is left between them is the objective's rounding: the proof
+        # says the score is the optimum (the validator holds "optimal" to
+        # 1e-6 of the score, which a score of 0 with 1.6e-6 of rounding broke)
+        bound = score
     info["phases"] = phases.as_dict()
     return build_result(
         scenario, plan, status="optimal" if optimal else "feasible", bound=bound, solver_info=info
@@ -397,43 +392,37 @@ class _Run:
         self, index: int, data: ModelData, part_deadline: float, workers: int, seed: int
     ) -> str:
         """Parts above LARGE_MODEL triples: the search starts at once on
-        narrowed models (`_solve_least_contested`) while, when the part is
-        small enough for it to have a chance in its time, a thread builds the
-        whole model and solves its LP relaxation (`background.py`). When the
-        LP arrives the search moves to the LP's support and the part gets the
-        LP's bound (`_solve_on_lp_support`); when it does not, the narrowed
-        search has had the whole time. So a slow LP costs the bound, never
-        the plan: there is no point where the result falls to greedy's."""
+        narrowed models (`_solve_least_contested`) while a thread solves the
+        part's compact LP relaxation (`compact_lp.py`, seconds on M). When it
+        arrives the search moves to the LP's support with the LP's bound
+        (`_solve_on_compact_support`); when it does not, the narrowed search
+        has had the whole time. So a slow LP costs the bound, never the plan:
+        there is no point where the result falls to greedy's."""
         part = self.parts[index]
         budget = max(0.0, part_deadline - time.monotonic())
         interrupt = Interrupt()
-        background = None
-        if len(data.triples) <= LP_TRIPLES_PER_SECOND * _machine_share(workers) * budget:
-            background = BackgroundRelaxation(
-                data, time.monotonic() + LP_SHARE * budget, interrupt, self.phases
-            )
-        # the search keeps all its workers while GLOP (one thread) runs
-        # beside it: with one worker fewer, a limit at which the LP ends up
-        # not arriving gave a worse plan than a shorter limit without an LP
-        outcome = self._solve_least_contested(index, data, part_deadline, workers, seed, interrupt)
-        if background is None:
-            return outcome
+        candidates = Candidates(self.candidates.usable, data.triples)
+        previous = set(data.previous)
+        background = InBackground(
+            lambda: compact_relaxation(self.scenario, candidates, COMPACT_SHARE * budget, previous),
+            interrupt, self.phases,
+        )
+        outcome = self._solve_least_contested(
+            index, data, part_deadline, _searchers_beside(background, workers), seed, interrupt
+        )
+        if outcome == WHOLE:  # the hint is no plan: the whole model decides
+            with self.phases.timing("model"):
+                built = build_model(data)
+            return self._solve_whole(index, built, part_deadline, workers, seed)
         if part.bound is None:
             # the narrowed search ended early: the LP may still bring a bound
             background.done.wait(max(0.0, part_deadline - time.monotonic()))
-        background.check()
-        if outcome == WHOLE:  # the hint is no plan: the whole model decides
-            return self._solve_whole(index, background.wait_built(), part_deadline, workers, seed)
-        if background.relaxation is not None and background.built is not None:
-            return self._solve_on_lp_support(
-                index, background.built, background.relaxation, part_deadline, workers, seed
-            )
-        if background.built is not None and part.bound is None:
-            # the LP did not finish: the bound the whole model's objective allows
-            objective = background.built.objective
-            part.built = background.built
-            part.bound = objective.to_score(objective.trivial_bound) + objective.error
-        return outcome
+        relaxation = background.result()
+        if relaxation is None:
+            return outcome
+        return self._solve_on_compact_support(
+            index, data, relaxation, part_deadline, workers, seed
+        )
 
     def _solver(self, budget: float, workers: int, seed: int) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
@@ -443,39 +432,28 @@ class _Run:
         _favour_the_lp(solver.parameters, workers)
         return solver
 
-    def _solve_on_lp_support(
-        self, index: int, built: BuiltModel, relaxation: LpRelaxation,
+    def _solve_on_compact_support(
+        self, index: int, data: ModelData, relaxation: CompactRelaxation,
         part_deadline: float, workers: int, seed: int,
     ) -> str:
-        """Large parts, once their LP relaxation is solved: CP-SAT on the
-        whole model spends most of a short budget in presolve and its root
-        LP, and ends near the hint. Instead CP-SAT searches the model
-        narrowed to the triples the LP uses plus the best plan's: a small
-        model whose plans are plans of the whole. While time is left the
-        narrowed model grows by the triples of best reduced cost, each round
-        hinted with the last round's plan."""
+        """Large parts with their compact LP (`compact_lp.py`): CP-SAT on the
+        model narrowed to the triples the LP uses and the hint's, growing by
+        the triples of best reduced cost while rounds end optimal, each
+        round hinted with the last one's plan (as `_solve_on_lp_support`)."""
         part = self.parts[index]
-        triples = list(built.vars.x)
-        columns = np.array([built.vars.x[a].index for a in triples], dtype=np.int64)
-        objective = built.objective
-        lp_raw = min(relaxation.bound, objective.trivial_bound)
-        part.built = built
-        part.bound = objective.to_score(lp_raw) + objective.error
+        triples = relaxation.triples
+        reduced = relaxation.reduced
+        part.bound = relaxation.bound
         self._report(None)
-
-        reduced = relaxation.reduced[columns]
-        # most promising first: used by the LP, then by reduced cost
-        order = np.lexsort((-reduced, relaxation.values[columns] <= LP_SUPPORT))
-        size = max(int(np.sum(relaxation.values[columns] > LP_SUPPORT)), 1)
-        always = set(self.hint.assignments) | set(built.data.fixed) | set(built.data.previous)
+        order = np.lexsort((-reduced, relaxation.values <= LP_SUPPORT))
+        size = max(int(np.sum(relaxation.values > LP_SUPPORT)), 1)
+        always = set(self.hint.assignments) | set(data.fixed) | set(data.previous)
         plan = part.plan or _restrict(self.hint, set(part.sessions))
         while True:
             kept = {triples[i] for i in order[:size]} | always | set(plan.assignments)
-            # every triple left out has a reduced cost below the last kept
-            # one: a plan using it scores at most lp + that reduced cost
             cutoff = float(reduced[order[size]]) if size < len(order) else -math.inf
             narrowed = Candidates(
-                self.candidates.usable, {a: o for a, o in built.data.triples.items() if a in kept}
+                self.candidates.usable, {a: o for a, o in data.triples.items() if a in kept}
             )
             with self.phases.timing("model"):
                 small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
@@ -490,26 +468,23 @@ class _Run:
                 break
             plan = small.vars.extract(solver.boolean_value)
             part.plan = plan
-            small_raw = min(
-                solver.objective_value if status == cp_model.OPTIMAL else solver.best_objective_bound,
-                small.objective.trivial_bound,
-            )
-            # a plan using a left-out triple scores at most the LP bound plus
-            # that triple's reduced cost; one within the narrowed model at
-            # most that model's bound: the larger of the two bounds them all
-            outside_raw = min(relaxation.bound + min(cutoff, 0.0), objective.trivial_bound)
-            outside = objective.to_score(outside_raw) + objective.error
-            inside = small.objective.to_score(small_raw) + small.objective.error
+            part.built = small
+            # a plan with a left-out triple scores at most the LP's bound
+            # plus that triple's reduced cost; one within the narrowed model
+            # at most that model's bound
+            outside = relaxation.bound + min(cutoff, 0.0)
+            inside = self._bound_of(small, solver, status)
             part.bound = min(part.bound, max(outside, inside))
             if status != cp_model.OPTIMAL or size >= len(order):
                 break
             size *= GROWTH
+        self.variables += len(small.model.proto.variables)
         self._report(None)
         return "solved" if part.plan is not None else "unsolved"
 
     def _solve_least_contested(
-        self, index: int, data: ModelData, part_deadline: float, workers: int, seed: int,
-        interrupt: Interrupt,
+        self, index: int, data: ModelData, part_deadline: float, workers: Callable[[], int],
+        seed: int, interrupt: Interrupt,
     ) -> str:
         """Large parts before (or without) their LP relaxation: CP-SAT
         searches the model narrowed to the hint's triples and the min-cost
@@ -518,7 +493,8 @@ class _Run:
         person who have the fewest sessions to choose from (CONTESTED_PER_SLOT,
         then GROWTH times as many each round), hinted with the last plan. Its plans
         are plans of the whole; a bound only when a round covers every
-        triple. Stops early when `interrupt` fires (the LP has arrived)."""
+        triple. Stops early when `interrupt` fires (the LP has arrived).
+        `workers()` is asked before each round: fewer while the LP runs."""
         part = self.parts[index]
         sessions_of: dict[str, set[str]] = {}
         people: dict[tuple[str, str], list[str]] = {}
@@ -545,7 +521,7 @@ class _Run:
             with self.phases.timing("model"):
                 small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
             small.vars.hint(small.model, plan)
-            solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers, seed)
+            solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers(), seed)
             solver.parameters.cp_model_probing_level = 0
             callback = _Reporter(self, index, small) if self.progress else None
             status = interrupt.solve(solver, small.model, callback, self.phases)
@@ -657,6 +633,17 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         plan = part.built.vars.extract(self.boolean_value)
         bound = objective.to_score(min(self.best_objective_bound, objective.trivial_bound))
         self.run._report((self.index, plan, bound + objective.error))
+
+
+def _searchers_beside(background: InBackground, workers: int) -> Callable[[], int]:
+    """How many CP-SAT workers a narrowed round gets: one fewer while the
+    LP relaxation is being built and solved on a machine with no core to
+    spare for it (the LP decides the plan's quality: the sooner the
+    better)."""
+    cores = os.cpu_count() or 1
+    if workers < 2 or workers < cores:
+        return lambda: workers
+    return lambda: workers - 1 if not background.done.is_set() else workers
 
 
 def _machine_share(workers: int) -> float:

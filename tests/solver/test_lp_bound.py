@@ -18,6 +18,8 @@ import pytest
 from hypothesis import given
 
 from bench.generate import generate
+from solver.compact_lp import compact_relaxation
+from solver.flow_bound import flow_bound
 from solver.greedy import greedy_plan
 from solver.model import ModelData, build_model, find_candidates
 from solver.model.lp_bound import _lagrangian_bound, _relaxation_rows, solve_relaxation
@@ -182,31 +184,41 @@ def test_the_fairness_floor_keeps_the_lp_from_spreading_hours() -> None:
 # -- parts too large to build whole --------------------------------------------------
 
 
-def test_huge_parts_are_searched_narrowed_and_beat_greedy(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_huge_parts_are_searched_on_the_compact_lps_support(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Parts above LARGE_MODEL: the compact LP arrives beside the search,
+    the plan comes from its support and the bound is the LP's, tighter
+    than the min-cost flow's."""
     monkeypatch.setattr(solve_module, "LARGE_MODEL", 0)
-    monkeypatch.setattr(solve_module, "LP_TRIPLES_PER_SECOND", 0)
     doc = generate("S", 3)
     result = solve(doc, time_limit=5.0, workers=2, seed=3)
     baseline = greedy(doc)
     assert validate(doc, result) == []
     assert result["score"] >= baseline["score"] - 1e-6 * abs(baseline["score"])
-    # a bound only when a narrowed round grew into the whole model and closed it
-    assert result["bound"] is None or (
-        result["status"] == "optimal" and result["bound"] >= result["score"] - 1e-6
-    )
+    scenario = parse_scenario(doc)
+    candidates = find_candidates(scenario)
+    relaxation = compact_relaxation(scenario, candidates, 5.0)
+    flow = flow_bound(scenario, candidates)
+    assert relaxation is not None and flow is not None
+    assert result["score"] - 1e-6 <= result["bound"] <= relaxation.bound + 1e-6
+    assert relaxation.bound < flow
 
 
 def test_when_the_lp_does_not_finish_narrowed_models_still_beat_greedy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(solve_module, "LARGE_MODEL", 0)
-    monkeypatch.setattr(solve_module, "LP_SHARE", 0.0)  # no time at all for GLOP
+    monkeypatch.setattr(solve_module, "COMPACT_SHARE", 0.0)  # no time at all for GLOP
     doc = generate("S", 1)
     result = solve(doc, time_limit=5.0, workers=2, seed=1)
     baseline = greedy(doc)
     assert validate(doc, result) == []
     assert result["score"] >= baseline["score"] - 1e-6 * abs(baseline["score"])
-    assert result["bound"] is not None and result["bound"] >= result["score"]
+    # the min-cost flow's bound, or the narrowed model's once it grew whole
+    scenario = parse_scenario(doc)
+    flow = flow_bound(scenario, find_candidates(scenario))
+    assert flow is not None and result["score"] <= result["bound"] <= flow + 1e-6
 
 
 # -- the OR-Tools versions the project declares ----------------------------------------

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from solver.compact_lp import compact_relaxation
 from solver.eligibility import is_eligible
 from solver.flow_bound import flow_bound
 from solver.model import find_candidates
@@ -160,7 +161,9 @@ def _feasible(sc: Scenario, schedule: dict[str, int], plan: list[Assignment]) ->
     return True
 
 
-def brute_force_optimum(sc: Scenario) -> float | None:
+def brute_force_optimum(sc: Scenario, using: Assignment | None = None) -> float | None:
+    """The best score of any plan keeping every hard rule (that has `using`
+    among its assignments, when given); None when there is no such plan."""
     best: float | None = None
     forbidden = set(sc.forbidden)
     fixed = set(sc.fixed)
@@ -184,6 +187,8 @@ def brute_force_optimum(sc: Scenario) -> float | None:
                 pair_choices.append(options)
         for combo in itertools.product(*pair_choices):
             plan = [a for a in combo if a is not None]
+            if using is not None and using not in plan:
+                continue
             if _feasible(sc, schedule, plan):
                 score = compute_score(sc, Plan(schedule=schedule, assignments=tuple(plan)))
                 best = score if best is None else max(best, score)
@@ -213,6 +218,9 @@ def test_result_validates_and_beats_greedy(doc: dict[str, Any]) -> None:
     bound = flow_bound(scenario, find_candidates(scenario))
     if bound is not None:  # the flow's bound holds over the proven optimum
         assert bound >= result["score"] - 1e-6 * max(1.0, abs(result["score"]))
+    relaxation = compact_relaxation(scenario, find_candidates(scenario), 5.0)
+    if relaxation is not None:  # and so does the compact LP's
+        assert relaxation.bound >= result["score"] - 1e-6 * max(1.0, abs(result["score"]))
 
 
 @SETTINGS
@@ -231,3 +239,13 @@ def test_tiny_scenarios_reach_the_brute_force_optimum(doc: dict[str, Any]) -> No
     bound = flow_bound(scenario, find_candidates(scenario))
     if bound is not None:
         assert bound >= optimum - 1e-6 * max(1.0, abs(optimum))
+    relaxation = compact_relaxation(scenario, find_candidates(scenario), 5.0)
+    if relaxation is not None:
+        assert relaxation.bound >= optimum - 1e-6 * max(1.0, abs(optimum))
+        for t, triple in enumerate(relaxation.triples):
+            # what the search leaves out relies on this: a plan with the
+            # triple scores at most the bound plus its reduced cost (< 0)
+            best_with = brute_force_optimum(scenario, using=triple)
+            if best_with is not None:
+                ceiling = relaxation.bound + min(float(relaxation.reduced[t]), 0.0)
+                assert ceiling >= best_with - 1e-6 * max(1.0, abs(best_with))

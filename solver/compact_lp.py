@@ -1,0 +1,301 @@
+"""A compact LP relaxation over the candidate triples alone: a proven bound
+and the fractional values and reduced costs that point the search at good
+plans, in seconds where the whole model's LP takes tens of seconds.
+
+The whole model's LP (`model/lp_bound.py`) relaxes every constraint CP-SAT
+holds, with the attendance, place, option and fairness variables beside the
+triples: on M (61,000 triples) it is built in ~4 s and solved by GLOP in
+10-15 s on a quiet 2-core machine, beside a search that needs the same
+cores; on L it is never tried. This one keeps only what decides most of the
+score, the min-cost flow's relaxation (`flow_bound.py`) with its layers
+written as rows, plus the overlaps the flow cannot see:
+
+- a column per (triple, usable option), worth the triple's own terms at that
+  option (interest, preferred, travel, fairness of its own hours, stability,
+  continuity and volunteer_used shared out as in `flow_bound.py`);
+- per volunteer, columns of fairness units: the k-th session a volunteer
+  works adds at least fairness · 2(k-1) · d² to Σ h² (d their shortest
+  candidate session), and the first earns volunteer_used when > 0; the
+  units equal the volunteer's columns (Σ x = Σ z), the LP taking the best
+  first since they get worse;
+- per volunteer and ISO week: at most the week's session limit, hour limit
+  over the shortest session and most disjoint candidate sessions, and the
+  hours within the hour limit; per volunteer and day: at most the day's
+  most disjoint sessions;
+- per volunteer, each maximal set of their candidate columns whose times
+  overlap (`sweep.overlap_cliques`): at most one (H6; the roles of one
+  session overlap, so one role a session too); per volunteer and session
+  with several options, at most one of them;
+- per role: filled = min part + extra part, worth cover_min and
+  cover_extra (concave: cover_min >= cover_extra, else all at the larger).
+
+Every plan is a 0/1 point of these rows (its assignments at their chosen
+options), and on it the columns' values add up to at least its score less
+the constant -stability · |previous| (the argument of `flow_bound.py`, with
+each option's own terms exact instead of the best over options). Left out,
+which only raises the value: places (H10), one option per open session
+across volunteers, option penalties (>= 0), fixed assignments.
+
+The bound is evaluated from GLOP's duals by weak Lagrangian duality, so it
+holds whatever GLOP returns (`_lagrangian`), with a margin for float error.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined]
+
+from .eligibility import distance_km
+from .flow_bound import _disjoint
+from .model.candidates import Candidates
+from .model.lp_bound import _solve_glop
+from .model.sweep import overlap_cliques
+from .scenario import Assignment, Scenario
+
+#: relative margin added to the bound for float64 rounding in its evaluation
+_FLOAT_MARGIN = 1e-9
+
+
+@dataclass(frozen=True)
+class CompactRelaxation:
+    #: proven upper bound on the score of every plan
+    bound: float
+    #: the triples, in the order of `values` and `reduced`
+    triples: list[Assignment]
+    #: the LP's value of each triple (the largest over its options)
+    values: npt.NDArray[np.float64]
+    #: per triple, the largest reduced cost over its options: a plan using
+    #: the triple scores at most bound + that (when it is negative)
+    reduced: npt.NDArray[np.float64]
+    #: seconds: building the rows, GLOP
+    seconds: tuple[float, float]
+
+
+class _Lp:
+    """Columns with bounds and gains, and sparse rows lo <= Σ a·x <= hi."""
+
+    def __init__(self) -> None:
+        self.gain: list[float] = []
+        self.upper: list[float] = []
+        self.starts: list[int] = [0]
+        self.indices: list[int] = []
+        self.coefs: list[float] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
+
+    def column(self, gain: float, upper: float) -> int:
+        self.gain.append(gain)
+        self.upper.append(upper)
+        return len(self.gain) - 1
+
+    def row(self, columns: list[int], coefs: list[float] | None, lo: float, hi: float) -> None:
+        self.indices.extend(columns)
+        self.coefs.extend(coefs if coefs is not None else [1.0] * len(columns))
+        self.starts.append(len(self.indices))
+        self.lo.append(lo)
+        self.hi.append(hi)
+
+
+def compact_relaxation(
+    scenario: Scenario, candidates: Candidates, time_limit: float,
+    previous: set[Assignment] | None = None,
+) -> CompactRelaxation | None:
+    """The relaxation's bound, values and reduced costs over `candidates`
+    (a part's triples), `previous` being the previous plan's triples of those
+    sessions (default: all of the scenario's); None when GLOP gives no usable
+    duals in time, or a weight's sign is outside what it covers (fairness
+    below zero)."""
+    w = scenario.weights
+    if w.fairness < 0 or time_limit <= 0:
+        return None
+    started = time.monotonic()
+    deadline = started + time_limit
+    sessions = scenario.session_by_id
+    volunteers = scenario.volunteer_by_id
+    previous = set(scenario.previous) if previous is None else previous
+    lp = _Lp()
+
+    # per volunteer: what the flow bound's layers need
+    week_intervals: dict[tuple[str, tuple[int, int]], set[tuple[int, int]]] = defaultdict(set)
+    week_shortest: dict[tuple[str, tuple[int, int]], float] = {}
+    day_intervals: dict[tuple[str, date], set[tuple[int, int]]] = defaultdict(set)
+    per_activity: dict[tuple[str, str], set[str]] = defaultdict(set)
+    shortest: dict[str, float] = {}
+    for a, options in candidates.triples.items():
+        session = sessions[a.session]
+        per_activity[a.volunteer, session.activity].add(a.session)
+        for oi in options:
+            option = session.options[oi]
+            key = (a.volunteer, option.iso_week)
+            week_intervals[key].add((option.start, option.end))
+            week_shortest[key] = min(week_shortest.get(key, math.inf), option.hours)
+            day_intervals[a.volunteer, option.local_date].add((option.start, option.end))
+            shortest[a.volunteer] = min(shortest.get(a.volunteer, math.inf), option.hours)
+    capacity: dict[tuple[str, tuple[int, int]], int] = {}
+    total: dict[str, int] = defaultdict(int)
+    for key, intervals in week_intervals.items():
+        v = volunteers[key[0]]
+        cap = _disjoint(list(intervals))
+        if v.max_sessions_per_week is not None:
+            cap = min(cap, v.max_sessions_per_week)
+        if v.max_hours_per_week is not None and week_shortest[key] > 0:
+            cap = min(cap, int(v.max_hours_per_week / week_shortest[key] + 1e-9))
+        capacity[key] = max(cap, 0)
+        total[key[0]] += capacity[key]
+
+    triples = list(candidates.triples)
+    columns_of: list[list[int]] = []
+    by_volunteer: dict[str, list[int]] = defaultdict(list)
+    by_week: dict[tuple[str, tuple[int, int]], list[int]] = defaultdict(list)
+    by_day: dict[tuple[str, date], list[int]] = defaultdict(list)
+    by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_role: dict[tuple[str, str], list[int]] = defaultdict(list)
+    work_times: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    hours: dict[int, float] = {}
+    for a in triples:
+        session = sessions[a.session]
+        v = volunteers[a.volunteer]
+        activity = scenario.activity_by_id[session.activity]
+        common = (
+            w.interest * bool(v.interests & activity.interests)
+            + w.preferred * (activity.id in v.preferred_activities)
+            + w.stability * (a in previous)
+        )
+        if w.continuity > 0:
+            common -= w.continuity / len(per_activity[a.volunteer, session.activity])
+        elif w.continuity < 0:
+            common -= w.continuity
+        if w.volunteer_used < 0:
+            common += w.volunteer_used / max(total[a.volunteer], 1)
+        own: list[int] = []
+        for oi in candidates.triples[a]:
+            option = session.options[oi]
+            if capacity[a.volunteer, option.iso_week] <= 0:
+                continue  # the week allows no session: the column is 0 in every plan
+            place = scenario.place_by_id.get(option.place) if option.place else None
+            gain = common - w.travel_km * distance_km(v, place) - w.fairness * option.hours**2
+            j = lp.column(gain, 1.0)
+            hours[j] = option.hours
+            own.append(j)
+            by_volunteer[a.volunteer].append(j)
+            by_week[a.volunteer, option.iso_week].append(j)
+            by_day[a.volunteer, option.local_date].append(j)
+            by_role[a.session, a.role].append(j)
+            if len(session.options) > 1:
+                by_pair[a.volunteer, a.session].append(j)
+            work_times[a.volunteer].append((option.start, option.end))
+        columns_of.append(own)
+
+    for volunteer_id, own in by_volunteer.items():
+        units = []
+        d = shortest[volunteer_id]
+        for k in range(1, max(total[volunteer_id], 0) + 1):
+            gain = -w.fairness * 2 * (k - 1) * d * d
+            if k == 1 and w.volunteer_used > 0:
+                gain += w.volunteer_used
+            units.append(lp.column(gain, 1.0))
+        lp.row(own + units, [1.0] * len(own) + [-1.0] * len(units), 0.0, 0.0)
+        # the volunteer's columns in the order `work_times` lists them
+        for clique in overlap_cliques(work_times[volunteer_id]):
+            lp.row([own[i] for i in clique], None, -math.inf, 1.0)
+    for key, own in by_week.items():
+        lp.row(own, None, -math.inf, float(capacity[key]))
+        limit = volunteers[key[0]].max_hours_per_week
+        if limit is not None:
+            lp.row(own, [hours[j] for j in own], -math.inf, float(limit))
+    for (volunteer_id, day), own in by_day.items():
+        lp.row(own, None, -math.inf, float(_disjoint(list(day_intervals[volunteer_id, day]))))
+    for own in by_pair.values():
+        if len(own) > 1:
+            lp.row(own, None, -math.inf, 1.0)
+    for s in scenario.sessions:
+        for role in s.roles:
+            filling = by_role.get((s.id, role.name))
+            if not filling:
+                continue
+            if w.cover_min >= w.cover_extra:
+                parts = [lp.column(w.cover_min, float(role.min)),
+                         lp.column(w.cover_extra, float(role.max - role.min))]
+            else:
+                parts = [lp.column(w.cover_extra, float(role.max))]
+            lp.row(filling + parts, [1.0] * len(filling) + [-1.0] * len(parts), 0.0, 0.0)
+    built = time.monotonic() - started
+
+    gains = np.array(lp.gain, dtype=np.float64)
+    upper = np.array(lp.upper, dtype=np.float64)
+    largest = float(np.max(np.abs(gains))) if len(gains) else 0.0
+    scale = 1e6 / largest if largest > 1e6 else 1.0  # see lp_bound.OBJECTIVE_LIMIT
+    request = linear_solver_pb2.MPModelRequest()
+    request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
+    model = request.model
+    model.maximize = True
+    for j in range(len(gains)):
+        var = model.variable.add()
+        var.lower_bound = 0.0
+        var.upper_bound = upper[j]
+        var.objective_coefficient = gains[j] * scale
+    for i in range(len(lp.lo)):
+        ct = model.constraint.add()
+        begin, end = lp.starts[i], lp.starts[i + 1]
+        ct.var_index.extend(lp.indices[begin:end])
+        ct.coefficient.extend(lp.coefs[begin:end])
+        ct.lower_bound = lp.lo[i]
+        ct.upper_bound = lp.hi[i]
+    glop_started = time.monotonic()
+    response = _solve_glop(request, deadline)
+    glop = time.monotonic() - glop_started
+    if response is None or len(response.dual_value) != len(lp.lo):
+        return None
+    duals = np.array(response.dual_value, dtype=np.float64) / scale
+    bound, reduced = min(
+        (_lagrangian(lp, gains, upper, sign * duals) for sign in (1.0, -1.0)),
+        key=lambda b: b[0],
+    )
+    if not math.isfinite(bound):
+        return None
+    values = np.array(response.variable_value, dtype=np.float64)
+    if len(values) != len(gains):
+        return None
+    per_triple = np.zeros(len(triples))
+    per_triple_reduced = np.full(len(triples), -math.inf)
+    for t, own in enumerate(columns_of):
+        if own:
+            per_triple[t] = float(np.max(values[own]))
+            per_triple_reduced[t] = float(np.max(reduced[own]))
+    constant = -w.stability * len(previous)
+    return CompactRelaxation(
+        bound + constant, triples, per_triple, per_triple_reduced, (built, glop)
+    )
+
+
+def _lagrangian(
+    lp: _Lp, gain: npt.NDArray[np.float64], upper: npt.NDArray[np.float64],
+    duals: npt.NDArray[np.float64],
+) -> tuple[float, npt.NDArray[np.float64]]:
+    """max gain·x over lo <= A·x <= hi, 0 <= x <= upper is at most
+    Σ_i y_i·(hi_i or lo_i) + Σ_j max(0, (gain - yA)_j)·upper_j for any y with
+    y_i > 0 only where hi_i is finite and y_i < 0 only where lo_i is."""
+    lo = np.array(lp.lo, dtype=np.float64)
+    hi = np.array(lp.hi, dtype=np.float64)
+    y = np.where((duals > 0) & np.isfinite(hi), duals, 0.0)
+    y = np.where((duals < 0) & np.isfinite(lo), duals, y)
+    side = np.where(y > 0, hi, lo)
+    constant_terms = np.where(y != 0, y * np.where(np.isfinite(side), side, 0.0), 0.0)
+    starts = np.array(lp.starts, dtype=np.int64)
+    row_of_entry = np.repeat(np.arange(len(lp.lo)), np.diff(starts))
+    reduced = gain.copy()
+    np.subtract.at(reduced, np.array(lp.indices, dtype=np.int64),
+                   y[row_of_entry] * np.array(lp.coefs, dtype=np.float64))
+    column_terms = np.maximum(reduced, 0.0) * upper
+    total = float(np.sum(constant_terms) + np.sum(column_terms))
+    size = float(np.sum(np.abs(constant_terms)) + np.sum(np.abs(column_terms)))
+    if not math.isfinite(total):
+        return math.inf, reduced
+    return total + _FLOAT_MARGIN * size + 1e-6, reduced
