@@ -57,7 +57,8 @@ from .flow_bound import _disjoint
 from .model.candidates import Candidates
 from .model.lp_bound import _solve_glop
 from .model.sweep import overlap_cliques
-from .scenario import Assignment, Scenario
+from .repair import _Load, fill_greedily
+from .scenario import Assignment, Plan, Scenario
 
 #: relative margin added to the bound for float64 rounding in its evaluation
 _FLOAT_MARGIN = 1e-9
@@ -299,3 +300,38 @@ def _lagrangian(
     if not math.isfinite(total):
         return math.inf, reduced
     return total + _FLOAT_MARGIN * size + 1e-6, reduced
+
+
+def rounded_plan(
+    scenario: Scenario, candidates: Candidates, relaxation: CompactRelaxation, base: Plan
+) -> Plan:
+    """A plan near the LP's solution, for a hint: `base`'s schedule and fixed
+    assignments, then the triples in the order of their LP values while
+    they fit (no overlap, weekly limits, role room, one role a session),
+    then the roles with room filled greedily (`repair.fill_greedily`).
+    Greedy's own plan is far from the LP's, and CP-SAT on the LP's support
+    hinted with it found nothing better for most of its time."""
+    sessions = scenario.session_by_id
+    volunteers = scenario.volunteer_by_id
+    fixed = set(scenario.fixed)
+    chosen = [a for a in base.assignments if a in fixed]
+    load = _Load(scenario, base.schedule)
+    for a in chosen:
+        load.take(a)
+    for t in np.argsort(-relaxation.values, kind="stable"):
+        if relaxation.values[t] <= 1e-6:
+            break
+        a = relaxation.triples[t]
+        held = base.schedule.get(a.session)
+        if held is None or held not in candidates.triples.get(a, ()):
+            continue
+        session = sessions[a.session]
+        if (a.volunteer, a.session) in load.at_session or (
+            load.people[a.session, a.role] >= session.role(a.role).max
+        ):
+            continue
+        if load.fits(volunteers[a.volunteer], session.options[held]):
+            load.take(a)
+            chosen.append(a)
+    return fill_greedily(scenario, candidates, Plan(schedule=dict(base.schedule),
+                                                    assignments=tuple(chosen)))

@@ -51,7 +51,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from .background import InBackground, Interrupt
-from .compact_lp import CompactRelaxation, compact_relaxation
+from .compact_lp import CompactRelaxation, compact_relaxation, rounded_plan
 from .decompose import components, packed_components
 from .flow_bound import flow_bound
 from .flow_guide import flow_support
@@ -87,6 +87,9 @@ LP_SUPPORT = 1e-6
 #: share of a large part's time the compact LP (`compact_lp.py`) may take;
 #: what is left after it goes to the search on its support
 COMPACT_SHARE = 0.5
+#: share of a large part's time the search waits for the compact LP before
+#: it starts on narrowed models beside it
+COMPACT_HEAD_START = 0.25
 #: candidates per wanted person that such a narrowed model keeps (beside
 #: the hint's and the min-cost flow's, `flow_guide.py`)
 CONTESTED_PER_SLOT = 1
@@ -391,13 +394,14 @@ class _Run:
     def _solve_large(
         self, index: int, data: ModelData, part_deadline: float, workers: int, seed: int
     ) -> str:
-        """Parts above LARGE_MODEL triples: the search starts at once on
-        narrowed models (`_solve_least_contested`) while a thread solves the
-        part's compact LP relaxation (`compact_lp.py`, seconds on M). When it
-        arrives the search moves to the LP's support with the LP's bound
+        """Parts above LARGE_MODEL triples: a thread solves the part's compact
+        LP relaxation (`compact_lp.py`, seconds on M); when it is not there
+        after COMPACT_HEAD_START of the time, the search starts on narrowed
+        models (`_solve_least_contested`) beside it. When the LP arrives the
+        search moves to its support with its bound
         (`_solve_on_compact_support`); when it does not, the narrowed search
-        has had the whole time. So a slow LP costs the bound, never the plan:
-        there is no point where the result falls to greedy's."""
+        has had the rest of the time. So a slow LP costs the bound, never
+        the plan: there is no point where the result falls to greedy's."""
         part = self.parts[index]
         budget = max(0.0, part_deadline - time.monotonic())
         interrupt = Interrupt()
@@ -407,22 +411,31 @@ class _Run:
             lambda: compact_relaxation(self.scenario, candidates, COMPACT_SHARE * budget, previous),
             interrupt, self.phases,
         )
-        outcome = self._solve_least_contested(
-            index, data, part_deadline, _searchers_beside(background, workers), seed, interrupt
-        )
+        # the LP first, alone, for a while: beside the search (both in Python
+        # for part of their time, on the same cores) it took twice as long
+        # (M seed 2 at load 3.4: 8 s against 4 s alone)
+        background.done.wait(COMPACT_HEAD_START * budget)
+        outcome = "solved"
+        if background.result() is None:
+            outcome = self._solve_least_contested(
+                index, data, part_deadline, _searchers_beside(background, workers), seed,
+                interrupt,
+            )
+        if outcome != WHOLE:
+            if part.bound is None:
+                # the narrowed search ended early: the LP may still bring a bound
+                background.done.wait(max(0.0, part_deadline - time.monotonic()))
+            relaxation = background.result()
+            if relaxation is None:
+                return outcome
+            outcome = self._solve_on_compact_support(
+                index, data, relaxation, part_deadline, workers, seed
+            )
         if outcome == WHOLE:  # the hint is no plan: the whole model decides
             with self.phases.timing("model"):
                 built = build_model(data)
             return self._solve_whole(index, built, part_deadline, workers, seed)
-        if part.bound is None:
-            # the narrowed search ended early: the LP may still bring a bound
-            background.done.wait(max(0.0, part_deadline - time.monotonic()))
-        relaxation = background.result()
-        if relaxation is None:
-            return outcome
-        return self._solve_on_compact_support(
-            index, data, relaxation, part_deadline, workers, seed
-        )
+        return outcome
 
     def _solver(self, budget: float, workers: int, seed: int) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
@@ -449,6 +462,14 @@ class _Run:
         size = max(int(np.sum(relaxation.values > LP_SUPPORT)), 1)
         always = set(self.hint.assignments) | set(data.fixed) | set(data.previous)
         plan = part.plan or _restrict(self.hint, set(part.sessions))
+        with self.phases.timing("candidates"):
+            rounded = rounded_plan(
+                self.scenario, Candidates(self.candidates.usable, data.triples), relaxation, plan
+            )
+        if compute_score(self.scenario, self.plan((index, rounded))) > compute_score(
+            self.scenario, self.plan((index, plan))
+        ):
+            plan = rounded
         while True:
             kept = {triples[i] for i in order[:size]} | always | set(plan.assignments)
             cutoff = float(reduced[order[size]]) if size < len(order) else -math.inf
@@ -465,6 +486,8 @@ class _Run:
             callback = _Reporter(self, index, small) if self.progress else None
             status = timed_solve(solver, small.model, callback, self.phases)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                if status == cp_model.INFEASIBLE and part.plan is None:
+                    return WHOLE  # the hint is no plan: the whole model decides
                 break
             plan = small.vars.extract(solver.boolean_value)
             part.plan = plan
