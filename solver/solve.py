@@ -51,7 +51,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from .background import InBackground, Interrupt
-from .compact_lp import CompactRelaxation, compact_relaxation, rounded_plan
+from .compact_lp import CompactRelaxation, compact_relaxation_by_week, rounded_plan
 from .decompose import components, packed_components
 from .flow_bound import flow_bound
 from .flow_guide import flow_support
@@ -408,7 +408,9 @@ class _Run:
         candidates = Candidates(self.candidates.usable, data.triples)
         previous = set(data.previous)
         background = InBackground(
-            lambda: compact_relaxation(self.scenario, candidates, COMPACT_SHARE * budget, previous),
+            lambda: compact_relaxation_by_week(
+                self.scenario, candidates, COMPACT_SHARE * budget, previous
+            ),
             interrupt, self.phases,
         )
         # the LP first, alone, for a while: beside the search (both in Python
