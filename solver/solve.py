@@ -85,8 +85,9 @@ LARGE_MODEL = 20_000
 #: LP values above this put a triple in the narrowed model
 LP_SUPPORT = 1e-6
 #: share of a large part's time the compact LP (`compact_lp.py`) may take;
-#: what is left after it goes to the search on its support
-COMPACT_SHARE = 0.5
+#: what is left after it goes to the search on its support (a late LP is
+#: still worth having: its rounded solution alone beats the narrowed search)
+COMPACT_SHARE = 0.8
 #: share of a large part's time the search waits for the compact LP before
 #: it starts on narrowed models beside it
 COMPACT_HEAD_START = 0.25
@@ -471,7 +472,10 @@ class _Run:
         if compute_score(self.scenario, self.plan((index, rounded))) > compute_score(
             self.scenario, self.plan((index, plan))
         ):
-            plan = rounded
+            # a plan in its own right (it keeps H6-H9 on the hint's
+            # schedule): the answer even when no round gets to finish
+            plan = part.plan = rounded
+            self._report(None)
         while True:
             kept = {triples[i] for i in order[:size]} | always | set(plan.assignments)
             cutoff = float(reduced[order[size]]) if size < len(order) else -math.inf
