@@ -28,9 +28,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from .model.candidates import Candidates
-from .scenario import Assignment, Interval, Option, Plan, Scenario, Volunteer
+from .result import plan_problems
+from .scenario import Assignment, Interval, Option, Plan, Scenario, Session, Volunteer
 from .score import own_terms
 
 
@@ -40,6 +42,107 @@ def is_repair(scenario: Scenario) -> bool:
     w = scenario.weights
     gain = w.cover_min + max(w.cover_extra, 0) + max(w.interest, 0) + max(w.preferred, 0)
     return bool(scenario.previous) and w.stability > gain
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A repair's greedy baseline: the previous plan as it still holds
+    (`kept`) and that plan refilled greedily (`plan`)."""
+
+    kept: Plan
+    plan: Plan
+
+
+def repair_baseline(
+    doc: dict[str, Any], scenario: Scenario, candidates: Candidates
+) -> Baseline | None:
+    """What a coordinator does by hand after some declines: keep everyone
+    planned, refill the holes (`kept_plan`, `fill_greedily`). None when the
+    scenario is no repair (`is_repair`) or that plan breaks a hard rule by
+    the validator (limits lowered since the plan was published, an open
+    session's option guessed wrong): then the greedy plan is the baseline."""
+    if not is_repair(scenario):
+        return None
+    kept = kept_plan(scenario, candidates)
+    if kept is None:
+        return None
+    plan = fill_greedily(scenario, candidates, kept)
+    if plan_problems(doc, scenario, plan):
+        return None
+    return Baseline(kept, plan)
+
+
+def kept_plan(scenario: Scenario, candidates: Candidates) -> Plan | None:
+    """The previous plan as it still holds, without the greedy plan: every
+    session that is not open, each open session that carries a previous or
+    fixed person at the option where most of them are still eligible (then
+    where their other sessions do not overlap it and its place has room),
+    each non-optional open session without people at its first option whose
+    place has room (a repair schedules no new optional session), and the
+    previous and fixed triples eligible at their session's option. None when
+    a non-optional open session has no such option (the usual path decides)."""
+    schedule = {s.id: 0 for s in scenario.sessions if not s.is_open}
+    people: dict[str, list[Assignment]] = defaultdict(list)
+    for a in (*scenario.previous, *scenario.fixed):
+        people[a.session].append(a)
+    fixed_sessions = {a.session for a in scenario.fixed}
+    sessions_of: dict[str, list[str]] = defaultdict(list)
+    for a in scenario.previous:
+        sessions_of[a.volunteer].append(a.session)
+    by_id = scenario.session_by_id
+    staffed = [s for s in scenario.sessions if s.is_open and s.id in people]
+    for session in sorted(staffed, key=lambda s: (s.options[0].start, s.id)):
+        triples = people[session.id]
+        usable = candidates.usable.get(session.id, ())
+        if session.id in fixed_sessions:  # fixed people go wherever it is held
+            usable = tuple(o for o in usable if all(
+                o in candidates.triples.get(a, ()) for a in triples if a in scenario.fixed
+            ))
+        if not usable:
+            continue
+        others = [
+            by_id[t].options[schedule.get(t, 0)].interval
+            for a in triples for t in sessions_of.get(a.volunteer, ()) if t != session.id
+        ]
+        schedule[session.id] = min(usable, key=lambda o: (
+            -sum(o in candidates.triples.get(a, ()) for a in triples),
+            any(session.options[o].interval.overlaps(b) for b in others)
+            or place_full(scenario, schedule, session, o),
+            o,
+        ))
+    for session in scenario.sessions:
+        if not session.is_open or session.optional or session.id in schedule:
+            continue
+        room = [
+            o for o in candidates.usable.get(session.id, ())
+            if not place_full(scenario, schedule, session, o)
+        ]
+        if not room:
+            return None
+        schedule[session.id] = room[0]
+    kept = {
+        a for a in scenario.previous
+        if a.session in schedule and schedule[a.session] in candidates.triples.get(a, ())
+    } | set(scenario.fixed)
+    return Plan(schedule=schedule, assignments=tuple(sorted(kept)))
+
+
+def place_full(scenario: Scenario, schedule: dict[str, int], session: Session, o: int) -> bool:
+    """Whether, at some moment of option `o` of `session`, its place already
+    runs as many sessions held in `schedule` as it runs at once."""
+    option = session.options[o]
+    if option.place is None:
+        return False
+    events = []
+    for t, held in schedule.items():
+        other = scenario.session_by_id[t].options[held]
+        if t != session.id and other.place == option.place and other.interval.overlaps(option.interval):
+            events += [(max(other.start, option.start), 1), (min(other.end, option.end), -1)]
+    running = most = 0
+    for _, step in sorted(events):  # at equal times an end (-1) comes before a start
+        running += step
+        most = max(most, running)
+    return most >= scenario.place_by_id[option.place].parallel
 
 
 def keep_and_fill(scenario: Scenario, candidates: Candidates, kept: Plan) -> KeepAndFill:
@@ -66,17 +169,22 @@ def keep_and_fill(scenario: Scenario, candidates: Candidates, kept: Plan) -> Kee
 
     # The open sessions held are in the model with all their options (the
     # kept plan's option for them is the hint's guess: the published plan's
-    # own is not in the scenario), and so is every session at a place they
-    # may use (for H10). The model holds the added triples and the planned
-    # ones of the sessions and volunteers they touch.
+    # own is not in the scenario), and so is every session held at a place
+    # they may use at a time that overlaps such an option (for H10). The
+    # model holds the added triples and the planned ones of the sessions
+    # and volunteers they touch.
     held_open = {s.id for s in scenario.sessions if s.is_open and s.id in kept.schedule}
-    places = {
-        sessions[s].options[o].place for s in held_open for o in candidates.usable[s]
-    } - {None}
-    context = {
-        s.id for s in scenario.sessions
-        if s.id in kept.schedule and any(o.place in places for o in s.options)
-    }
+    open_uses: dict[str, list[Interval]] = defaultdict(list)
+    for sid in held_open:
+        for o in candidates.usable[sid]:
+            option = sessions[sid].options[o]
+            if option.place is not None:
+                open_uses[option.place].append(option.interval)
+    context = set()
+    for sid, o in kept.schedule.items():
+        option = sessions[sid].options[o]
+        if any(option.interval.overlaps(i) for i in open_uses.get(option.place or "", ())):
+            context.add(sid)
     touched_sessions = {a.session for a in added} | held_open | {
         s for (s, r), n in load.people.items() if n > sessions[s].role(r).max
     }
@@ -166,7 +274,7 @@ class _Load:
     def __init__(self, scenario: Scenario, schedule: dict[str, int]) -> None:
         self.sessions = scenario.session_by_id
         self.schedule = schedule
-        self.busy: dict[str, list[Interval]] = defaultdict(list)
+        self.busy: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.week_sessions: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
         self.week_hours: dict[tuple[str, tuple[int, int]], float] = defaultdict(float)
         self.at_session: set[tuple[str, str]] = set()
@@ -174,7 +282,7 @@ class _Load:
 
     def take(self, a: Assignment) -> None:
         option = self.sessions[a.session].options[self.schedule.get(a.session, 0)]
-        self.busy[a.volunteer].append(option.interval)
+        self.busy[a.volunteer].append((option.start, option.end))
         self.week_sessions[a.volunteer, option.iso_week] += 1
         self.week_hours[a.volunteer, option.iso_week] += option.hours
         self.at_session.add((a.volunteer, a.session))
@@ -183,8 +291,10 @@ class _Load:
     def fits(self, v: Volunteer, option: Option) -> bool:
         """Whether `v` can also work at `option` next to their sessions so
         far (no overlap, within the weekly limits)."""
-        if any(option.interval.overlaps(b) for b in self.busy.get(v.id, ())):
-            return False
+        start, end = option.start, option.end
+        for b_start, b_end in self.busy.get(v.id, ()):
+            if start < b_end and b_start < end:
+                return False
         week = (v.id, option.iso_week)
         if (
             v.max_sessions_per_week is not None
@@ -208,7 +318,7 @@ class _Load:
             ):
                 found.add(vid)
         for vid, intervals in self.busy.items():
-            ordered = sorted((i.start, i.end) for i in intervals)
+            ordered = sorted(intervals)
             if any(b[0] < a[1] for a, b in zip(ordered, ordered[1:], strict=False)):
                 found.add(vid)
         return found

@@ -61,9 +61,9 @@ from .model.conflicts import find_conflicts
 from .model.lp_bound import LpRelaxation
 from .parse import parse_scenario
 from .phases import Phases, timed_solve
-from .repair import fill_greedily, is_repair, keep_and_fill
-from .result import build_failure_result, build_result
-from .scenario import Assignment, Plan, Scenario, Session
+from .repair import Baseline, fill_greedily, is_repair, keep_and_fill, place_full, repair_baseline
+from .result import build_failure_result, build_result, plan_problems
+from .scenario import Assignment, Plan, Scenario
 from .score import compute_score
 
 #: relative distance between score and bound under which a bound below the
@@ -149,11 +149,30 @@ def solve(
 
     with phases.timing("candidates"):
         candidates = find_candidates(scenario)
-        fallback = greedy_plan(scenario)
-        hint = _best_hint(scenario, candidates, fallback)
+        baseline = repair_baseline(doc, scenario, candidates)
     deadline = started + time_limit - max(RESERVE_SECONDS, RESERVE_SHARE * time_limit)
     kept_hint: Plan | None = None  # the previous plan, when a repair's plan replaced it as hint
-    if hint is not fallback and is_repair(scenario) and len(candidates.triples) > REPAIR_MODEL:
+    if baseline is not None:
+        # a repair whose previous plan, refilled, keeps every hard rule: that
+        # is its greedy baseline (`greedy`), and greedy's plan over the whole
+        # scenario is never made
+        fallback = hint = baseline.plan
+        if len(candidates.triples) > REPAIR_MODEL:
+            done = _repair_from_baseline(
+                doc, scenario, candidates, baseline, started, deadline, workers, seed, info,
+                phases, progress,
+            )
+            if isinstance(done, dict):
+                return done
+            hint = done
+    else:
+        with phases.timing("candidates"):
+            fallback = greedy_plan(scenario)
+            hint = _best_hint(scenario, candidates, fallback)
+    if (
+        baseline is None and hint is not fallback and is_repair(scenario)
+        and len(candidates.triples) > REPAIR_MODEL
+    ):
         repaired, ended = _repair(
             scenario, candidates, hint, started + REPAIR_SHARE * (deadline - started),
             workers, seed, phases,
@@ -238,21 +257,64 @@ def solve(
     return result
 
 
+def _repair_from_baseline(
+    doc: dict[str, Any], scenario: Scenario, candidates: Candidates, baseline: Baseline,
+    started: float, deadline: float, workers: int, seed: int, info: dict[str, Any],
+    phases: Phases, progress: Progress | None,
+) -> dict[str, Any] | Plan:
+    """A large repair with a baseline (`repair.repair_baseline`): the
+    keep-and-fill model, hinted with the baseline. Its result when that model
+    is proven optimal (and scores no less than the baseline), or when too
+    little time is left for the usual search (the better of its plan and the
+    baseline, of those keeping every hard rule); otherwise the hint for the
+    usual search."""
+    repaired, ended = _repair(
+        scenario, candidates, baseline.kept, started + REPAIR_SHARE * (deadline - started),
+        workers, seed, phases, start=baseline.plan,
+    )
+    info["repair"] = f"keep-and-fill {ended}"
+    floor = compute_score(scenario, baseline.plan)
+    score = compute_score(scenario, repaired) if repaired is not None else -math.inf
+    if repaired is not None and ended == "optimal" and score >= floor:
+        result = _result(scenario, repaired, score, None, 0.0, info, phases)
+        if progress is not None:
+            progress({
+                "seconds": round(time.monotonic() - started, 3),
+                "score": score, "bound": None, "gap": None,
+            })
+        result["solver"]["seconds"] = round(time.monotonic() - started, 3)
+        return result
+    hint = repaired if repaired is not None and score > floor else baseline.plan
+    if deadline - time.monotonic() >= REPAIR_REST * (deadline - started):
+        return hint
+    # too little time for the usual search to get anywhere (a busy machine):
+    # the plan at hand if it keeps every hard rule (the open sessions'
+    # options were guessed), else the baseline
+    if hint is not baseline.plan and plan_problems(doc, scenario, hint):
+        hint = baseline.plan
+    if hint is baseline.plan:
+        info["repair"] += ", filled greedily"
+    result = _result(scenario, hint, compute_score(scenario, hint), None, 0.0, info, phases)
+    result["solver"]["seconds"] = round(time.monotonic() - started, 3)
+    return result
+
+
 def _repair(
     scenario: Scenario, candidates: Candidates, kept: Plan, deadline: float,
-    workers: int, seed: int, phases: Phases,
+    workers: int, seed: int, phases: Phases, start: Plan | None = None,
 ) -> tuple[Plan | None, str]:
     """CP-SAT on the keep-and-fill model of a repair (`repair.py`), hinted
-    with the plan kept. Returns its best plan (None: none found) and how it
-    ended: optimal (in that model), stopped (by the time limit), infeasible
-    or no plan in time."""
+    with `start` (a plan of that model: the plan kept, refilled) or the plan
+    kept. Returns its best plan (None: none found) and how it ended: optimal
+    (in that model), stopped (by the time limit), infeasible or no plan in
+    time."""
     with phases.timing("candidates"):
         narrowed = keep_and_fill(scenario, candidates, kept)
     with phases.timing("model"):
         built = build_model(
             ModelData.restricted(scenario, narrowed.candidates, narrowed.sessions)
         )
-        built.vars.hint(built.model, kept)
+        built.vars.hint(built.model, start or kept)
         # everyone kept stays: presolve drops their triples, what is left is small
         for a in kept.assignments:
             if a in built.vars.x:
@@ -296,7 +358,12 @@ def greedy(doc: dict[str, Any]) -> dict[str, Any]:
     conflicts = find_conflicts(scenario)
     if conflicts:
         return _failure(scenario, conflicts, info, started)
-    plan = greedy_plan(scenario)
+    baseline = repair_baseline(doc, scenario, find_candidates(scenario))
+    if baseline is not None:  # a repair: the previous plan refilled (`repair.py`)
+        info["baseline"] = "previous plan refilled"
+        plan = baseline.plan
+    else:
+        plan = greedy_plan(scenario)
     result = build_result(scenario, plan, status="feasible", bound=None, solver_info=info)
     # Greedy can paint itself into a corner (an open session whose every
     # option clashes at its place): then it has no plan, which proves nothing.
@@ -740,7 +807,7 @@ def _best_hint(scenario: Scenario, candidates: Candidates, baseline: Plan) -> Pl
 
         ranked = sorted(allowed, key=lambda o: (
             any(session.options[o].interval.overlaps(b) for b in others)
-            or _place_full(scenario, schedule, session, o),
+            or place_full(scenario, schedule, session, o),
             o != schedule.get(session_id), o,
         ))
         schedule[session_id] = ranked[0]
@@ -752,20 +819,6 @@ def _best_hint(scenario: Scenario, candidates: Candidates, baseline: Plan) -> Pl
     if compute_score(scenario, previous_plan) > compute_score(scenario, baseline):
         return previous_plan
     return baseline
-
-
-def _place_full(scenario: Scenario, schedule: dict[str, int], session: Session, o: int) -> bool:
-    """Whether option `o` of `session` overlaps as many sessions held at its
-    place as the place runs at once (a cautious count: pairwise overlaps)."""
-    option = session.options[o]
-    if option.place is None:
-        return False
-    running = 0
-    for t, held in schedule.items():
-        other = scenario.session_by_id[t].options[held]
-        if t != session.id and other.place == option.place and other.interval.overlaps(option.interval):
-            running += 1
-    return running >= scenario.place_by_id[option.place].parallel
 
 
 def _failure(

@@ -1,6 +1,7 @@
-"""Repairs: when time runs out before the search gets anywhere, the previous
-plan (declines taken out) is the answer if it keeps every hard rule, not the
-greedy plan that would move many planned people."""
+"""Repairs: the greedy baseline of a repair is the previous plan (declines
+taken out) refilled greedily, not the greedy plan over the whole scenario,
+which would move many planned people; when time runs out before the search
+gets anywhere, that is the answer."""
 
 from __future__ import annotations
 
@@ -42,7 +43,9 @@ def test_out_of_time_a_repair_keeps_the_previous_plan() -> None:
     assert result["score"] >= greedy(repaired)["score"]
     before = {(p["volunteer"], p["session"], p["role"]) for p in repaired["previous"]}
     after = {(a["volunteer"], a["session"], a["role"]) for a in result["assignments"]}
-    assert before == after  # nobody planned was moved or dropped
+    assert before <= after  # nobody planned was moved or dropped
+    # the holes are refilled as a coordinator would by hand: the repair's greedy baseline
+    assert result["score"] == pytest.approx(greedy(repaired)["score"], rel=1e-9)
 
 
 @functools.cache
