@@ -51,6 +51,8 @@ class Baseline:
 
     kept: Plan
     plan: Plan
+    #: who could join a role with room in `kept` (`joinable`)
+    added: dict[Assignment, tuple[int, ...]]
 
 
 def repair_baseline(
@@ -66,10 +68,11 @@ def repair_baseline(
     kept = kept_plan(scenario, candidates)
     if kept is None:
         return None
-    plan = fill_greedily(scenario, candidates, kept)
+    added = joinable(scenario, candidates, kept)
+    plan = fill_greedily(scenario, candidates, kept, added)
     if plan_problems(doc, scenario, plan):
         return None
-    return Baseline(kept, plan)
+    return Baseline(kept, plan, added)
 
 
 def kept_plan(scenario: Scenario, candidates: Candidates) -> Plan | None:
@@ -145,18 +148,20 @@ def place_full(scenario: Scenario, schedule: dict[str, int], session: Session, o
     return most >= scenario.place_by_id[option.place].parallel
 
 
-def keep_and_fill(scenario: Scenario, candidates: Candidates, kept: Plan) -> KeepAndFill:
-    """The keep-and-fill model's candidates (see the module's docstring)."""
+def joinable(
+    scenario: Scenario, candidates: Candidates, kept: Plan
+) -> dict[Assignment, tuple[int, ...]]:
+    """The candidates who could join a role with room in the kept plan next
+    to what they already do in it (no overlap, within their weekly limits,
+    not already at that session), with the options under which they can."""
     sessions = scenario.session_by_id
-    planned = set(kept.assignments)
     load = _Load(scenario, kept.schedule)
-    for a in planned:
+    for a in kept.assignments:
         load.take(a)
     room = {
         (s.id, r.name) for s in scenario.sessions if s.id in kept.schedule
         for r in s.roles if load.people[s.id, r.name] < r.max
     }
-
     volunteers = scenario.volunteer_by_id
     added: dict[Assignment, tuple[int, ...]] = {}
     for a, options in candidates.triples.items():
@@ -166,6 +171,22 @@ def keep_and_fill(scenario: Scenario, candidates: Candidates, kept: Plan) -> Kee
         fits = tuple(oi for oi in options if load.fits(v, sessions[a.session].options[oi]))
         if fits:
             added[a] = fits
+    return added
+
+
+def keep_and_fill(
+    scenario: Scenario, candidates: Candidates, kept: Plan,
+    added: dict[Assignment, tuple[int, ...]] | None = None,
+) -> KeepAndFill:
+    """The keep-and-fill model's candidates (see the module's docstring);
+    `added`: `joinable`'s answer, when known."""
+    sessions = scenario.session_by_id
+    planned = set(kept.assignments)
+    load = _Load(scenario, kept.schedule)
+    for a in planned:
+        load.take(a)
+    if added is None:
+        added = joinable(scenario, candidates, kept)
 
     # The open sessions held are in the model with all their options (the
     # kept plan's option for them is the hint's guess: the published plan's
@@ -220,12 +241,15 @@ class KeepAndFill:
         )
 
 
-def fill_greedily(scenario: Scenario, candidates: Candidates, kept: Plan) -> Plan:
+def fill_greedily(
+    scenario: Scenario, candidates: Candidates, kept: Plan,
+    added: dict[Assignment, tuple[int, ...]] | None = None,
+) -> Plan:
     """The kept plan with the roles that have room filled one by one by the
     free candidates who fit next to what they already do (slots below
-    `min` first, then the best-scoring person): the plan at hand when
-    CP-SAT had no time for the keep-and-fill model (a very busy machine).
-    Keeps H6-H8 wherever the kept plan does; nothing moves."""
+    `min` first, then the best-scoring person): a repair's greedy baseline
+    (`repair_baseline`). Keeps H6-H8 wherever the kept plan does; nothing
+    moves. `added`: `joinable`'s answer, when known."""
     w = scenario.weights
     sessions = scenario.session_by_id
     volunteers = scenario.volunteer_by_id
@@ -233,18 +257,16 @@ def fill_greedily(scenario: Scenario, candidates: Candidates, kept: Plan) -> Pla
     load = _Load(scenario, kept.schedule)
     for a in chosen:
         load.take(a)
+    if added is None:
+        added = joinable(scenario, candidates, kept)
     ranked = []
-    for a, options in candidates.triples.items():
-        held = kept.schedule.get(a.session)
-        if held is None or held not in options or (a.volunteer, a.session) in load.at_session:
+    for a, fits in added.items():
+        held = kept.schedule[a.session]
+        if held not in fits:
             continue
         session = sessions[a.session]
-        if load.people[a.session, a.role] >= session.role(a.role).max:
-            continue
         v = volunteers[a.volunteer]
         option = session.options[held]
-        if not load.fits(v, option):
-            continue
         value = own_terms(scenario, v, scenario.activity_by_id[session.activity], option)
         ranked.append((-value, a))
     ranked.sort()

@@ -109,7 +109,7 @@ REPAIR_MODEL = LARGE_MODEL
 #: share of the time a repair's keep-and-fill model may take (`repair.py`);
 #: when it is not proven optimal by then, the usual search gets the rest
 #: if that is at least REPAIR_REST of the limit
-REPAIR_SHARE = 0.4
+REPAIR_SHARE = 0.6
 REPAIR_REST = 0.55
 #: the flow bound (`flow_bound.py`) is computed when the time left is at
 #: least this many seconds per candidate triple, over the machine's share
@@ -270,7 +270,7 @@ def _repair_from_baseline(
     usual search."""
     repaired, ended = _repair(
         scenario, candidates, baseline.kept, started + REPAIR_SHARE * (deadline - started),
-        workers, seed, phases, start=baseline.plan,
+        workers, seed, phases, start=baseline,
     )
     info["repair"] = f"keep-and-fill {ended}"
     floor = compute_score(scenario, baseline.plan)
@@ -301,30 +301,28 @@ def _repair_from_baseline(
 
 def _repair(
     scenario: Scenario, candidates: Candidates, kept: Plan, deadline: float,
-    workers: int, seed: int, phases: Phases, start: Plan | None = None,
+    workers: int, seed: int, phases: Phases, start: Baseline | None = None,
 ) -> tuple[Plan | None, str]:
     """CP-SAT on the keep-and-fill model of a repair (`repair.py`), hinted
-    with `start` (a plan of that model: the plan kept, refilled) or the plan
-    kept. Returns its best plan (None: none found) and how it ended: optimal
-    (in that model), stopped (by the time limit), infeasible or no plan in
-    time."""
+    with the baseline's plan (`start`: a plan of that model, the plan kept,
+    refilled) or the plan kept. Returns its best plan (None: none found) and
+    how it ended: optimal (in that model), stopped (by the time limit),
+    infeasible or no plan in time."""
     with phases.timing("candidates"):
-        narrowed = keep_and_fill(scenario, candidates, kept)
+        narrowed = keep_and_fill(scenario, candidates, kept, start.added if start else None)
     with phases.timing("model"):
         built = build_model(
             ModelData.restricted(scenario, narrowed.candidates, narrowed.sessions)
         )
-        built.vars.hint(built.model, start or kept)
+        built.vars.hint(built.model, start.plan if start else kept)
         # everyone kept stays: presolve drops their triples, what is left is small
         for a in kept.assignments:
             if a in built.vars.x:
                 built.model.add(built.vars.x[a] == 1)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.01)
-    solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    solver.parameters.cp_model_probing_level = 0
-    _favour_the_lp(solver.parameters, workers)
+    _repair_parameters(solver.parameters)
     status = timed_solve(solver, built.model, None, phases)
     if status == cp_model.INFEASIBLE:
         return None, "infeasible"  # the kept plan no longer holds together
@@ -332,6 +330,23 @@ def _repair(
         return None, "no plan in time"
     found = built.vars.extract(solver.boolean_value)
     return narrowed.merged(kept, found), "optimal" if status == cp_model.OPTIMAL else "stopped"
+
+
+def _repair_parameters(parameters: Any) -> None:
+    """CP-SAT's parameters for the keep-and-fill model: one worker with the
+    full linearisation, no presolve. The model is a few thousand variables,
+    most of them fixed (everyone kept), the hint a complete plan of it, and
+    the LP proves it at the root: M after 5% declines, seeds 0-2, load 4,
+    0.14-0.31 s against 0.52-0.69 s with the whole solve's settings (2
+    workers, presolve without probing, the max_lp worker for the default
+    LP one), which spent most of it in presolve's first fixpoint (0.78 s of
+    1 s on seed 1). Tried: 2 workers without presolve (0.39-0.50 s), one
+    presolve iteration or no SAT presolve (no change), 2 workers with the
+    full linearisation (no proof within 10 s), one worker with presolve
+    (0.55-0.66 s) or with probing (0.78-1.28 s)."""
+    parameters.num_workers = 1
+    parameters.linearization_level = 2
+    parameters.cp_model_presolve = False
 
 
 def _result(
