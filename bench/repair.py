@@ -6,9 +6,12 @@ scenario is solved again. A good repair refills the declined slots while
 leaving the rest alone: changes = |previous \\ A| + |A \\ previous|, target
 at most twice the declines, within 1 s (5 s limit). `--compare` repairs the
 same base a second time without the keep-and-fill model (the whole model's
-search, as before it existed).
+search, as before it existed). `--confirmed 0.2` gives a seeded share of
+the plan kept as `fixed` (confirmed or locked by a coordinator) instead of
+`previous`; `kept_all` says whether every previous and fixed triple is in
+the repaired plan.
 
-    python -m bench.repair [--seed N] [--decline 0.05] [--compare]
+    python -m bench.repair [--seed N] [--decline 0.05] [--confirmed 0.2] [--compare]
 """
 
 from __future__ import annotations
@@ -29,15 +32,17 @@ from .sizes import verdict
 
 COLUMNS = (
     "size", "model", "base_s", "base_status", "assignments", "declines", "repair_s", "time_limit",
-    "status", "score", "changes", "changes_per_decline", "fill_before", "fill_after", "validator",
+    "status", "score", "changes", "changes_per_decline", "kept_all", "fill_before", "fill_after",
+    "validator",
 )  # fmt: skip
 
 
 def declined_plan(
-    doc: dict[str, Any], result: dict[str, Any], share: float, seed: int
+    doc: dict[str, Any], result: dict[str, Any], share: float, seed: int, confirmed: float = 0.0
 ) -> tuple[dict[str, Any], int]:
     """The scenario for the repair: a `share` of the result's assignments
-    declined (forbidden), the others as `previous`. Returns it and the declines."""
+    declined (forbidden), a `confirmed` share of the others `fixed`, the rest
+    `previous`. Returns it and the declines."""
     assignments = sorted((a["volunteer"], a["session"], a["role"]) for a in result["assignments"])
     rng = random.Random(seed)
     declines = set(rng.sample(assignments, round(share * len(assignments))))
@@ -45,10 +50,13 @@ def declined_plan(
     # The weights the service gives a repair run (keep the plan, fill the holes).
     repaired["weights"] = {**repaired.get("weights", {}), **REPAIR_WEIGHTS}
     repaired["forbidden"] = [{"volunteer": v, "session": s} for v, s, _ in sorted(declines)]
+    kept = [(v, s, r) for v, s, r in assignments if (v, s, r) not in declines]
+    fixed = set(rng.sample(kept, round(confirmed * len(kept))))
+    repaired["fixed"] = repaired.get("fixed", []) + [
+        {"volunteer": v, "session": s, "role": r} for v, s, r in kept if (v, s, r) in fixed
+    ]
     repaired["previous"] = [
-        {"volunteer": v, "session": s, "role": r}
-        for v, s, r in assignments
-        if (v, s, r) not in declines
+        {"volunteer": v, "session": s, "role": r} for v, s, r in kept if (v, s, r) not in fixed
     ]
     return repaired, len(declines)
 
@@ -66,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="M")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--decline", type=float, default=0.05, help="share of assignments declined")
+    parser.add_argument(
+        "--confirmed", type=float, default=0.0,
+        help="share of the plan kept given as fixed (confirmed or locked)",
+    )
     parser.add_argument("--base-time-limit", type=float, default=30.0)
     parser.add_argument("--time-limit", type=float, default=5.0, help="for the repair solve")
     parser.add_argument("--workers", type=int, default=None)
@@ -75,14 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    confirmed = f", {args.confirmed:.0%} of the rest confirmed" if args.confirmed else ""
     print(
-        f"repair on {args.size}, {args.decline:.0%} declined, seed {args.seed} ({machine_note()})"
+        f"repair on {args.size}, {args.decline:.0%} declined{confirmed}, seed {args.seed} "
+        f"({machine_note()})"
     )
     doc = generate(args.size, args.seed)
     started = time.perf_counter()
     base = solve(doc, time_limit=args.base_time_limit, workers=args.workers, seed=args.seed)
     base_seconds = time.perf_counter() - started
-    repaired_doc, declines = declined_plan(doc, base, args.decline, args.seed)
+    repaired_doc, declines = declined_plan(doc, base, args.decline, args.seed, args.confirmed)
 
     rows = []
     solve_module = importlib.import_module("solver.solve")
@@ -99,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             solve_module.REPAIR_MODEL = threshold
         problems = validate(repaired_doc, repaired)
-        changed = changes(repaired_doc["previous"], repaired)
+        changed = changes(repaired_doc["previous"] + repaired_doc["fixed"], repaired)
+        after = {(a["volunteer"], a["session"], a["role"]) for a in repaired["assignments"]}
         rows.append({
             "size": args.size,
             "model": repaired["solver"].get("repair", model),
@@ -113,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
             "score": round(repaired["score"], 1),
             "changes": changed,
             "changes_per_decline": changed / declines if declines else None,
+            "kept_all": all(
+                (p["volunteer"], p["session"], p["role"]) in after
+                for p in repaired_doc["previous"] + repaired_doc["fixed"]
+            ),
             "fill_before": base.get("kpis", {}).get("fill_rate"),
             "fill_after": repaired.get("kpis", {}).get("fill_rate"),
             "validator": verdict(problems),

@@ -2,26 +2,48 @@
 
 A repair run's weights make keeping a planned person worth more than filling
 a slot (`stability` > `cover_min`, the service's REPAIR_WEIGHTS): moving
-someone planned to fill another slot loses more than it gains. So before the
-whole model is tried, CP-SAT solves the *keep-and-fill* model: the previous
-plan's triples that still hold (`solve._best_hint`) and, for every role with
-room left, the candidates who could join it next to what they already do in
-that plan (no overlap with their planned sessions, under their weekly
-session and hour limits, not already at that session; a repair schedules
-no new session). Only the sessions and volunteers such an addition touches
-are in the model, with the open sessions held and the sessions sharing
-their places, everyone kept in them fixed (presolve removes them); the rest
-of the plan stays as it is.
-On M after 5% declines this is about a thousand triples instead of 73,000,
-and CP-SAT proves it optimal in a few tenths of a second.
+someone planned to fill another slot loses more than it gains.
+
+The baseline (`repair_baseline`): what a coordinator does by hand. The
+previous plan as it still holds (`kept_plan`: every session that is not
+open, the open sessions that carry a previous or fixed person, the
+non-optional open ones where their place has room; a repair schedules no
+new optional session), its holes refilled one by one by the people still
+free (`fill_greedily`). When the validator finds it keeps every hard rule,
+it is the repair's greedy baseline: `solve.greedy` returns it, the result
+never scores below it, and greedy's plan over the whole scenario is never
+made (0.75-0.9 s on M, and with the repair weights it scores less than half
+as much: it moves 800-850 planned people). Otherwise (limits lowered since
+the plan was published, an open session's option guessed wrong) greedy's
+plan is the baseline and the repair runs the way it did before this one.
+
+Then CP-SAT solves the *keep-and-fill* model: the kept plan's triples, fixed,
+and, for every role with room left, the candidates who could join it next to
+what they already do in that plan (`joinable`: no overlap with their planned
+sessions, under their weekly session and hour limits, not already at that
+session). Only the sessions and volunteers such an addition touches are in
+the model, with the open sessions held and the sessions overlapping their
+options at their places; the rest of the plan stays as it is. On M after 5%
+declines this is 2,400-2,800 triples instead of 61,000-73,000; hinted with
+the baseline (a complete plan of it), one CP-SAT worker with the full
+linearisation and no presolve proves it optimal in 0.15-0.3 s
+(`solve._repair_parameters`, which lists what was tried).
 
 What that proves: the best plan among those that keep everyone planned and
-hold the same sessions. When the kept plan no longer holds together (the
-model is infeasible), the usual search runs instead. A
-longer chain (one planned person moved so that two free people can join)
-can in principle score more; the whole model is not searched for it, and
-the result's bound stays null. The result's `solver.repair` says which
-model decided: `keep-and-fill optimal` or not.
+hold the same sessions, so never below the baseline, which is one of them.
+When the kept plan no longer holds together (the model is infeasible), the
+usual search runs instead. A longer chain (one planned person moved so that
+two free people can join) can in principle score more; the whole model is
+not searched for it, and the result's bound stays null. The result's
+`solver.repair` says which model decided: `keep-and-fill optimal` or not.
+
+Where the time of a repair goes (M after 5% declines, `bench.repair`, load
+3): parse 0.04-0.08 s, candidates over the whole scenario 0.15-0.2 s, the
+baseline 0.09-0.12 s (its validation 0.05 s of it), the keep-and-fill model
+built 0.12-0.2 s, CP-SAT 0.2-0.3 s, the result 0.04 s. Not done:
+candidates only for the sessions with room (half of M's sessions have a
+role with room: about a tenth of a second, estimated, for a second way of
+finding candidates).
 """
 
 from __future__ import annotations
@@ -217,6 +239,9 @@ def keep_and_fill(
         if a.session in touched_sessions or a.volunteer in touched_volunteers:
             triples[a] = candidates.triples[a]
     in_model = {a.session for a in triples} | held_open | context
+    for a in scenario.fixed:  # the model holds every fixed triple of its sessions (H9)
+        if a.session in in_model:
+            triples[a] = candidates.triples[a]
     usable = {s: candidates.usable[s] for s in in_model}
     outside = tuple(a for a in kept.assignments if a not in triples)
     return KeepAndFill(Candidates(usable, triples), tuple(sorted(in_model)), outside)
