@@ -23,11 +23,16 @@ How a part is solved depends on its size in candidate triples:
 When the scenario has a previous plan that scores better than greedy's and
 the search never got past it, that plan is the answer if the validator
 finds it keeps every hard rule (a repair short of time keeps everyone).
-A large repair (repair weights, `repair.is_repair`) first solves the
+A repair (repair weights, `repair.is_repair`) whose previous plan, refilled
+greedily, keeps every hard rule has that plan as its greedy baseline
+(`repair.repair_baseline`, also what `greedy` returns) and never makes
+greedy's plan over the whole scenario. A large one then solves the
 keep-and-fill model (`repair.py`): everyone planned stays, the declined
 slots are refilled by people still free; when CP-SAT proves that model
-optimal the solve ends there (about a second on M), otherwise the usual
-search gets the rest of the time, hinted with its plan.
+optimal the solve ends there (0.8-1.1 s on M at load 3-4), otherwise the
+usual search gets the rest of the time if REPAIR_REST of it is left,
+hinted with its plan. Python's cyclic collector is paused meanwhile
+(`_PausedCollector`).
 
 Every scenario above LARGE_MODEL triples gets a proven bound from one
 min-cost flow (`flow_bound.py`, about a second on M), so L and XL state a
@@ -109,7 +114,8 @@ GROWTH = 3
 REPAIR_MODEL = LARGE_MODEL
 #: share of the time a repair's keep-and-fill model may take (`repair.py`);
 #: when it is not proven optimal by then, the usual search gets the rest
-#: if that is at least REPAIR_REST of the limit
+#: if that is at least REPAIR_REST of the limit (0.4 until the steps before
+#: the model, at load 4, left it too little time to find a plan on M)
 REPAIR_SHARE = 0.6
 REPAIR_REST = 0.55
 #: the flow bound (`flow_bound.py`) is computed when the time left is at
@@ -369,19 +375,23 @@ def _repair(
 
 def _repair_parameters(parameters: Any) -> None:
     """CP-SAT's parameters for the keep-and-fill model: one worker with the
-    full linearisation, no presolve. The model is a few thousand variables,
-    most of them fixed (everyone kept), the hint a complete plan of it, and
-    the LP proves it at the root: M after 5% declines, seeds 0-2, load 4,
-    0.14-0.31 s against 0.52-0.69 s with the whole solve's settings (2
+    full linearisation, no presolve, no probing. The model is a few thousand
+    variables, most of them fixed (everyone kept), the hint a complete plan
+    of it, and the LP's bound meets a plan within tenths of a second. M
+    after 5% declines, seeds 0-2, load 3-4, the solve call alone: 0.15-0.26
+    s; with probing 0.28-0.45 s; with the whole solve's settings (2
     workers, presolve without probing, the max_lp worker for the default
-    LP one), which spent most of it in presolve's first fixpoint (0.78 s of
-    1 s on seed 1). Tried: 2 workers without presolve (0.39-0.50 s), one
-    presolve iteration or no SAT presolve (no change), 2 workers with the
-    full linearisation (no proof within 10 s), one worker with presolve
-    (0.55-0.66 s) or with probing (0.78-1.28 s)."""
+    LP one) 0.52-0.69 s, most of it in presolve's first fixpoint (0.78 s of
+    1 s on seed 1). Tried and not better: 2 workers without presolve
+    (0.39-0.50 s); one presolve iteration or no SAT presolve (no change);
+    LP_SEARCH or PSEUDO_COST_SEARCH branching, polishing the LP solution,
+    no symmetry, hint_conflict_limit 0 (within noise); FIXED_SEARCH, the
+    default linearisation, or 2 workers with the full one (no proof in 3-10
+    s)."""
     parameters.num_workers = 1
     parameters.linearization_level = 2
     parameters.cp_model_presolve = False
+    parameters.cp_model_probing_level = 0
 
 
 def _result(
