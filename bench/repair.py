@@ -22,8 +22,10 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib
+import json
 import random
 import time
+from pathlib import Path
 from typing import Any
 
 from medsam_match.services.planning_scenario import REPAIR_WEIGHTS
@@ -86,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=5.0, help="for the repair solve")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument(
+        "--save", metavar="PATH", help="write the repair's scenario there (JSON), to profile it",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=1,
         help="repair solves of the same base (keep-and-fill): repair_s is their median",
     )
@@ -105,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     base = solve(doc, time_limit=args.base_time_limit, workers=args.workers, seed=args.seed)
     base_seconds = time.perf_counter() - started
     repaired_doc, declines = declined_plan(doc, base, args.decline, args.seed, args.confirmed)
+    if args.save:
+        Path(args.save).write_text(json.dumps(repaired_doc))
 
     rows = []
     solve_module = importlib.import_module("solver.solve")
