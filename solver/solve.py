@@ -352,9 +352,9 @@ def _repair(
     with phases.timing("candidates"):
         narrowed = keep_and_fill(scenario, candidates, kept, start.added if start else None)
     with phases.timing("model"):
-        built = build_model(
-            ModelData.restricted(scenario, narrowed.candidates, narrowed.sessions)
-        )
+        built = build_model(ModelData.restricted(
+            scenario, narrowed.candidates, narrowed.sessions, narrowed.taken
+        ))
         built.vars.hint(built.model, start.plan if start else kept)
         # everyone kept stays: presolve drops their triples, what is left is small
         for a in kept.assignments:

@@ -18,11 +18,21 @@ from solver import greedy, solve, validate
 from solver.greedy import greedy_plan
 from solver.model import find_candidates
 from solver.parse import parse_scenario
-from solver.repair import kept_plan
+from solver.repair import keep_and_fill, kept_plan, repair_baseline
 from solver.scenario import Assignment, Plan
 from solver.score import compute_score
 from solver.solve import _best_hint
-from tests.solver.helpers import assignment, at, option, place, scenario_of, session, volunteer
+from tests.solver.helpers import (
+    assignment,
+    at,
+    minimal_scenario,
+    option,
+    place,
+    role,
+    scenario_of,
+    session,
+    volunteer,
+)
 
 
 def _declined(doc: dict[str, Any], result: dict[str, Any], share: float) -> dict[str, Any]:
@@ -243,3 +253,31 @@ def test_the_kept_plan_holds_a_session_where_its_place_has_room_at_every_moment(
     assert kept is not None
     assert kept.schedule == {"s1": 0, "s2": 0, "s3": 0}
     assert set(kept.assignments) == {Assignment("ann", "s1", "host")}
+
+
+def test_planned_people_the_repair_does_not_touch_still_count_towards_the_role(
+    monkeypatch: Any,
+) -> None:
+    # ann stays at s1 whatever the keep-and-fill model decides, so she is no
+    # variable of it; her place still counts: s1 takes two hosts, so only
+    # one of bo and cy joins her
+    doc = minimal_scenario(
+        weights={"stability": 1500},
+        sessions=[session("s1", roles=[role("host", min=1, max=2)])],
+        volunteers=[volunteer("ann"), volunteer("bo"), volunteer("cy")],
+        previous=[assignment("ann", "s1")],
+    )
+    scenario = parse_scenario(doc)
+    candidates = find_candidates(scenario)
+    baseline = repair_baseline(doc, scenario, candidates)
+    assert baseline is not None
+    narrowed = keep_and_fill(scenario, candidates, baseline.kept, baseline.added)
+    assert narrowed.taken == {("s1", "host"): 1}
+    assert Assignment("ann", "s1", "host") not in narrowed.candidates.triples
+
+    monkeypatch.setattr(importlib.import_module("solver.solve"), "REPAIR_MODEL", 0)
+    result = solve(doc, time_limit=5.0, workers=2, seed=0)
+    assert result["solver"]["repair"] == "keep-and-fill optimal"
+    assert validate(doc, result) == []
+    hosts = {a["volunteer"] for a in result["assignments"]}
+    assert "ann" in hosts and len(hosts) == 2
