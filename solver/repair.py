@@ -23,11 +23,14 @@ what they already do in that plan (`joinable`: no overlap with their planned
 sessions, under their weekly session and hour limits, not already at that
 session). Only the sessions and volunteers such an addition touches are in
 the model, with the open sessions held and the sessions overlapping their
-options at their places; the rest of the plan stays as it is. On M after 5%
-declines this is 2,400-2,800 triples instead of 61,000-73,000; hinted with
-the baseline (a complete plan of it), one CP-SAT worker with the full
-linearisation and no presolve proves it optimal in 0.15-0.3 s
-(`solve._repair_parameters`, which lists what was tried).
+options at their places; the rest of the plan stays as it is. A planned
+person in such a session whose volunteer can join nothing only counts
+towards the role's min and max (`KeepAndFill.taken`), as no variable. On M
+after 5% declines this is about 2,300 triples and 150 volunteers instead of
+61,000-73,000 and 1,000; hinted with the baseline (a complete plan of it),
+one CP-SAT worker with the full linearisation, no presolve and no probing
+proves it optimal in 0.15-0.3 s (`solve._repair_parameters`, which lists
+what was tried).
 
 What that proves: the best plan among those that keep everyone planned and
 hold the same sessions, so never below the baseline, which is one of them.
