@@ -104,9 +104,9 @@ def kept_plan(scenario: Scenario, candidates: Candidates) -> Plan | None:
     """The previous plan as it still holds, without the greedy plan: every
     session that is not open, each open session that carries a previous or
     fixed person at the option where most of them are still eligible (then
-    where their other sessions do not overlap it and its place has room),
-    each non-optional open session without people at its first option whose
-    place has room (a repair schedules no new optional session), and the
+    where their other sessions do not overlap it and its place has room,
+    then the cheapest), each non-optional open session without people at
+    its cheapest option whose place has room (a repair schedules no new optional session), and the
     previous and fixed triples eligible at their session's option. None when
     a non-optional open session has no such option (the usual path decides)."""
     schedule = {s.id: 0 for s in scenario.sessions if not s.is_open}
@@ -136,6 +136,7 @@ def kept_plan(scenario: Scenario, candidates: Candidates) -> Plan | None:
             -sum(o in candidates.triples.get(a, ()) for a in triples),
             any(session.options[o].interval.overlaps(b) for b in others)
             or place_full(scenario, schedule, session, o),
+            session.options[o].penalty,  # of two alike, the cheaper (the validator's)
             o,
         ))
     for session in scenario.sessions:
@@ -147,7 +148,7 @@ def kept_plan(scenario: Scenario, candidates: Candidates) -> Plan | None:
         ]
         if not room:
             return None
-        schedule[session.id] = room[0]
+        schedule[session.id] = min(room, key=lambda o: (session.options[o].penalty, o))
     kept = {
         a for a in scenario.previous
         if a.session in schedule and schedule[a.session] in candidates.triples.get(a, ())

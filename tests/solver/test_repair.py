@@ -281,3 +281,27 @@ def test_planned_people_the_repair_does_not_touch_still_count_towards_the_role(
     assert validate(doc, result) == []
     hosts = {a["volunteer"] for a in result["assignments"]}
     assert "ann" in hosts and len(hosts) == 2
+
+
+def test_the_kept_plan_holds_the_cheaper_of_two_options_alike() -> None:
+    # s2 must be held and nobody was planned there: of its two options at the
+    # same time and place the cheaper, the one the validator takes it for
+    doc = minimal_scenario(
+        weights={"stability": 1500},
+        sessions=[
+            session("s1"),
+            session("s2", options=[
+                option(at("10:00"), at("12:00"), "p1", penalty=5),
+                option(at("10:00"), at("12:00"), "p1", penalty=0),
+            ]),
+        ],
+        volunteers=[volunteer("ann"), volunteer("bo")],
+        previous=[assignment("ann", "s1")],
+    )
+    scenario = parse_scenario(doc)
+    kept = kept_plan(scenario, find_candidates(scenario))
+
+    assert kept is not None and kept.schedule["s2"] == 1
+    baseline = greedy(doc)
+    assert baseline["solver"]["baseline"] == "previous plan refilled"
+    assert validate(doc, baseline) == []
