@@ -50,8 +50,10 @@ class PlanLoad:
     def blocked(self, scenario: Scenario, volunteer_id: str, session_id: str) -> bool:
         """Would one more assignment to this session break H6 or H7?"""
         option = self.options[session_id]
+        start, end = option.start, option.end
         for other in self.sessions.get(volunteer_id, ()):
-            if other == session_id or self.options[other].interval.overlaps(option.interval):
+            held = self.options[other]
+            if other == session_id or (held.start < end and start < held.end):
                 return True
         volunteer = scenario.volunteer_by_id[volunteer_id]
         week = (volunteer_id, option.iso_week)

@@ -10,6 +10,7 @@ from .explain import explain_unfilled
 from .kpis import compute_kpis
 from .scenario import Plan, Scenario
 from .score import compute_score, scheduled_options, score_terms, unique_assignments
+from .validator import hard_rule_problems
 from .volunteer_index import VolunteerIndex
 
 RESULT_FORMAT = "medsam-result/1"
@@ -36,21 +37,12 @@ def build_result(
     to reuse one already built for the scenario."""
     if status not in PLAN_STATUSES:
         raise ValueError(f"a plan's status is one of {PLAN_STATUSES}, not {status!r}")
-    zone = ZoneInfo(scenario.timezone)
     options = scheduled_options(scenario, plan)
     session_order = {
         sid: rank
         for rank, sid in enumerate(sorted(options, key=lambda sid: (options[sid].start, sid)))
     }
-    schedule = [
-        {
-            "session": sid,
-            "start": local_time(options[sid].start, zone),
-            "end": local_time(options[sid].end, zone),
-            "place": options[sid].place,
-        }
-        for sid in sorted(options, key=session_order.__getitem__)
-    ]
+    schedule = schedule_entries(scenario, plan)
     assignments = sorted(
         unique_assignments(plan),
         key=lambda a: (session_order.get(a.session, len(session_order)), a.session, a.role,
@@ -70,6 +62,30 @@ def build_result(
         "kpis": kpis,
         "solver": dict(solver_info),
     }
+
+
+def schedule_entries(scenario: Scenario, plan: Plan) -> list[dict[str, Any]]:
+    """The result's `schedule`: each session held, in time order."""
+    zone = ZoneInfo(scenario.timezone)
+    options = scheduled_options(scenario, plan)
+    return [
+        {
+            "session": sid,
+            "start": local_time(options[sid].start, zone),
+            "end": local_time(options[sid].end, zone),
+            "place": options[sid].place,
+        }
+        for sid in sorted(options, key=lambda sid: (options[sid].start, sid))
+    ]
+
+
+def plan_problems(doc: dict[str, Any], scenario: Scenario, plan: Plan) -> list[str]:
+    """The hard rules the plan breaks, by the validator (which shares no code
+    with the model), before its result is written out."""
+    return hard_rule_problems(doc, {
+        "schedule": schedule_entries(scenario, plan),
+        "assignments": [a._asdict() for a in unique_assignments(plan)],
+    })
 
 
 def build_failure_result(

@@ -23,11 +23,16 @@ How a part is solved depends on its size in candidate triples:
 When the scenario has a previous plan that scores better than greedy's and
 the search never got past it, that plan is the answer if the validator
 finds it keeps every hard rule (a repair short of time keeps everyone).
-A large repair (repair weights, `repair.is_repair`) first solves the
+A repair (repair weights, `repair.is_repair`) whose previous plan, refilled
+greedily, keeps every hard rule has that plan as its greedy baseline
+(`repair.repair_baseline`, also what `greedy` returns) and never makes
+greedy's plan over the whole scenario. A large one then solves the
 keep-and-fill model (`repair.py`): everyone planned stays, the declined
 slots are refilled by people still free; when CP-SAT proves that model
-optimal the solve ends there (about a second on M), otherwise the usual
-search gets the rest of the time, hinted with its plan.
+optimal the solve ends there (0.8-1.1 s on M at load 3-4), otherwise the
+usual search gets the rest of the time if REPAIR_REST of it is left,
+hinted with its plan. Python's cyclic collector is paused meanwhile
+(`_PausedCollector`).
 
 Every scenario above LARGE_MODEL triples gets a proven bound from one
 min-cost flow (`flow_bound.py`, about a second on M), so L and XL state a
@@ -39,6 +44,7 @@ The result's `solver.phases` says where the time went (`phases.py`).
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
@@ -61,9 +67,9 @@ from .model.candidates import Candidates
 from .model.conflicts import find_conflicts
 from .parse import parse_scenario
 from .phases import Phases, timed_solve
-from .repair import fill_greedily, is_repair, keep_and_fill
-from .result import build_failure_result, build_result
-from .scenario import Assignment, Plan, Scenario, Session
+from .repair import Baseline, fill_greedily, is_repair, keep_and_fill, place_full, repair_baseline
+from .result import build_failure_result, build_result, plan_problems
+from .scenario import Assignment, Plan, Scenario
 from .score import compute_score
 
 #: relative distance between score and bound under which a bound below the
@@ -102,8 +108,9 @@ GROWTH = 3
 REPAIR_MODEL = LARGE_MODEL
 #: share of the time a repair's keep-and-fill model may take (`repair.py`);
 #: when it is not proven optimal by then, the usual search gets the rest
-#: if that is at least REPAIR_REST of the limit
-REPAIR_SHARE = 0.4
+#: if that is at least REPAIR_REST of the limit (0.4 until the steps before
+#: the model, at load 4, left it too little time to find a plan on M)
+REPAIR_SHARE = 0.6
 REPAIR_REST = 0.55
 #: the flow bound (`flow_bound.py`) is computed when the time left is at
 #: least this many seconds per candidate triple, over the machine's share
@@ -127,10 +134,43 @@ def solve(
     """Solve a `medsam-scenario/1` document; a `medsam-result/1` document back.
     Raises ScenarioError for bad input. `decompose=False` solves the whole
     scenario as one model (for comparison)."""
+    collector = _PausedCollector(isinstance(doc, dict) and bool(doc.get("previous")))
+    try:
+        return _solve(doc, time_limit, workers, seed, progress, decompose, collector)
+    finally:
+        collector.resume()
+
+
+class _PausedCollector:
+    """Python's cyclic garbage collector paused while a repair runs up to
+    the usual search. A repair makes some 300,000 short-lived objects (the
+    candidates above all), which reference counting frees; the collector's
+    full passes over the process's heap meanwhile took 0.1-0.37 s of a 1 s
+    repair on M (more the more the process holds: a web worker, the
+    benchmark after its base solve). Never for the usual search, which may
+    run for minutes beside a thread."""
+
+    def __init__(self, pause: bool) -> None:
+        self.paused = pause and gc.isenabled()
+        if self.paused:
+            gc.disable()
+
+    def resume(self) -> None:
+        if self.paused:
+            gc.enable()
+            self.paused = False
+
+
+def _solve(
+    doc: dict[str, Any], time_limit: float, workers: int | None, seed: int,
+    progress: Progress | None, decompose: bool, collector: _PausedCollector,
+) -> dict[str, Any]:
     started = time.monotonic()
     phases = Phases()
     with phases.timing("parse"):
         scenario = parse_scenario(doc)
+    if not is_repair(scenario):
+        collector.resume()
     workers = workers or os.cpu_count() or 1
     info: dict[str, Any] = {
         "name": "cp-sat", "seconds": 0.0, "time_limit": time_limit,
@@ -143,11 +183,30 @@ def solve(
 
     with phases.timing("candidates"):
         candidates = find_candidates(scenario)
-        fallback = greedy_plan(scenario)
-        hint = _best_hint(scenario, candidates, fallback)
+        baseline = repair_baseline(doc, scenario, candidates)
     deadline = started + time_limit - max(RESERVE_SECONDS, RESERVE_SHARE * time_limit)
     kept_hint: Plan | None = None  # the previous plan, when a repair's plan replaced it as hint
-    if hint is not fallback and is_repair(scenario) and len(candidates.triples) > REPAIR_MODEL:
+    if baseline is not None:
+        # a repair whose previous plan, refilled, keeps every hard rule: that
+        # is its greedy baseline (`greedy`), and greedy's plan over the whole
+        # scenario is never made
+        fallback = hint = baseline.plan
+        if len(candidates.triples) > REPAIR_MODEL:
+            done = _repair_from_baseline(
+                doc, scenario, candidates, baseline, started, deadline, workers, seed, info,
+                phases, progress,
+            )
+            if isinstance(done, dict):
+                return done
+            hint = done
+    else:
+        with phases.timing("candidates"):
+            fallback = greedy_plan(scenario)
+            hint = _best_hint(scenario, candidates, fallback)
+    if (
+        baseline is None and hint is not fallback and is_repair(scenario)
+        and len(candidates.triples) > REPAIR_MODEL
+    ):
         repaired, ended = _repair(
             scenario, candidates, hint, started + REPAIR_SHARE * (deadline - started),
             workers, seed, phases,
@@ -182,6 +241,7 @@ def solve(
             if score >= compute_score(scenario, fallback) and _keeps_the_rules(doc, result):
                 result["solver"]["seconds"] = round(time.monotonic() - started, 3)
                 return result
+    collector.resume()
     with phases.timing("candidates"):
         parts = components(scenario, candidates)
         info["components"] = len(parts)
@@ -232,31 +292,72 @@ def solve(
     return result
 
 
+def _repair_from_baseline(
+    doc: dict[str, Any], scenario: Scenario, candidates: Candidates, baseline: Baseline,
+    started: float, deadline: float, workers: int, seed: int, info: dict[str, Any],
+    phases: Phases, progress: Progress | None,
+) -> dict[str, Any] | Plan:
+    """A large repair with a baseline (`repair.repair_baseline`): the
+    keep-and-fill model, hinted with the baseline. Its result when that model
+    is proven optimal (and scores no less than the baseline), or when too
+    little time is left for the usual search (the better of its plan and the
+    baseline, of those keeping every hard rule); otherwise the hint for the
+    usual search."""
+    repaired, ended = _repair(
+        scenario, candidates, baseline.kept, started + REPAIR_SHARE * (deadline - started),
+        workers, seed, phases, start=baseline,
+    )
+    info["repair"] = f"keep-and-fill {ended}"
+    floor = compute_score(scenario, baseline.plan)
+    score = compute_score(scenario, repaired) if repaired is not None else -math.inf
+    if repaired is not None and ended == "optimal" and score >= floor:
+        result = _result(scenario, repaired, score, None, 0.0, info, phases)
+        if progress is not None:
+            progress({
+                "seconds": round(time.monotonic() - started, 3),
+                "score": score, "bound": None, "gap": None,
+            })
+        result["solver"]["seconds"] = round(time.monotonic() - started, 3)
+        return result
+    hint = repaired if repaired is not None and score > floor else baseline.plan
+    if deadline - time.monotonic() >= REPAIR_REST * (deadline - started):
+        return hint
+    # too little time for the usual search to get anywhere (a busy machine):
+    # the plan at hand if it keeps every hard rule (the open sessions'
+    # options were guessed), else the baseline
+    if hint is not baseline.plan and plan_problems(doc, scenario, hint):
+        hint = baseline.plan
+    if hint is baseline.plan:
+        info["repair"] += ", filled greedily"
+    result = _result(scenario, hint, compute_score(scenario, hint), None, 0.0, info, phases)
+    result["solver"]["seconds"] = round(time.monotonic() - started, 3)
+    return result
+
+
 def _repair(
     scenario: Scenario, candidates: Candidates, kept: Plan, deadline: float,
-    workers: int, seed: int, phases: Phases,
+    workers: int, seed: int, phases: Phases, start: Baseline | None = None,
 ) -> tuple[Plan | None, str]:
     """CP-SAT on the keep-and-fill model of a repair (`repair.py`), hinted
-    with the plan kept. Returns its best plan (None: none found) and how it
-    ended: optimal (in that model), stopped (by the time limit), infeasible
-    or no plan in time."""
+    with the baseline's plan (`start`: a plan of that model, the plan kept,
+    refilled) or the plan kept. Returns its best plan (None: none found) and
+    how it ended: optimal (in that model), stopped (by the time limit),
+    infeasible or no plan in time."""
     with phases.timing("candidates"):
-        narrowed = keep_and_fill(scenario, candidates, kept)
+        narrowed = keep_and_fill(scenario, candidates, kept, start.added if start else None)
     with phases.timing("model"):
-        built = build_model(
-            ModelData.restricted(scenario, narrowed.candidates, narrowed.sessions)
-        )
-        built.vars.hint(built.model, kept)
+        built = build_model(ModelData.restricted(
+            scenario, narrowed.candidates, narrowed.sessions, narrowed.taken
+        ))
+        built.vars.hint(built.model, start.plan if start else kept)
         # everyone kept stays: presolve drops their triples, what is left is small
         for a in kept.assignments:
             if a in built.vars.x:
                 built.model.add(built.vars.x[a] == 1)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.01)
-    solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    solver.parameters.cp_model_probing_level = 0
-    _favour_the_lp(solver.parameters, workers)
+    _repair_parameters(solver.parameters)
     status = timed_solve(solver, built.model, None, phases)
     if status == cp_model.INFEASIBLE:
         return None, "infeasible"  # the kept plan no longer holds together
@@ -264,6 +365,27 @@ def _repair(
         return None, "no plan in time"
     found = built.vars.extract(solver.boolean_value)
     return narrowed.merged(kept, found), "optimal" if status == cp_model.OPTIMAL else "stopped"
+
+
+def _repair_parameters(parameters: Any) -> None:
+    """CP-SAT's parameters for the keep-and-fill model: one worker with the
+    full linearisation, no presolve, no probing. The model is a few thousand
+    variables, most of them fixed (everyone kept), the hint a complete plan
+    of it, and the LP's bound meets a plan within tenths of a second. M
+    after 5% declines, seeds 0-2, load 3-4, the solve call alone: 0.15-0.26
+    s; with probing 0.28-0.45 s; with the whole solve's settings (2
+    workers, presolve without probing, the max_lp worker for the default
+    LP one) 0.52-0.69 s, most of it in presolve's first fixpoint (0.78 s of
+    1 s on seed 1). Tried and not better: 2 workers without presolve
+    (0.39-0.50 s); one presolve iteration or no SAT presolve (no change);
+    LP_SEARCH or PSEUDO_COST_SEARCH branching, polishing the LP solution,
+    no symmetry, hint_conflict_limit 0 (within noise); FIXED_SEARCH, the
+    default linearisation, or 2 workers with the full one (no proof in 3-10
+    s)."""
+    parameters.num_workers = 1
+    parameters.linearization_level = 2
+    parameters.cp_model_presolve = False
+    parameters.cp_model_probing_level = 0
 
 
 def _result(
@@ -295,7 +417,12 @@ def greedy(doc: dict[str, Any]) -> dict[str, Any]:
     conflicts = find_conflicts(scenario)
     if conflicts:
         return _failure(scenario, conflicts, info, started)
-    plan = greedy_plan(scenario)
+    baseline = repair_baseline(doc, scenario, find_candidates(scenario))
+    if baseline is not None:  # a repair: the previous plan refilled (`repair.py`)
+        info["baseline"] = "previous plan refilled"
+        plan = baseline.plan
+    else:
+        plan = greedy_plan(scenario)
     result = build_result(scenario, plan, status="feasible", bound=None, solver_info=info)
     # Greedy can paint itself into a corner (an open session whose every
     # option clashes at its place): then it has no plan, which proves nothing.
@@ -756,7 +883,7 @@ def _best_hint(scenario: Scenario, candidates: Candidates, baseline: Plan) -> Pl
 
         ranked = sorted(allowed, key=lambda o: (
             any(session.options[o].interval.overlaps(b) for b in others)
-            or _place_full(scenario, schedule, session, o),
+            or place_full(scenario, schedule, session, o),
             o != schedule.get(session_id), o,
         ))
         schedule[session_id] = ranked[0]
@@ -768,20 +895,6 @@ def _best_hint(scenario: Scenario, candidates: Candidates, baseline: Plan) -> Pl
     if compute_score(scenario, previous_plan) > compute_score(scenario, baseline):
         return previous_plan
     return baseline
-
-
-def _place_full(scenario: Scenario, schedule: dict[str, int], session: Session, o: int) -> bool:
-    """Whether option `o` of `session` overlaps as many sessions held at its
-    place as the place runs at once (a cautious count: pairwise overlaps)."""
-    option = session.options[o]
-    if option.place is None:
-        return False
-    running = 0
-    for t, held in schedule.items():
-        other = scenario.session_by_id[t].options[held]
-        if t != session.id and other.place == option.place and other.interval.overlaps(option.interval):
-            running += 1
-    return running >= scenario.place_by_id[option.place].parallel
 
 
 def _failure(

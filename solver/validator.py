@@ -556,6 +556,20 @@ def _check_kpis(sc: _Scenario, result: dict[str, Any], plan: _Plan, tally: _Tall
 # --- the entry point ----------------------------------------------------------------
 
 
+def hard_rule_problems(doc: dict[str, Any], result: dict[str, Any]) -> list[str]:
+    """What `validate` finds in the result's plan alone (its schedule and
+    assignments against H1-H10), without checking its score, unfilled slots
+    and KPIs: for a plan that is not written out yet."""
+    problems: list[str] = []
+    sc = _Scenario(doc)
+    plan = _read_plan(sc, result, problems)
+    _check_eligibility(sc, plan, problems)
+    _check_volunteer_load(sc, plan, problems)
+    _check_roles_fixed_forbidden(sc, plan, problems)
+    _check_sessions_and_places(sc, plan, problems)
+    return problems
+
+
 def validate(doc: dict[str, Any], result: dict[str, Any]) -> list[str]:
     """Every violation of the result against the scenario (empty: a feasible plan
     with the right score and KPIs). The scenario is assumed valid."""

@@ -3,8 +3,8 @@ independent component (or the whole of it), with its candidate triples."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from ..scenario import Assignment, Scenario, Session, Volunteer
 from .candidates import Candidates
@@ -21,6 +21,10 @@ class ModelData:
     triples: dict[Assignment, tuple[int, ...]]
     fixed: frozenset[Assignment]
     previous: tuple[Assignment, ...]
+    #: (session, role) -> people held there outside the model: they count
+    #: towards the role's `min` and `max` but are no variables (a repair's
+    #: planned people who stay whatever the model decides)
+    taken: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
     @classmethod
     def whole(cls, scenario: Scenario, candidates: Candidates) -> ModelData:
@@ -28,10 +32,11 @@ class ModelData:
 
     @classmethod
     def restricted(
-        cls, scenario: Scenario, candidates: Candidates, session_ids: Iterable[str]
+        cls, scenario: Scenario, candidates: Candidates, session_ids: Iterable[str],
+        taken: Mapping[tuple[str, str], int] | None = None,
     ) -> ModelData:
         """The part of the scenario made of these sessions and the volunteers
-        with a candidate triple in them."""
+        with a candidate triple in them (`taken`: see the field)."""
         keep = set(session_ids)
         triples = {a: o for a, o in candidates.triples.items() if a.session in keep}
         volunteer_ids = {a.volunteer for a in triples}
@@ -43,4 +48,5 @@ class ModelData:
             triples=triples,
             fixed=frozenset(a for a in scenario.fixed if a.session in keep),
             previous=tuple(a for a in scenario.previous if a.session in keep),
+            taken=dict(taken or {}),
         )

@@ -40,6 +40,18 @@ def test_declined_plan_forbids_the_declined_and_keeps_the_rest_as_previous():
     assert declined_plan(doc, result_with(plan), 0.05, seed=1)[0] == repaired
 
 
+def test_declined_plan_can_give_a_share_of_the_rest_as_confirmed():
+    plan = [(f"v{i}", f"s{i}", "host") for i in range(40)]
+    doc = {"format": "medsam-scenario/1", "sessions": [], "volunteers": []}
+    repaired, declines = declined_plan(doc, result_with(plan), 0.05, seed=1, confirmed=0.25)
+    fixed = {(p["volunteer"], p["session"], p["role"]) for p in repaired["fixed"]}
+    previous = {(p["volunteer"], p["session"], p["role"]) for p in repaired["previous"]}
+    assert declines == 2 and len(fixed) == 10 and len(previous) == 28
+    assert not fixed & previous
+    declined = {(f["volunteer"], f["session"], "host") for f in repaired["forbidden"]}
+    assert fixed | previous | declined == set(plan)
+
+
 def test_changes_count_both_directions():
     previous = [{"volunteer": "a", "session": "s1", "role": "host"},
                 {"volunteer": "b", "session": "s2", "role": "host"}]  # fmt: skip

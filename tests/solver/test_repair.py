@@ -1,6 +1,7 @@
-"""Repairs: when time runs out before the search gets anywhere, the previous
-plan (declines taken out) is the answer if it keeps every hard rule, not the
-greedy plan that would move many planned people."""
+"""Repairs: the greedy baseline of a repair is the previous plan (declines
+taken out) refilled greedily, not the greedy plan over the whole scenario,
+which would move many planned people; when time runs out before the search
+gets anywhere, that is the answer."""
 
 from __future__ import annotations
 
@@ -14,10 +15,24 @@ import pytest
 
 from bench.generate import generate
 from solver import greedy, solve, validate
+from solver.greedy import greedy_plan
 from solver.model import find_candidates
+from solver.parse import parse_scenario
+from solver.repair import keep_and_fill, kept_plan, repair_baseline
 from solver.scenario import Assignment, Plan
+from solver.score import compute_score
 from solver.solve import _best_hint
-from tests.solver.helpers import assignment, at, option, place, scenario_of, session, volunteer
+from tests.solver.helpers import (
+    assignment,
+    at,
+    minimal_scenario,
+    option,
+    place,
+    role,
+    scenario_of,
+    session,
+    volunteer,
+)
 
 
 def _declined(doc: dict[str, Any], result: dict[str, Any], share: float) -> dict[str, Any]:
@@ -42,7 +57,9 @@ def test_out_of_time_a_repair_keeps_the_previous_plan() -> None:
     assert result["score"] >= greedy(repaired)["score"]
     before = {(p["volunteer"], p["session"], p["role"]) for p in repaired["previous"]}
     after = {(a["volunteer"], a["session"], a["role"]) for a in result["assignments"]}
-    assert before == after  # nobody planned was moved or dropped
+    assert before <= after  # nobody planned was moved or dropped
+    # the holes are refilled as a coordinator would by hand: the repair's greedy baseline
+    assert result["score"] == pytest.approx(greedy(repaired)["score"], rel=1e-9)
 
 
 @functools.cache
@@ -162,3 +179,129 @@ def test_the_previous_plan_holds_an_open_session_where_its_place_has_room() -> N
     )
     assert hint.schedule["s2"] == 1
     assert set(hint.assignments) == {Assignment("ann", "s1", "host"), Assignment("bo", "s2", "host")}
+
+
+def test_a_large_repair_never_moves_a_confirmed_or_locked_person(monkeypatch: Any) -> None:
+    # a coordinator confirmed every fourth person of the published plan: the
+    # service sends those as `fixed`, the rest as `previous`
+    repaired = copy.deepcopy(_s3_repair())
+    confirmed = repaired["previous"][::4]
+    repaired["fixed"] = confirmed
+    repaired["previous"] = [p for p in repaired["previous"] if p not in confirmed]
+    monkeypatch.setattr(importlib.import_module("solver.solve"), "REPAIR_MODEL", 0)
+    result = solve(repaired, time_limit=5.0, workers=2, seed=3)
+
+    assert result["solver"]["repair"] == "keep-and-fill optimal"
+    assert validate(repaired, result) == []
+    after = _triples(result["assignments"])
+    assert _triples(confirmed) <= after
+    assert _triples(repaired["previous"]) <= after
+    assert result["score"] >= greedy(repaired)["score"]
+
+
+def test_the_greedy_baseline_of_a_repair_is_the_previous_plan_refilled() -> None:
+    repaired = copy.deepcopy(_s3_repair())
+    baseline = greedy(repaired)
+
+    assert baseline["solver"]["baseline"] == "previous plan refilled"
+    assert validate(repaired, baseline) == []
+    before = _triples(repaired["previous"])
+    after = _triples(baseline["assignments"])
+    assert before <= after and after - before  # everyone kept, some holes refilled
+    # greedy's plan over the whole scenario moves planned people, which the
+    # repair weights make cost more than any slot filled
+    scenario = parse_scenario(repaired)
+    assert baseline["score"] > compute_score(scenario, greedy_plan(scenario))
+
+
+def test_a_repair_whose_previous_plan_breaks_a_rule_has_the_greedy_plan_as_baseline() -> None:
+    repaired = copy.deepcopy(_s3_repair())
+    busiest = max(
+        {p["volunteer"] for p in repaired["previous"]},
+        key=lambda v: sum(p["volunteer"] == v for p in repaired["previous"]),
+    )
+    for v in repaired["volunteers"]:
+        if v["id"] == busiest:
+            v["max_sessions_per_week"] = 1  # lowered since the plan was published
+    baseline = greedy(repaired)
+
+    assert "baseline" not in baseline["solver"]
+    assert validate(repaired, baseline) == []
+    scenario = parse_scenario(repaired)
+    assert baseline["score"] == pytest.approx(compute_score(scenario, greedy_plan(scenario)))
+    result = solve(repaired, time_limit=5.0, workers=2, seed=3)
+    assert validate(repaired, result) == []
+    assert result["score"] >= baseline["score"]
+
+
+def test_the_kept_plan_holds_a_session_where_its_place_has_room_at_every_moment() -> None:
+    # p1 runs two sessions at once; s1 (17-18) and s2 (18-19) both overlap
+    # s3's only option (17:30-18:30), but never together: s3 fits
+    scenario = scenario_of(
+        places=[place("p1", parallel=2)],
+        weights={"stability": 1500},
+        sessions=[
+            session("s1", start=at("17:00"), end=at("18:00")),
+            session("s2", start=at("18:00"), end=at("19:00")),
+            session("s3", options=[option(at("17:30"), at("18:30"), "p1")]),
+        ],
+        volunteers=[volunteer("ann")],
+        previous=[assignment("ann", "s1")],
+    )
+    kept = kept_plan(scenario, find_candidates(scenario))
+
+    assert kept is not None
+    assert kept.schedule == {"s1": 0, "s2": 0, "s3": 0}
+    assert set(kept.assignments) == {Assignment("ann", "s1", "host")}
+
+
+def test_planned_people_the_repair_does_not_touch_still_count_towards_the_role(
+    monkeypatch: Any,
+) -> None:
+    # ann stays at s1 whatever the keep-and-fill model decides, so she is no
+    # variable of it; her place still counts: s1 takes two hosts, so only
+    # one of bo and cy joins her
+    doc = minimal_scenario(
+        weights={"stability": 1500},
+        sessions=[session("s1", roles=[role("host", min=1, max=2)])],
+        volunteers=[volunteer("ann"), volunteer("bo"), volunteer("cy")],
+        previous=[assignment("ann", "s1")],
+    )
+    scenario = parse_scenario(doc)
+    candidates = find_candidates(scenario)
+    baseline = repair_baseline(doc, scenario, candidates)
+    assert baseline is not None
+    narrowed = keep_and_fill(scenario, candidates, baseline.kept, baseline.added)
+    assert narrowed.taken == {("s1", "host"): 1}
+    assert Assignment("ann", "s1", "host") not in narrowed.candidates.triples
+
+    monkeypatch.setattr(importlib.import_module("solver.solve"), "REPAIR_MODEL", 0)
+    result = solve(doc, time_limit=5.0, workers=2, seed=0)
+    assert result["solver"]["repair"] == "keep-and-fill optimal"
+    assert validate(doc, result) == []
+    hosts = {a["volunteer"] for a in result["assignments"]}
+    assert "ann" in hosts and len(hosts) == 2
+
+
+def test_the_kept_plan_holds_the_cheaper_of_two_options_alike() -> None:
+    # s2 must be held and nobody was planned there: of its two options at the
+    # same time and place the cheaper, the one the validator takes it for
+    doc = minimal_scenario(
+        weights={"stability": 1500},
+        sessions=[
+            session("s1"),
+            session("s2", options=[
+                option(at("10:00"), at("12:00"), "p1", penalty=5),
+                option(at("10:00"), at("12:00"), "p1", penalty=0),
+            ]),
+        ],
+        volunteers=[volunteer("ann"), volunteer("bo")],
+        previous=[assignment("ann", "s1")],
+    )
+    scenario = parse_scenario(doc)
+    kept = kept_plan(scenario, find_candidates(scenario))
+
+    assert kept is not None and kept.schedule["s2"] == 1
+    baseline = greedy(doc)
+    assert baseline["solver"]["baseline"] == "previous plan refilled"
+    assert validate(doc, baseline) == []

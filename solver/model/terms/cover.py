@@ -19,8 +19,12 @@ from ..objective import Terms
 from ..variables import Value, Variables, count_of
 
 
-def _capped(rule: Callable[[Value], int], top: int) -> Callable[[Value], int]:
-    return lambda value: min(top, rule(value))
+def _capped(rule: Callable[[Value], int], top: int, taken: int = 0) -> Callable[[Value], int]:
+    return lambda value: min(top, taken + rule(value))
+
+
+def _plus(rule: Callable[[Value], int], taken: int) -> Callable[[Value], int]:
+    return lambda value: taken + rule(value)
 
 
 def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
@@ -34,22 +38,26 @@ def build(data: ModelData, model: cp_model.CpModel, vars: Variables) -> Terms:
                 continue
             for x in people:
                 terms.add(x, weights.cover_extra)
-            top = min(role.min, len(people))
-            if top == 0 or not per_cover:
+            # people held there outside the model (`ModelData.taken`): their
+            # share of the terms is a constant, left out
+            taken = data.taken.get((s.id, role.name), 0)
+            top = min(role.min, taken + len(people))
+            if top <= taken or not per_cover:
                 continue
-            covered = model.new_int_var(0, top, f"covered[{s.id},{role.name}]")
-            if per_cover > 0 and (role.max <= role.min or len(people) <= role.min):
+            covered = model.new_int_var(taken, top, f"covered[{s.id},{role.name}]")
+            total = cp_model.LinearExpr.sum(people) + taken
+            if per_cover > 0 and (role.max <= role.min or taken + len(people) <= role.min):
                 # n can never exceed min here (H8), so c = n exactly; the equality
                 # lets CP-SAT prove bounds it cannot with c <= n (SMPTSP: optimal
                 # in seconds instead of never).
-                model.add(covered == cp_model.LinearExpr.sum(people))
+                model.add(covered == total)
             elif per_cover > 0:
-                model.add(covered <= cp_model.LinearExpr.sum(people))
+                model.add(covered <= total)
             else:
-                n = model.new_int_var(0, len(people), f"n[{s.id},{role.name}]")
-                model.add(n == cp_model.LinearExpr.sum(people))
-                vars.derive(n, count_of(people))
+                n = model.new_int_var(taken, taken + len(people), f"n[{s.id},{role.name}]")
+                model.add(n == total)
+                vars.derive(n, _plus(count_of(people), taken))
                 model.add_min_equality(covered, [n, role.min])
-            vars.derive(covered, _capped(count_of(people), top))
+            vars.derive(covered, _capped(count_of(people), top, taken))
             terms.add(covered, per_cover, top)
     return terms
