@@ -58,7 +58,7 @@ from .model.candidates import Candidates
 from .model.lp_bound import _solve_glop
 from .model.sweep import overlap_cliques
 from .repair import _Load, fill_greedily
-from .scenario import Assignment, Plan, Scenario
+from .scenario import Assignment, Plan, Scenario, Volunteer
 
 #: relative margin added to the bound for float64 rounding in its evaluation
 _FLOAT_MARGIN = 1e-9
@@ -104,15 +104,60 @@ class _Lp:
         self.hi.append(hi)
 
 
+@dataclass(frozen=True)
+class _Shares:
+    """Per volunteer, the most sessions all their candidate weeks allow
+    (volunteer_used < 0 is shared out over them: a used volunteer works at
+    least one) and per (volunteer, activity) their candidate sessions
+    (continuity > 0 is shared out over them), as in `flow_bound.py`."""
+
+    total: dict[str, int]
+    per_activity: dict[tuple[str, str], int]
+
+    @classmethod
+    def of(cls, scenario: Scenario, candidates: Candidates) -> _Shares:
+        sessions = scenario.session_by_id
+        volunteers = scenario.volunteer_by_id
+        intervals: dict[tuple[str, tuple[int, int]], set[tuple[int, int]]] = defaultdict(set)
+        shortest: dict[tuple[str, tuple[int, int]], float] = {}
+        activity_sessions: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for a, options in candidates.triples.items():
+            session = sessions[a.session]
+            activity_sessions[a.volunteer, session.activity].add(a.session)
+            for oi in options:
+                option = session.options[oi]
+                key = (a.volunteer, option.iso_week)
+                intervals[key].add((option.start, option.end))
+                shortest[key] = min(shortest.get(key, math.inf), option.hours)
+        total: dict[str, int] = defaultdict(int)
+        for key, found in intervals.items():
+            total[key[0]] += _week_capacity(volunteers[key[0]], found, shortest[key])
+        return cls(dict(total), {k: len(v) for k, v in activity_sessions.items()})
+
+
+def _week_capacity(v: Volunteer, intervals: set[tuple[int, int]], shortest: float) -> int:
+    """The most sessions a volunteer can work in a week: pairwise disjoint
+    candidate sessions, within the session limit and the hour limit over
+    the shortest session."""
+    cap = _disjoint(list(intervals))
+    if v.max_sessions_per_week is not None:
+        cap = min(cap, v.max_sessions_per_week)
+    if v.max_hours_per_week is not None and shortest > 0:
+        cap = min(cap, int(v.max_hours_per_week / shortest + 1e-9))
+    return max(cap, 0)
+
+
 def compact_relaxation(
     scenario: Scenario, candidates: Candidates, time_limit: float,
-    previous: set[Assignment] | None = None,
+    previous: set[Assignment] | None = None, shares: _Shares | None = None,
 ) -> CompactRelaxation | None:
     """The relaxation's bound, values and reduced costs over `candidates`
     (a part's triples), `previous` being the previous plan's triples of those
     sessions (default: all of the scenario's); None when GLOP gives no usable
     duals in time, or a weight's sign is outside what it covers (fairness
-    below zero)."""
+    below zero). `shares`: how continuity and volunteer_used are shared out
+    over a volunteer's triples, counted over all of them when `candidates`
+    are only some (default: over `candidates`)."""
     w = scenario.weights
     if w.fairness < 0 or time_limit <= 0:
         return None
@@ -127,11 +172,9 @@ def compact_relaxation(
     week_intervals: dict[tuple[str, tuple[int, int]], set[tuple[int, int]]] = defaultdict(set)
     week_shortest: dict[tuple[str, tuple[int, int]], float] = {}
     day_intervals: dict[tuple[str, date], set[tuple[int, int]]] = defaultdict(set)
-    per_activity: dict[tuple[str, str], set[str]] = defaultdict(set)
     shortest: dict[str, float] = {}
     for a, options in candidates.triples.items():
         session = sessions[a.session]
-        per_activity[a.volunteer, session.activity].add(a.session)
         for oi in options:
             option = session.options[oi]
             key = (a.volunteer, option.iso_week)
@@ -142,15 +185,10 @@ def compact_relaxation(
     capacity: dict[tuple[str, tuple[int, int]], int] = {}
     total: dict[str, int] = defaultdict(int)
     for key, intervals in week_intervals.items():
-        v = volunteers[key[0]]
-        cap = _disjoint(list(intervals))
-        if v.max_sessions_per_week is not None:
-            cap = min(cap, v.max_sessions_per_week)
-        if v.max_hours_per_week is not None and week_shortest[key] > 0:
-            cap = min(cap, int(v.max_hours_per_week / week_shortest[key] + 1e-9))
-        capacity[key] = max(cap, 0)
+        capacity[key] = _week_capacity(volunteers[key[0]], intervals, week_shortest[key])
         total[key[0]] += capacity[key]
 
+    shares = shares or _Shares.of(scenario, candidates)
     triples = list(candidates.triples)
     columns_of: list[list[int]] = []
     by_volunteer: dict[str, list[int]] = defaultdict(list)
@@ -170,11 +208,11 @@ def compact_relaxation(
             + w.stability * (a in previous)
         )
         if w.continuity > 0:
-            common -= w.continuity / len(per_activity[a.volunteer, session.activity])
+            common -= w.continuity / shares.per_activity[a.volunteer, session.activity]
         elif w.continuity < 0:
             common -= w.continuity
         if w.volunteer_used < 0:
-            common += w.volunteer_used / max(total[a.volunteer], 1)
+            common += w.volunteer_used / max(shares.total[a.volunteer], 1)
         own: list[int] = []
         for oi in candidates.triples[a]:
             option = session.options[oi]
@@ -289,7 +327,10 @@ def compact_relaxation_by_week(
     shared with another week's open session, or the fairness of hours across
     weeks, H² >= H1² + H2², only loosen), so a plan's columns in each week
     are a point of that week's LP; the plan scores at most the sum, and at
-    most the sum plus a triple's reduced cost when it uses that triple."""
+    most the sum plus a triple's reduced cost when it uses that triple. The
+    terms counted once per volunteer (volunteer_used < 0, continuity) are
+    shared out over all their weeks' triples (`_Shares`), not each week's:
+    charged in full in every week they would undercut a plan across weeks."""
     weeks: dict[tuple[int, int], dict[Assignment, tuple[int, ...]]] = defaultdict(dict)
     sessions = scenario.session_by_id
     for a, options in candidates.triples.items():
@@ -297,13 +338,14 @@ def compact_relaxation_by_week(
     if len(weeks) <= 1:
         return compact_relaxation(scenario, candidates, time_limit, previous)
     previous = set(scenario.previous) if previous is None else previous
+    shares = _Shares.of(scenario, candidates)
     deadline = time.monotonic() + time_limit
     parts = []
     for index, week in enumerate(sorted(weeks)):
         left = (deadline - time.monotonic()) / (len(weeks) - index)
         own = Candidates(candidates.usable, weeks[week])
         part = compact_relaxation(
-            scenario, own, left, {a for a in previous if a in weeks[week]}
+            scenario, own, left, {a for a in previous if a in weeks[week]}, shares
         )
         if part is None:
             return None
