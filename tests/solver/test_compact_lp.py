@@ -1,0 +1,67 @@
+"""The compact LP relaxation (solver/compact_lp.py): its bound holds over
+the best plan, also split by week, and it is tighter than the min-cost
+flow's. The random small scenarios are in test_properties.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bench.generate import generate
+from solver.compact_lp import compact_relaxation, compact_relaxation_by_week, rounded_plan
+from solver.flow_bound import flow_bound
+from solver.greedy import greedy_plan
+from solver.model import find_candidates
+from solver.parse import parse_scenario
+from solver.result import build_result
+from solver.score import compute_score
+from solver.validator import validate
+from tests.solver import helpers
+from tests.solver.test_properties import brute_force_optimum
+
+
+def _two_weeks(**weights: Any) -> dict[str, Any]:
+    """One volunteer, a session in each of two ISO weeks."""
+    return helpers.minimal_scenario(
+        volunteers=[helpers.volunteer("v0")],
+        sessions=[
+            helpers.session("s0", start=helpers.at("17:00", "2026-12-07"),
+                            end=helpers.at("18:00", "2026-12-07"), roles=[helpers.role(min=1, max=2)]),
+            helpers.session("s1", start=helpers.at("17:00", "2026-12-14"),
+                            end=helpers.at("18:00", "2026-12-14"), roles=[helpers.role(min=1, max=2)]),
+        ],
+        weights={"cover_min": 100, "cover_extra": 0, "travel_km": 0, "fairness": 0,
+                 "continuity": 0, **weights},
+    )
+
+
+@pytest.mark.parametrize("weights", [{"volunteer_used": -40}, {"continuity": 30},
+                                     {"volunteer_used": 40, "fairness": 30}])
+def test_terms_counted_once_per_volunteer_hold_across_weeks(weights: dict[str, Any]) -> None:
+    """Charged in full in each week, volunteer_used < 0 put this bound at
+    2 x (100 - 40) = 120, below the plan that works both weeks (160)."""
+    doc = _two_weeks(**weights)
+    scenario = parse_scenario(doc)
+    optimum = brute_force_optimum(scenario)
+    assert optimum is not None
+    for relax in (compact_relaxation, compact_relaxation_by_week):
+        relaxation = relax(scenario, find_candidates(scenario), 5.0)
+        assert relaxation is not None
+        assert relaxation.bound >= optimum - 1e-6
+
+
+def test_tighter_than_the_flow_and_its_rounded_plan_keeps_the_rules() -> None:
+    doc = generate("S", 2)
+    scenario = parse_scenario(doc)
+    candidates = find_candidates(scenario)
+    relaxation = compact_relaxation(scenario, candidates, 10.0)
+    flow = flow_bound(scenario, candidates)
+    assert relaxation is not None and flow is not None
+    assert relaxation.bound < flow
+    greedy = greedy_plan(scenario)
+    rounded = rounded_plan(scenario, candidates, relaxation, greedy)
+    result = build_result(scenario, rounded, status="feasible", bound=None,
+                          solver_info={"name": "cp-sat"})
+    assert validate(doc, result) == []
+    assert compute_score(scenario, greedy) <= compute_score(scenario, rounded) <= relaxation.bound
