@@ -3,11 +3,11 @@
 
 - parse: reading and checking the scenario;
 - candidates: the eligible triples, the independent parts and the greedy plan;
-- model: building CP-SAT models (the whole model of a large part is built
-  beside the search, so phases may add up to more than the wall time);
+- model: building CP-SAT models;
 - presolve: CP-SAT's presolve, summed over its solves;
 - search: CP-SAT's search after presolve, summed over its solves;
-- bound: the LP relaxation (GLOP), beside the search.
+- bound: the min-cost flow's bound and the compact LP relaxation (GLOP,
+  beside the search).
 
 CP-SAT does not report its presolve time, so `timed_solve` reads it from the
 solver's log: presolve ends when the log says the model is being loaded.

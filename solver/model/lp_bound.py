@@ -1,5 +1,8 @@
 """The LP relaxation of a built model, solved with GLOP: a proven bound, and
-fractional values that point the search at good plans.
+fractional values that point the search at good plans. The solve uses the
+compact LP over the candidate triples (`solver/compact_lp.py`) instead: this
+one, over every constraint of the whole model, is tighter but took 10-30 s
+on M; it stays for comparison and for the GLOP call both share.
 
 The relaxation is read from the CP-SAT model itself (linear constraints,
 at-most-one, exactly-one, implications, clauses), so it relaxes exactly the
