@@ -52,6 +52,7 @@ from ortools.sat.python import cp_model
 
 from .background import BackgroundRelaxation, Interrupt
 from .decompose import components, packed_components
+from .descent import descend
 from .flow_bound import flow_bound
 from .flow_guide import flow_support
 from .greedy import greedy_plan
@@ -115,6 +116,9 @@ REPAIR_REST = 0.55
 #: least this many seconds per candidate triple, over the machine's share
 #: (M: 61,000 triples in about a second on a quiet machine; 5 s at load 10)
 FLOW_SECONDS_PER_TRIPLE = 3e-5
+#: share of a part's time that `descent.py` gets when `volunteer_used` < 0
+#: (fewest people), after the usual search
+DESCENT_SHARE = 0.5
 
 Progress = Callable[[dict[str, Any]], None]
 #: a narrowed search's answer: only the whole model can decide this part
@@ -196,7 +200,10 @@ def solve(
             if decompose else [[s.id for s in scenario.sessions]]
         )
     run = _Run(scenario, candidates, groups, fallback, hint, progress, started, phases)
-    if len(candidates.triples) > LARGE_MODEL and deadline - time.monotonic() > (
+    # with volunteer_used < 0 the flow bound counts the people at the busiest
+    # instant, which models of any size need to prove such optima
+    wants_flow = len(candidates.triples) > LARGE_MODEL or scenario.weights.volunteer_used < 0
+    if wants_flow and deadline - time.monotonic() > (
         FLOW_SECONDS_PER_TRIPLE * len(candidates.triples) / _machine_share(workers)
     ):
         # a proven bound at any size, in about a second on M (`flow_bound.py`)
@@ -360,12 +367,50 @@ class _Run:
         data = ModelData.restricted(self.scenario, self.candidates, part.sessions)
         left = sum(p.size for p in self.parts[index:]) or 1
         budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
+        part_deadline = time.monotonic() + budget
+        # fewest people: the search leaves DESCENT_SHARE to `descent.py`
+        descend = self.scenario.weights.volunteer_used < 0
+        search_share = 1.0 - DESCENT_SHARE if descend else 1.0
         if len(data.triples) > LARGE_MODEL:
-            return self._solve_large(index, data, time.monotonic() + budget, workers, seed)
-        with self.phases.timing("model"):
-            built = build_model(data)
-        budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
-        return self._solve_whole(index, built, time.monotonic() + budget, workers, seed)
+            outcome = self._solve_large(
+                index, data, time.monotonic() + search_share * budget, workers, seed
+            )
+        else:
+            with self.phases.timing("model"):
+                built = build_model(data)
+            budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
+            part_deadline = time.monotonic() + budget
+            outcome = self._solve_whole(
+                index, built, time.monotonic() + search_share * budget, workers, seed
+            )
+        if descend and outcome == "solved":
+            self._descend(index, data, part_deadline, workers, seed)
+        return outcome
+
+    def _descend(
+        self, index: int, data: ModelData, part_deadline: float, workers: int, seed: int
+    ) -> None:
+        """`descent.py` on the part's whole model (built now when the search
+        had only narrowed ones), from the part's best plan."""
+        part = self.parts[index]
+        assert part.plan is not None
+        built = part.built
+        if built is None or len(built.vars.x) < len(data.triples):
+            if time.monotonic() >= part_deadline - 1.0:
+                return
+            with self.phases.timing("model"):
+                built = build_model(data)
+        ceiling = self.ceiling if len(self.parts) == 1 else None
+        if part.bound is not None:
+            ceiling = part.bound if ceiling is None else min(ceiling, part.bound)
+        found = descend(built, part.plan, part_deadline, workers, seed, self.phases, ceiling)
+        if built is not part.built:
+            self.variables += len(built.model.proto.variables)
+        part.built = built
+        part.plan = found.plan
+        if found.bound is not None:
+            part.bound = found.bound if part.bound is None else min(part.bound, found.bound)
+        self._report(None)
 
     def _solve_whole(
         self, index: int, built: BuiltModel, part_deadline: float, workers: int, seed: int
