@@ -77,6 +77,12 @@ def descend(
         solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.01)
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
+        # the plans come from feasibility jump (`fj`): on 2 workers it shares
+        # its thread with these two unless they are left out (data_74: the
+        # 180-worker plan 6 s into the search instead of 17 s), and probing
+        # costs half the presolve (7.6 s there) for nothing the search uses
+        solver.parameters.ignore_subsolvers.extend(["feasibility_pump", "rins/rens"])
+        solver.parameters.cp_model_probing_level = 0
         status = timed_solve(solver, model, None, phases)
         if status == cp_model.INFEASIBLE:
             found.bound = objective.to_score(raw + step - 1) + objective.error

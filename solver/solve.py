@@ -118,7 +118,7 @@ REPAIR_REST = 0.55
 FLOW_SECONDS_PER_TRIPLE = 3e-5
 #: share of a part's time that `descent.py` gets when `volunteer_used` < 0
 #: (fewest people), after the usual search
-DESCENT_SHARE = 0.5
+DESCENT_SHARE = 0.6
 
 Progress = Callable[[dict[str, Any]], None]
 #: a narrowed search's answer: only the whole model can decide this part
