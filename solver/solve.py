@@ -34,6 +34,12 @@ min-cost flow (`flow_bound.py`, about a second on M), so L and XL state a
 bound and a gap too; the result's bound is the smaller of it and the
 parts' own (the LP's, where it arrived).
 
+When `volunteer_used` is negative (fewest people), each part's search
+stops at 1 - DESCENT_SHARE of its time and the descent (`descent.py`)
+asks, on the part's whole model, for a plan one person better at a time
+(a satisfaction problem), up to the flow bound, which then also counts the
+people at the busiest instant and is computed at every size.
+
 The result's `solver.phases` says where the time went (`phases.py`).
 """
 
@@ -117,8 +123,13 @@ REPAIR_REST = 0.55
 #: (M: 61,000 triples in about a second on a quiet machine; 5 s at load 10)
 FLOW_SECONDS_PER_TRIPLE = 3e-5
 #: share of a part's time that `descent.py` gets when `volunteer_used` < 0
-#: (fewest people), after the usual search
+#: (fewest people), after the usual search (0.5 and 0.6 gave data_97 301-302
+#: in single runs: one step takes it 25-30 s at load 3-4)
 DESCENT_SHARE = 0.6
+#: seconds per candidate triple that building a part's whole model for the
+#: descent takes (over the machine's share; SMPTSP data_97, 113,000
+#: triples: 4 s at load 3-4)
+DESCENT_BUILD_PER_TRIPLE = 4e-5
 
 Progress = Callable[[dict[str, Any]], None]
 #: a narrowed search's answer: only the whole model can decide this part
@@ -396,8 +407,9 @@ class _Run:
         assert part.plan is not None
         built = part.built
         if built is None or len(built.vars.x) < len(data.triples):
-            if time.monotonic() >= part_deadline - 1.0:
-                return
+            needed = DESCENT_BUILD_PER_TRIPLE * len(data.triples) / _machine_share(workers)
+            if time.monotonic() + needed + 1.0 >= part_deadline:
+                return  # the build would eat the time the search needs
             with self.phases.timing("model"):
                 built = build_model(data)
         ceiling = self.ceiling if len(self.parts) == 1 else None
