@@ -16,10 +16,18 @@ at an infeasible target, or when the next target is above a known bound.
 The model is the part's whole model (`BuiltModel`): its objective is
 cleared and the target added in place, so it serves no other search after.
 
-Tried, did not help:
-- the target at the flow bound directly instead of one person at a time:
-  the same plans on the misses, but it asks for the impossible on every
-  scenario where that bound is not tight.
+Tried, did not help (SMPTSP, load 3-4):
+- keeping the objective beside the target (one solve for every step):
+  data_74's 181-worker target took 22 s, the satisfaction model's 180 one
+  8.5 s, and the kept objective got no further in the 18 s left.
+- leaving the overlap cliques of `volunteer_used` out (plans need only
+  H6's): no 180-worker plan for data_74 in 40 s; their LP guides the
+  search.
+- presolve off: data_97 ended at the same 301 (presolve 5 s instead of
+  12 s, the search 35 s instead of 18 s).
+- one more violation local search (`num_violation_ls`), or `no_lp` in
+  place of `default_lp`: the same plan from the same feasibility jump
+  restart, no sooner.
 """
 
 from __future__ import annotations
