@@ -35,7 +35,13 @@ them), and on that routing each term of the score is at most what the arcs
 give it. Cover is concave in n (cover_min >= cover_extra; otherwise every
 unit is valued at the larger), Σ h² = Σ d_i² + 2 Σ_{i<j} d_i d_j >=
 Σ d_i² + k(k-1) · d², a volunteer's activities number at least
-Σ_a k_a / n_a, and used volunteers at least k / K. What is left out only
+Σ_a k_a / n_a, and used volunteers at least k / K. With `volunteer_used`
+below zero a second flow charges it instead in full on each assignment at
+the sessions surely running at one instant (`busiest_sessions`): nobody
+works two of them (H6), so the people used are at least those assignments;
+the bound is the smaller of the two (SMPTSP: "workers >= tasks at the
+busiest instant", which is its optimum on all 55 proven instances checked
+so far; the per-unit charge gave 60-83% of it). What is left out only
 raises the value: overlaps beyond the count, the choice of option (each
 triple valued at its best option, counted in every week it may fall in),
 places, fixed assignments, option penalties (>= 0). Gains are rounded up
@@ -61,8 +67,14 @@ SCALE = 100
 
 
 def _units(gain: float) -> int:
-    """`gain` in cost units, rounded up (an upper bound stays one)."""
+    """`gain` in cost units, rounded up (an upper bound stays one). A whole
+    number of units stays as it is: adding the margin to it cost a unit on
+    every zero arc and every whole weight (SMPTSP: 2.4 workers of bound on
+    240 tasks), while its float error is ~1e-16 relative, far below the one
+    unit `flow_bound` adds at the end."""
     scaled = gain * SCALE
+    if scaled == math.floor(scaled):
+        return int(scaled)
     return math.ceil(scaled + 1e-9 * max(1.0, abs(scaled)))
 
 
@@ -79,10 +91,60 @@ def _disjoint(intervals: list[tuple[int, int]]) -> int:
 def flow_bound(scenario: Scenario, candidates: Candidates) -> float | None:
     """An upper bound on the score of every plan, or None when a weight's
     sign puts the scenario outside what this relaxation covers (fairness
-    below zero)."""
-    w = scenario.weights
-    if w.fairness < 0:
+    below zero). When `volunteer_used` is negative, the smaller of the flow
+    that charges it per unit of work and the one that charges it at the
+    busiest instant (`busiest_sessions`)."""
+    if scenario.weights.fairness < 0:
         return None
+    bound = _flow_value(scenario, candidates, None)
+    if scenario.weights.volunteer_used < 0 and bound is not None:
+        peak = _flow_value(scenario, candidates, busiest_sessions(scenario, candidates))
+        if peak is not None:
+            bound = min(bound, peak)
+    return bound
+
+
+def busiest_sessions(scenario: Scenario, candidates: Candidates) -> frozenset[str]:
+    """The sessions running at one instant whatever option they are held
+    as (the instant where the most slots with candidates are: the sum over
+    roles of min(max, candidates)). A volunteer works one of them at most
+    (H6), so their assignments number at most the people used."""
+    people: dict[tuple[str, str], int] = defaultdict(int)
+    for a in candidates.triples:
+        people[a.session, a.role] += 1
+    events: list[tuple[int, int, str, int]] = []
+    for s in scenario.sessions:
+        usable = candidates.usable.get(s.id, ())
+        if not usable:
+            continue
+        # the instants every usable option covers (empty: none sure)
+        start = max(s.options[o].start for o in usable)
+        end = min(s.options[o].end for o in usable)
+        slots = sum(min(r.max, people[s.id, r.name]) for r in s.roles)
+        if start < end and slots:
+            events.append((start, 1, s.id, slots))
+            events.append((end, 0, s.id, slots))
+    events.sort()  # ends before starts at one instant: half-open intervals
+    running: dict[str, int] = {}
+    best: frozenset[str] = frozenset()
+    best_slots = 0
+    for _, is_start, session_id, slots in events:
+        if is_start:
+            running[session_id] = slots
+            total = sum(running.values())
+            if total > best_slots:
+                best, best_slots = frozenset(running), total
+        else:
+            running.pop(session_id, None)
+    return best
+
+
+def _flow_value(
+    scenario: Scenario, candidates: Candidates, peak: frozenset[str] | None
+) -> float | None:
+    """The flow's bound; with `peak`, `volunteer_used` (< 0) is charged in
+    full on each assignment at those sessions and nowhere else."""
+    w = scenario.weights
     sessions = scenario.session_by_id
     volunteers = scenario.volunteer_by_id
     previous = set(scenario.previous)
@@ -146,8 +208,10 @@ def flow_bound(scenario: Scenario, candidates: Candidates) -> float | None:
             gain -= w.continuity / len(per_activity[a.volunteer, session.activity])
         elif w.continuity < 0:
             gain -= w.continuity
-        if w.volunteer_used < 0:
+        if w.volunteer_used < 0 and peak is None:
             gain += w.volunteer_used / max(total[a.volunteer], 1)
+        elif w.volunteer_used < 0 and peak is not None and a.session in peak:
+            gain += w.volunteer_used
         arc(node((a.volunteer, a.session)), node((a.session, a.role)), 1, gain)
     days: set[tuple[str, tuple[int, int], date]] = set()
     for (volunteer_id, session_id), when in pair_days.items():

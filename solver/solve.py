@@ -39,6 +39,12 @@ min-cost flow (`flow_bound.py`, about a second on M), so L and XL state a
 bound and a gap too; the result's bound is the smaller of it and the
 parts' own (the LP's, where it arrived).
 
+When `volunteer_used` is negative (fewest people), each part's search
+stops at 1 - DESCENT_SHARE of its time and the descent (`descent.py`)
+asks, on the part's whole model, for a plan one person better at a time
+(a satisfaction problem), up to the flow bound, which then also counts the
+people at the busiest instant and is computed at every size.
+
 The result's `solver.phases` says where the time went (`phases.py`).
 """
 
@@ -59,6 +65,7 @@ from ortools.sat.python import cp_model
 from .background import InBackground, Interrupt
 from .compact_lp import CompactRelaxation, compact_relaxation_by_week, rounded_plan
 from .decompose import components, packed_components
+from .descent import descend
 from .flow_bound import flow_bound
 from .flow_guide import flow_support
 from .greedy import greedy_plan
@@ -116,6 +123,14 @@ REPAIR_REST = 0.55
 #: least this many seconds per candidate triple, over the machine's share
 #: (M: 61,000 triples in about a second on a quiet machine; 5 s at load 10)
 FLOW_SECONDS_PER_TRIPLE = 3e-5
+#: share of a part's time that `descent.py` gets when `volunteer_used` < 0
+#: (fewest people), after the usual search (0.5 and 0.6 gave data_97 301-302
+#: in single runs: one step takes it 25-30 s at load 3-4)
+DESCENT_SHARE = 0.6
+#: seconds per candidate triple that building a part's whole model for the
+#: descent takes (over the machine's share; SMPTSP data_97, 113,000
+#: triples: 4 s at load 3-4)
+DESCENT_BUILD_PER_TRIPLE = 4e-5
 
 Progress = Callable[[dict[str, Any]], None]
 #: a narrowed search's answer: only the whole model can decide this part
@@ -250,7 +265,10 @@ def _solve(
             if decompose else [[s.id for s in scenario.sessions]]
         )
     run = _Run(scenario, candidates, groups, fallback, hint, progress, started, phases)
-    if len(candidates.triples) > LARGE_MODEL and deadline - time.monotonic() > (
+    # with volunteer_used < 0 the flow bound counts the people at the busiest
+    # instant, which models of any size need to prove such optima
+    wants_flow = len(candidates.triples) > LARGE_MODEL or scenario.weights.volunteer_used < 0
+    if wants_flow and deadline - time.monotonic() > (
         FLOW_SECONDS_PER_TRIPLE * len(candidates.triples) / _machine_share(workers)
     ):
         # a proven bound at any size, in about a second on M (`flow_bound.py`)
@@ -486,12 +504,72 @@ class _Run:
         data = ModelData.restricted(self.scenario, self.candidates, part.sessions)
         left = sum(p.size for p in self.parts[index:]) or 1
         budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
+        part_deadline = time.monotonic() + budget
+        # fewest people: the search leaves DESCENT_SHARE to `descent.py`
+        descend = self.scenario.weights.volunteer_used < 0
+        search_share = 1.0 - DESCENT_SHARE if descend else 1.0
         if len(data.triples) > LARGE_MODEL:
-            return self._solve_large(index, data, time.monotonic() + budget, workers, seed)
-        with self.phases.timing("model"):
-            built = build_model(data)
-        budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
-        return self._solve_whole(index, built, time.monotonic() + budget, workers, seed)
+            outcome = self._solve_large(
+                index, data, time.monotonic() + search_share * budget, workers, seed
+            )
+        else:
+            with self.phases.timing("model"):
+                built = build_model(data)
+                self._cap(built)
+            budget = max(0.0, deadline - time.monotonic()) * max(part.size, 1) / left
+            part_deadline = time.monotonic() + budget
+            outcome = self._solve_whole(
+                index, built, time.monotonic() + search_share * budget, workers, seed
+            )
+        if descend and outcome == "solved":
+            self._descend(index, data, part_deadline, workers, seed)
+        return outcome
+
+    def _cap(self, built: BuiltModel) -> None:
+        """The flow's bound on the score (when this is the only part) as a
+        constraint on the objective: every plan keeps it, CP-SAT has it as
+        its bound from the start and stops when a plan meets it (SMPTSP:
+        data_38, 50, 66, 83 proven in 5-15 s instead of 25-36 s, and
+        data_97's narrowed search reached its optimum, which it had not).
+        Only for `volunteer_used` < 0, the one kind measured with it."""
+        if self.ceiling is None or len(self.parts) != 1 or self.scenario.weights.volunteer_used >= 0:
+            return
+        objective = built.objective
+        top = (self.ceiling - objective.constant + objective.error) * objective.factor
+        built.model.add(objective.expression() <= math.floor(top + 1e-9 * max(1.0, abs(top))))
+
+    def _reached(self, plan: Plan) -> bool:
+        """Whether `plan` (of the only part) meets the flow's bound."""
+        if self.ceiling is None or len(self.parts) != 1:
+            return False
+        score = compute_score(self.scenario, plan)
+        return self.ceiling - score <= PROOF_ABSOLUTE + PROOF_RELATIVE * abs(score) + self.rounding_margin()
+
+    def _descend(
+        self, index: int, data: ModelData, part_deadline: float, workers: int, seed: int
+    ) -> None:
+        """`descent.py` on the part's whole model (built now when the search
+        had only narrowed ones), from the part's best plan."""
+        part = self.parts[index]
+        assert part.plan is not None
+        built = part.built
+        if built is None or len(built.vars.x) < len(data.triples):
+            needed = DESCENT_BUILD_PER_TRIPLE * len(data.triples) / _machine_share(workers)
+            if time.monotonic() + needed + 1.0 >= part_deadline:
+                return  # the build would eat the time the search needs
+            with self.phases.timing("model"):
+                built = build_model(data)
+        ceiling = self.ceiling if len(self.parts) == 1 else None
+        if part.bound is not None:
+            ceiling = part.bound if ceiling is None else min(ceiling, part.bound)
+        found = descend(built, part.plan, part_deadline, workers, seed, self.phases, ceiling)
+        if built is not part.built:
+            self.variables += len(built.model.proto.variables)
+        part.built = built
+        part.plan = found.plan
+        if found.bound is not None:
+            part.bound = found.bound if part.bound is None else min(part.bound, found.bound)
+        self._report(None)
 
     def _solve_whole(
         self, index: int, built: BuiltModel, part_deadline: float, workers: int, seed: int
@@ -551,6 +629,9 @@ class _Run:
                 index, data, part_deadline, _searchers_beside(background, workers), seed,
                 interrupt,
             )
+            if part.plan is not None and part.bound is None and self._reached(part.plan):
+                part.bound = self.ceiling  # the only part: no LP needs waiting for
+                return outcome
         if outcome != WHOLE:
             if part.bound is None:
                 # the narrowed search ended early: the LP may still bring a bound
@@ -599,10 +680,14 @@ class _Run:
         if compute_score(self.scenario, self.plan((index, rounded))) > compute_score(
             self.scenario, self.plan((index, plan))
         ):
-            # a plan in its own right (it keeps H6-H9 on the hint's
-            # schedule): the answer even when no round gets to finish
-            plan = part.plan = rounded
-            self._report(None)
+            if part.plan is not None:
+                # on a schedule CP-SAT found (the narrowed search ran), a
+                # plan in its own right (it keeps H6-H9 there): the answer
+                # even when no round gets to finish. On greedy's schedule
+                # only a hint: that one may break H10 when nothing can hold.
+                part.plan = rounded
+                self._report(None)
+            plan = rounded
         while True:
             kept = {triples[i] for i in order[:size]} | always | set(plan.assignments)
             cutoff = float(reduced[order[size]]) if size < len(order) else -math.inf
@@ -611,6 +696,7 @@ class _Run:
             )
             with self.phases.timing("model"):
                 small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
+                self._cap(small)
             small.vars.hint(small.model, plan)
             left = part_deadline - time.monotonic()
             if left <= 0.2:
@@ -631,7 +717,7 @@ class _Run:
             outside = relaxation.bound + min(cutoff, 0.0)
             inside = self._bound_of(small, solver, status)
             part.bound = min(part.bound, max(outside, inside))
-            if status != cp_model.OPTIMAL or size >= len(order):
+            if status != cp_model.OPTIMAL or size >= len(order) or self._reached(plan):
                 break
             size *= GROWTH
         self.variables += len(small.model.proto.variables)
@@ -676,6 +762,7 @@ class _Run:
             )
             with self.phases.timing("model"):
                 small = build_model(ModelData.restricted(self.scenario, narrowed, part.sessions))
+                self._cap(small)
             small.vars.hint(small.model, plan)
             solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers(), seed)
             solver.parameters.cp_model_probing_level = 0
@@ -694,7 +781,7 @@ class _Run:
             if status == cp_model.OPTIMAL and covers_all:  # the narrowed model is the whole one
                 part.bound = self._bound_of(small, solver, status)
             self._report(None)
-            if status != cp_model.OPTIMAL or covers_all:
+            if status != cp_model.OPTIMAL or covers_all or self._reached(plan):
                 break
             per_slot = per_slot * GROWTH if per_slot else CONTESTED_PER_SLOT
         if small is not None:

@@ -152,6 +152,15 @@ class Variables:
     def hint(self, model: cp_model.CpModel, plan: Plan) -> None:
         """Offer `plan` as the starting solution: every variable gets a value,
         those of auxiliary variables derived from the plan's."""
+        values = self.values(plan)
+        for var in (*self.x.values(), *self.y.values(), *self.w.values()):
+            model.add_hint(var, values[var.index])
+        for var, _ in self.derived:
+            model.add_hint(var, values[var.index])
+
+    def values(self, plan: Plan) -> dict[int, int]:
+        """Every variable's value (by index) in `plan`, the auxiliary ones
+        derived from the plan's."""
         chosen = set(plan.assignments)
         values: dict[int, int] = {}
         for a, x in self.x.items():
@@ -163,7 +172,4 @@ class Variables:
             values[w.index] = int(works and plan.schedule.get(s) == o)
         for var, rule in self.derived:
             values[var.index] = rule(lambda known: values[known.index])
-        for var in (*self.x.values(), *self.y.values(), *self.w.values()):
-            model.add_hint(var, values[var.index])
-        for var, _ in self.derived:
-            model.add_hint(var, values[var.index])
+        return values

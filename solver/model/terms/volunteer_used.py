@@ -53,4 +53,7 @@ def _cliques_need_use(
         return
     for clique in overlap_cliques([(w.option.start, w.option.end) for w in work]):
         if len({work[i].session for i in clique}) >= 2:
-            model.add(cp_model.LinearExpr.sum([p for i in clique for p in work[i].parts]) <= used)
+            # sum(clique) <= used, written as one at-most-one with `not used`
+            # (the same inequality): presolve then drops H6's at-most-one of
+            # the same clique as dominated instead of carrying both
+            model.add_at_most_one([*(p for i in clique for p in work[i].parts), used.Not()])
