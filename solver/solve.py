@@ -611,6 +611,21 @@ class _Run:
         part = self.parts[index]
         budget = max(0.0, part_deadline - time.monotonic())
         interrupt = Interrupt()
+        if self.scenario.weights.volunteer_used < 0:
+            # fewest people: the compact LP shares the weight out thinly over
+            # assignments and its support leads the search to plans of many
+            # (SMPTSP data_97: 302 workers against 300 without it); the
+            # narrowed search, the cap and the descent do better there
+            outcome = self._solve_least_contested(
+                index, data, part_deadline, lambda: workers, seed, interrupt
+            )
+            if outcome == WHOLE:
+                with self.phases.timing("model"):
+                    built = build_model(data)
+                return self._solve_whole(index, built, part_deadline, workers, seed)
+            if part.plan is not None and part.bound is None and self._reached(part.plan):
+                part.bound = self.ceiling
+            return outcome
         candidates = Candidates(self.candidates.usable, data.triples)
         previous = set(data.previous)
         background = InBackground(
