@@ -37,7 +37,8 @@ which only raises the value: places (H10), one option per open session
 across volunteers, option penalties (>= 0), fixed assignments.
 
 The bound is evaluated from GLOP's duals by weak Lagrangian duality, so it
-holds whatever GLOP returns (`_lagrangian`), with a margin for float error.
+holds whatever GLOP returns (`lp_bound._lagrangian_bound`), with a margin for
+float error.
 """
 
 from __future__ import annotations
@@ -55,13 +56,10 @@ from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined
 from .eligibility import distance_km
 from .flow_bound import _disjoint
 from .model.candidates import Candidates
-from .model.lp_bound import _solve_glop
+from .model.lp_bound import _lagrangian_bound, _solve_glop
 from .model.sweep import overlap_cliques
 from .repair import _Load, fill_greedily
 from .scenario import Assignment, Plan, Scenario, Volunteer
-
-#: relative margin added to the bound for float64 rounding in its evaluation
-_FLOAT_MARGIN = 1e-9
 
 
 @dataclass(frozen=True)
@@ -294,7 +292,8 @@ def compact_relaxation(
         return None
     duals = np.array(response.dual_value, dtype=np.float64) / scale
     bound, reduced = min(
-        (_lagrangian(lp, gains, upper, sign * duals) for sign in (1.0, -1.0)),
+        (_lagrangian_bound(lp, gains, np.zeros_like(gains), upper, sign * duals, integral=False)
+         for sign in (1.0, -1.0)),
         key=lambda b: b[0],
     )
     if not math.isfinite(bound):
@@ -359,32 +358,6 @@ def compact_relaxation_by_week(
         np.concatenate([p.reduced for p in parts]),
         (sum(p.seconds[0] for p in parts), sum(p.seconds[1] for p in parts)),
     )
-
-
-def _lagrangian(
-    lp: _Lp, gain: npt.NDArray[np.float64], upper: npt.NDArray[np.float64],
-    duals: npt.NDArray[np.float64],
-) -> tuple[float, npt.NDArray[np.float64]]:
-    """max gain·x over lo <= A·x <= hi, 0 <= x <= upper is at most
-    Σ_i y_i·(hi_i or lo_i) + Σ_j max(0, (gain - yA)_j)·upper_j for any y with
-    y_i > 0 only where hi_i is finite and y_i < 0 only where lo_i is."""
-    lo = np.array(lp.lo, dtype=np.float64)
-    hi = np.array(lp.hi, dtype=np.float64)
-    y = np.where((duals > 0) & np.isfinite(hi), duals, 0.0)
-    y = np.where((duals < 0) & np.isfinite(lo), duals, y)
-    side = np.where(y > 0, hi, lo)
-    constant_terms = np.where(y != 0, y * np.where(np.isfinite(side), side, 0.0), 0.0)
-    starts = np.array(lp.starts, dtype=np.int64)
-    row_of_entry = np.repeat(np.arange(len(lp.lo)), np.diff(starts))
-    reduced = gain.copy()
-    np.subtract.at(reduced, np.array(lp.indices, dtype=np.int64),
-                   y[row_of_entry] * np.array(lp.coefs, dtype=np.float64))
-    column_terms = np.maximum(reduced, 0.0) * upper
-    total = float(np.sum(constant_terms) + np.sum(column_terms))
-    size = float(np.sum(np.abs(constant_terms)) + np.sum(np.abs(column_terms)))
-    if not math.isfinite(total):
-        return math.inf, reduced
-    return total + _FLOAT_MARGIN * size + 1e-6, reduced
 
 
 def rounded_plan(

@@ -237,14 +237,7 @@ def _solve(
         if repaired is not None and proven:
             score = compute_score(scenario, repaired)
             if score >= compute_score(scenario, hint):
-                result = _result(scenario, repaired, score, None, 0.0, info, phases)
-                if progress is not None:
-                    progress({
-                        "seconds": round(time.monotonic() - started, 3),
-                        "score": score, "bound": None, "gap": None,
-                    })
-                result["solver"]["seconds"] = round(time.monotonic() - started, 3)
-                return result
+                return _repaired(scenario, repaired, score, info, phases, progress, started)
         if repaired is not None and compute_score(scenario, repaired) > compute_score(scenario, hint):
             kept_hint, hint = hint, repaired
         if deadline - time.monotonic() < REPAIR_REST * (deadline - started):
@@ -329,14 +322,7 @@ def _repair_from_baseline(
     floor = compute_score(scenario, baseline.plan)
     score = compute_score(scenario, repaired) if repaired is not None else -math.inf
     if repaired is not None and ended == "optimal" and score >= floor:
-        result = _result(scenario, repaired, score, None, 0.0, info, phases)
-        if progress is not None:
-            progress({
-                "seconds": round(time.monotonic() - started, 3),
-                "score": score, "bound": None, "gap": None,
-            })
-        result["solver"]["seconds"] = round(time.monotonic() - started, 3)
-        return result
+        return _repaired(scenario, repaired, score, info, phases, progress, started)
     hint = repaired if repaired is not None and score > floor else baseline.plan
     if deadline - time.monotonic() >= REPAIR_REST * (deadline - started):
         return hint
@@ -404,6 +390,20 @@ def _repair_parameters(parameters: Any) -> None:
     parameters.linearization_level = 2
     parameters.cp_model_presolve = False
     parameters.cp_model_probing_level = 0
+
+
+def _repaired(
+    scenario: Scenario, plan: Plan, score: float, info: dict[str, Any], phases: Phases,
+    progress: Progress | None, started: float,
+) -> dict[str, Any]:
+    """The result of a repair that ends with the keep-and-fill model's plan
+    (its optimality is that model's: no bound is claimed)."""
+    result = _result(scenario, plan, score, None, 0.0, info, phases)
+    seconds = round(time.monotonic() - started, 3)
+    if progress is not None:
+        progress({"seconds": seconds, "score": score, "bound": None, "gap": None})
+    result["solver"]["seconds"] = seconds
+    return result
 
 
 def _result(

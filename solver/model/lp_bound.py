@@ -28,6 +28,7 @@ import math
 import time
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -224,10 +225,26 @@ def _solve_glop(
     return None
 
 
+class SparseRows(Protocol):
+    """Rows lo <= Σ coef·var <= hi in compressed form (`_Rows`, `compact_lp._Lp`)."""
+
+    starts: list[int]
+    indices: list[int]
+    coefs: list[float]
+    lo: list[float]
+    hi: list[float]
+
+
 def _lagrangian_bound(
-    rows: _Rows, cost: npt.NDArray[np.float64], lower: npt.NDArray[np.float64],
-    upper: npt.NDArray[np.float64], duals: npt.NDArray[np.float64],
+    rows: SparseRows, cost: npt.NDArray[np.float64], lower: npt.NDArray[np.float64],
+    upper: npt.NDArray[np.float64], duals: npt.NDArray[np.float64], integral: bool = True,
 ) -> tuple[float, npt.NDArray[np.float64]]:
+    """max cost·x over lo <= A·x <= hi, lower <= x <= upper is at most
+    Σ_i y_i·(hi_i or lo_i) + Σ_j max((c - yA)_j·lower_j, (c - yA)_j·upper_j)
+    for the multipliers y of `duals` (one whose side is infinite dropped);
+    also the reduced costs c - yA. `integral`: the objective of an integer
+    plan is an integer, so the bound is rounded down. `rows` is anything
+    with `starts`, `indices`, `coefs`, `lo` and `hi` (`compact_lp` too)."""
     lo = np.array(rows.lo, dtype=np.float64)
     hi = np.array(rows.hi, dtype=np.float64)
     # a multiplier whose side is infinite would void the inequality: drop it
@@ -245,5 +262,6 @@ def _lagrangian_bound(
     size = float(np.sum(np.abs(constant_terms)) + np.sum(np.abs(column_terms)))
     if not math.isfinite(total):
         return math.inf, reduced
-    # the integer objective of an integer plan is an integer
+    if not integral:
+        return total + _FLOAT_MARGIN * size + 1e-6, reduced
     return float(math.floor(total + _FLOAT_MARGIN * size + 1e-6)), reduced
