@@ -181,9 +181,7 @@ def joinable(
     to what they already do in it (no overlap, within their weekly limits,
     not already at that session), with the options under which they can."""
     sessions = scenario.session_by_id
-    load = _Load(scenario, kept.schedule)
-    for a in kept.assignments:
-        load.take(a)
+    load = _Load.of(scenario, kept)
     room = {
         (s.id, r.name) for s in scenario.sessions if s.id in kept.schedule
         for r in s.roles if load.people[s.id, r.name] < r.max
@@ -208,9 +206,7 @@ def keep_and_fill(
     `added`: `joinable`'s answer, when known."""
     sessions = scenario.session_by_id
     planned = set(kept.assignments)
-    load = _Load(scenario, kept.schedule)
-    for a in planned:
-        load.take(a)
+    load = _Load.of(scenario, kept)
     if added is None:
         added = joinable(scenario, candidates, kept)
 
@@ -296,9 +292,7 @@ def fill_greedily(
     sessions = scenario.session_by_id
     volunteers = scenario.volunteer_by_id
     chosen = list(kept.assignments)
-    load = _Load(scenario, kept.schedule)
-    for a in chosen:
-        load.take(a)
+    load = _Load.of(scenario, kept)
     if added is None:
         added = joinable(scenario, candidates, kept)
     ranked = []
@@ -343,6 +337,14 @@ class _Load:
         self.week_hours: dict[tuple[str, tuple[int, int]], float] = defaultdict(float)
         self.at_session: set[tuple[str, str]] = set()
         self.people: dict[tuple[str, str], int] = defaultdict(int)
+
+    @classmethod
+    def of(cls, scenario: Scenario, plan: Plan) -> _Load:
+        """What `plan`'s people do at its schedule's options."""
+        load = cls(scenario, plan.schedule)
+        for a in plan.assignments:
+            load.take(a)
+        return load
 
     def take(self, a: Assignment) -> None:
         option = self.sessions[a.session].options[self.schedule.get(a.session, 0)]

@@ -561,13 +561,18 @@ def hard_rule_problems(doc: dict[str, Any], result: dict[str, Any]) -> list[str]
     assignments against H1-H10), without checking its score, unfilled slots
     and KPIs: for a plan that is not written out yet."""
     problems: list[str] = []
-    sc = _Scenario(doc)
+    _check_plan(_Scenario(doc), result, problems)
+    return problems
+
+
+def _check_plan(sc: _Scenario, result: dict[str, Any], problems: list[str]) -> _Plan:
+    """The result's plan read and held against H1-H10."""
     plan = _read_plan(sc, result, problems)
     _check_eligibility(sc, plan, problems)
     _check_volunteer_load(sc, plan, problems)
     _check_roles_fixed_forbidden(sc, plan, problems)
     _check_sessions_and_places(sc, plan, problems)
-    return problems
+    return plan
 
 
 def validate(doc: dict[str, Any], result: dict[str, Any]) -> list[str]:
@@ -585,11 +590,7 @@ def validate(doc: dict[str, Any], result: dict[str, Any]) -> list[str]:
         problems.append(f"status: {status!r}: the result holds no plan to check")
         return problems
     sc = _Scenario(doc)
-    plan = _read_plan(sc, result, problems)
-    _check_eligibility(sc, plan, problems)
-    _check_volunteer_load(sc, plan, problems)
-    _check_roles_fixed_forbidden(sc, plan, problems)
-    _check_sessions_and_places(sc, plan, problems)
+    plan = _check_plan(sc, result, problems)
     tally = _tally(sc, plan)
     _check_score(result, tally, problems)
     _check_unfilled(sc, result, tally, problems)
