@@ -11,6 +11,7 @@ from flask import Flask
 
 from medsam_match.extensions import db
 from medsam_match.models import MatchRun, OutboxMessage, Session
+from medsam_match.models.types import utcnow
 from medsam_match.services.notifications.delivery import Outcome, deliver_due
 from medsam_match.services.runs.publish import Window, publish
 
@@ -51,6 +52,14 @@ def publish_plan(app: Flask, town: Town, plan: list[tuple[int, int, str]],
 def send(app: Flask, **kwargs: Any) -> Outcome:
     with app.app_context():
         return deliver_due(app.config, **kwargs)
+
+
+def send_once_due(app: Flask) -> Outcome:
+    """Send every queued message as at the moment the last of them falls due
+    (or now): an SMS queued in quiet hours (21-08 local) waits till morning."""
+    latest = max((r.next_attempt_at for r in outbox(app) if r.status == "queued"),
+                 default=utcnow())
+    return send(app, now=max(latest, utcnow()))
 
 
 def outbox(app: Flask) -> list[OutboxMessage]:
