@@ -46,20 +46,24 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import numpy.typing as npt
-from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined]
+from ortools.linear_solver.python import model_builder_helper
 
 from .eligibility import distance_km
 from .flow_bound import _disjoint
 from .model.candidates import Candidates
-from .model.lp_bound import _lagrangian_bound, _solve_glop
+from .model.lp_bound import GLOP_SETTINGS, _lagrangian_bound
 from .model.sweep import overlap_cliques
 from .repair import _Load, fill_greedily
 from .scenario import Assignment, Plan, Scenario, Volunteer
+
+#: weeks whose LPs are built and solved at once (`compact_relaxation_by_week`)
+WEEKS_AT_ONCE = 2
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,57 @@ def _week_capacity(v: Volunteer, intervals: set[tuple[int, int]], shortest: floa
     return max(cap, 0)
 
 
+def _model_of(
+    lp: _Lp, gains: npt.NDArray[np.float64], upper: npt.NDArray[np.float64]
+) -> model_builder_helper.ModelBuilderHelper:
+    """The LP in OR-Tools' model builder: the columns in three array calls
+    (an MPModelProto took a Python call per column field: ~3 s on L)."""
+    model = model_builder_helper.ModelBuilderHelper()
+    model.add_var_array_with_bounds(  # (its stub types the arrays' shapes as dtypes)
+        np.zeros(len(gains)), upper, np.zeros(len(gains), dtype=bool), ""  # type: ignore[arg-type]
+    )
+    model.set_objective_coefficients(np.arange(len(gains)).tolist(), gains.tolist())
+    model.set_maximize(True)
+    add_term = model.add_term_to_constraint
+    indices, coefs, starts = lp.indices, lp.coefs, lp.starts
+    for i, (lo, hi) in enumerate(zip(lp.lo, lp.hi, strict=True)):
+        row = model.add_linear_constraint()
+        model.set_constraint_lower_bound(row, lo)
+        model.set_constraint_upper_bound(row, hi)
+        for k in range(starts[i], starts[i + 1]):
+            add_term(row, indices[k], coefs[k])
+    return model
+
+
+def _solve_model(
+    model: model_builder_helper.ModelBuilderHelper, rows: int, columns: int, deadline: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+    """GLOP's duals and values (any, optimal or not: the bound is proven
+    from whatever duals come), or None. GLOP runs without the GIL, so the
+    search and another week's LP go on beside it."""
+    for parameters in GLOP_SETTINGS:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        solver = model_builder_helper.ModelSolverHelper("glop")
+        solver.set_time_limit_in_seconds(left)
+        solver.set_solver_specific_parameters(parameters)
+        solver.solve(model)
+        if solver.status() == model_builder_helper.SolveStatus.ABNORMAL:
+            continue
+        if not solver.has_response():
+            return None
+        try:
+            duals = np.asarray(solver.dual_values(), dtype=np.float64)
+            values = np.asarray(solver.variable_values(), dtype=np.float64)
+        except (RuntimeError, ValueError):
+            return None
+        if len(duals) != rows or len(values) != columns:
+            return None
+        return duals, values
+    return None
+
+
 def compact_relaxation(
     scenario: Scenario, candidates: Candidates, time_limit: float,
     previous: set[Assignment] | None = None, shares: _Shares | None = None,
@@ -196,6 +251,7 @@ def compact_relaxation(
     by_role: dict[tuple[str, str], list[int]] = defaultdict(list)
     work_times: dict[str, list[tuple[int, int]]] = defaultdict(list)
     hours: dict[int, float] = {}
+    distances: dict[tuple[str, str | None], float] = {}  # 500,000 triples on L, far fewer pairs
     for a in triples:
         session = sessions[a.session]
         v = volunteers[a.volunteer]
@@ -216,8 +272,11 @@ def compact_relaxation(
             option = session.options[oi]
             if capacity[a.volunteer, option.iso_week] <= 0:
                 continue  # the week allows no session: the column is 0 in every plan
-            place = scenario.place_by_id.get(option.place) if option.place else None
-            gain = common - w.travel_km * distance_km(v, place) - w.fairness * option.hours**2
+            km = distances.get((v.id, option.place))
+            if km is None:
+                place = scenario.place_by_id.get(option.place) if option.place else None
+                km = distances[v.id, option.place] = distance_km(v, place)
+            gain = common - w.travel_km * km - w.fairness * option.hours**2
             j = lp.column(gain, 1.0)
             hours[j] = option.hours
             own.append(j)
@@ -263,34 +322,20 @@ def compact_relaxation(
             else:
                 parts = [lp.column(w.cover_extra, float(role.max))]
             lp.row(filling + parts, [1.0] * len(filling) + [-1.0] * len(parts), 0.0, 0.0)
-    built = time.monotonic() - started
 
     gains = np.array(lp.gain, dtype=np.float64)
     upper = np.array(lp.upper, dtype=np.float64)
     largest = float(np.max(np.abs(gains))) if len(gains) else 0.0
     scale = 1e6 / largest if largest > 1e6 else 1.0  # see lp_bound.OBJECTIVE_LIMIT
-    request = linear_solver_pb2.MPModelRequest()
-    request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
-    model = request.model
-    model.maximize = True
-    for j in range(len(gains)):
-        var = model.variable.add()
-        var.lower_bound = 0.0
-        var.upper_bound = upper[j]
-        var.objective_coefficient = gains[j] * scale
-    for i in range(len(lp.lo)):
-        ct = model.constraint.add()
-        begin, end = lp.starts[i], lp.starts[i + 1]
-        ct.var_index.extend(lp.indices[begin:end])
-        ct.coefficient.extend(lp.coefs[begin:end])
-        ct.lower_bound = lp.lo[i]
-        ct.upper_bound = lp.hi[i]
+    model = _model_of(lp, gains * scale, upper)
+    built = time.monotonic() - started
     glop_started = time.monotonic()
-    response = _solve_glop(request, deadline)
+    solution = _solve_model(model, len(lp.lo), len(gains), deadline)
     glop = time.monotonic() - glop_started
-    if response is None or len(response.dual_value) != len(lp.lo):
+    if solution is None:
         return None
-    duals = np.array(response.dual_value, dtype=np.float64) / scale
+    duals, values = solution
+    duals = duals / scale
     bound, reduced = min(
         (_lagrangian_bound(lp, gains, np.zeros_like(gains), upper, sign * duals, integral=False)
          for sign in (1.0, -1.0)),
@@ -298,15 +343,16 @@ def compact_relaxation(
     )
     if not math.isfinite(bound):
         return None
-    values = np.array(response.variable_value, dtype=np.float64)
-    if len(values) != len(gains):
-        return None
+    # each triple's columns are consecutive, from 0 on, in the order of `triples`
+    counts = np.array([len(own) for own in columns_of], dtype=np.int64)
+    some = counts > 0
+    starts = (np.cumsum(counts) - counts)[some]
     per_triple = np.zeros(len(triples))
     per_triple_reduced = np.full(len(triples), -math.inf)
-    for t, own in enumerate(columns_of):
-        if own:
-            per_triple[t] = float(np.max(values[own]))
-            per_triple_reduced[t] = float(np.max(reduced[own]))
+    if len(starts):
+        end = int(counts.sum())  # the fairness units and roles' parts come after
+        per_triple[some] = np.maximum.reduceat(values[:end], starts)
+        per_triple_reduced[some] = np.maximum.reduceat(reduced[:end], starts)
     constant = -w.stability * len(previous)
     return CompactRelaxation(
         bound + constant, triples, per_triple, per_triple_reduced, (built, glop)
@@ -339,16 +385,21 @@ def compact_relaxation_by_week(
     previous = set(scenario.previous) if previous is None else previous
     shares = _Shares.of(scenario, candidates)
     deadline = time.monotonic() + time_limit
-    parts = []
-    for index, week in enumerate(sorted(weeks)):
-        left = (deadline - time.monotonic()) / (len(weeks) - index)
+
+    def week_part(week: tuple[int, int]) -> CompactRelaxation | None:
         own = Candidates(candidates.usable, weeks[week])
-        part = compact_relaxation(
-            scenario, own, left, {a for a in previous if a in weeks[week]}, shares
+        return compact_relaxation(
+            scenario, own, deadline - time.monotonic(),
+            {a for a in previous if a in weeks[week]}, shares,
         )
-        if part is None:
-            return None
-        parts.append(part)
+
+    # two weeks at a time: one week's rows are built (Python, holding the
+    # GIL) while GLOP solves the other's without it (L: 27 s -> see bench/README.md)
+    with ThreadPoolExecutor(max_workers=WEEKS_AT_ONCE) as pool:
+        found = list(pool.map(week_part, sorted(weeks)))
+    parts = [part for part in found if part is not None]
+    if len(parts) < len(found):
+        return None
     # previous triples that are no candidates any more count in the constant
     lost = len([a for a in previous if a not in candidates.triples])
     return CompactRelaxation(
