@@ -47,7 +47,7 @@ import math
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -60,7 +60,7 @@ from .model.candidates import Candidates
 from .model.lp_bound import GLOP_SETTINGS, _lagrangian_bound
 from .model.sweep import overlap_cliques
 from .repair import _Load, fill_greedily
-from .scenario import Assignment, Plan, Scenario, Volunteer
+from .scenario import Assignment, Option, Plan, Scenario, Volunteer
 
 #: weeks whose LPs are built and solved at once (`compact_relaxation_by_week`)
 WEEKS_AT_ONCE = 2
@@ -79,6 +79,8 @@ class CompactRelaxation:
     reduced: npt.NDArray[np.float64]
     #: seconds: building the rows, GLOP
     seconds: tuple[float, float]
+    #: per open session the LP holds, its option held most, and how much
+    held: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 class _Lp:
@@ -249,6 +251,7 @@ def compact_relaxation(
     by_day: dict[tuple[str, date], list[int]] = defaultdict(list)
     by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
     by_role: dict[tuple[str, str], list[int]] = defaultdict(list)
+    at_option: dict[tuple[str, str, int], list[int]] = defaultdict(list)
     work_times: dict[str, list[tuple[int, int]]] = defaultdict(list)
     hours: dict[int, float] = {}
     distances: dict[tuple[str, str | None], float] = {}  # 500,000 triples on L, far fewer pairs
@@ -286,6 +289,8 @@ def compact_relaxation(
             by_role[a.session, a.role].append(j)
             if len(session.options) > 1:
                 by_pair[a.volunteer, a.session].append(j)
+            if session.is_open:
+                at_option[a.volunteer, a.session, oi].append(j)
             work_times[a.volunteer].append((option.start, option.end))
         columns_of.append(own)
 
@@ -311,6 +316,7 @@ def compact_relaxation(
     for own in by_pair.values():
         if len(own) > 1:
             lp.row(own, None, -math.inf, 1.0)
+    held_columns = _option_rows(lp, scenario, candidates, at_option)
     for s in scenario.sessions:
         for role in s.roles:
             filling = by_role.get((s.id, role.name))
@@ -354,9 +360,43 @@ def compact_relaxation(
         per_triple[some] = np.maximum.reduceat(values[:end], starts)
         per_triple_reduced[some] = np.maximum.reduceat(reduced[:end], starts)
     constant = -w.stability * len(previous)
+    held: dict[str, tuple[int, float]] = {}
+    for session_id, columns in held_columns.items():
+        oi, j = max(columns.items(), key=lambda item: values[item[1]])
+        if values[j] > 1e-6:
+            held[session_id] = (oi, float(values[j]))
     return CompactRelaxation(
-        bound + constant, triples, per_triple, per_triple_reduced, (built, glop)
+        bound + constant, triples, per_triple, per_triple_reduced, (built, glop), held
     )
+
+
+def _option_rows(
+    lp: _Lp, scenario: Scenario, candidates: Candidates,
+    at_option: dict[tuple[str, str, int], list[int]],
+) -> dict[str, dict[int, int]]:
+    """Open sessions: a column per usable option (held or not, worth minus
+    its penalty), at most one held (exactly one unless the session is
+    optional), and a volunteer works a session at an option only when it is
+    held there. Without these rows each volunteer chose an option of their
+    own, and the LP staffed one session at several times at once (on L
+    seed 1 some 90 more minimum places filled than any plan could).
+    Returns each session's option columns."""
+    by_session: dict[str, list[tuple[int, list[int]]]] = defaultdict(list)
+    for (_, session_id, oi), own in at_option.items():
+        by_session[session_id].append((oi, own))
+    sessions = scenario.session_by_id
+    columns: dict[str, dict[int, int]] = {}
+    for session_id, working in by_session.items():
+        session = sessions[session_id]
+        held = {
+            oi: lp.column(-session.options[oi].penalty, 1.0)
+            for oi in candidates.usable[session_id]
+        }
+        lp.row(list(held.values()), None, 0.0 if session.optional else 1.0, 1.0)
+        for oi, own in working:
+            lp.row(own + [held[oi]], [1.0] * len(own) + [-1.0], -math.inf, 0.0)
+        columns[session_id] = held
+    return columns
 
 
 def compact_relaxation_by_week(
@@ -408,6 +448,7 @@ def compact_relaxation_by_week(
         np.concatenate([p.values for p in parts]),
         np.concatenate([p.reduced for p in parts]),
         (sum(p.seconds[0] for p in parts), sum(p.seconds[1] for p in parts)),
+        {k: v for p in parts for k, v in p.held.items()},
     )
 
 
@@ -424,14 +465,15 @@ def rounded_plan(
     volunteers = scenario.volunteer_by_id
     fixed = set(scenario.fixed)
     chosen = [a for a in base.assignments if a in fixed]
-    load = _Load(scenario, base.schedule)
+    schedule = _lp_schedule(scenario, relaxation, base, {a.session for a in chosen})
+    load = _Load(scenario, schedule)
     for a in chosen:
         load.take(a)
     for t in np.argsort(-relaxation.values, kind="stable"):
         if relaxation.values[t] <= 1e-6:
             break
         a = relaxation.triples[t]
-        held = base.schedule.get(a.session)
+        held = schedule.get(a.session)
         if held is None or held not in candidates.triples.get(a, ()):
             continue
         session = sessions[a.session]
@@ -442,5 +484,48 @@ def rounded_plan(
         if load.fits(volunteers[a.volunteer], session.options[held]):
             load.take(a)
             chosen.append(a)
-    return fill_greedily(scenario, candidates, Plan(schedule=dict(base.schedule),
-                                                    assignments=tuple(chosen)))
+    return fill_greedily(scenario, candidates, Plan(schedule=schedule, assignments=tuple(chosen)))
+
+
+def _lp_schedule(
+    scenario: Scenario, relaxation: CompactRelaxation, base: Plan, keep: set[str]
+) -> dict[str, int]:
+    """`base`'s schedule with each open session moved to the option the LP
+    holds it at, when its place has room then (H10's `parallel`; the LP has
+    no rows for places), most surely held first; optional sessions the LP
+    holds at least half are added, those it does not hold are kept as in
+    `base`. Sessions in `keep` (with fixed assignments) stay as they are.
+    Places are only shared within a part (`decompose.py`), so `base`'s
+    schedule of the part's sessions is all that can run there."""
+    sessions = scenario.session_by_id
+    schedule = dict(base.schedule)
+    use: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for session_id, oi in schedule.items():
+        option = sessions[session_id].options[oi]
+        if option.place is not None:
+            use[option.place].append((option.start, option.end))
+    for session_id, (oi, value) in sorted(relaxation.held.items(), key=lambda kv: -kv[1][1]):
+        now = schedule.get(session_id)
+        if oi == now or session_id in keep or (now is None and value < 0.5):
+            continue
+        options = sessions[session_id].options
+        was = options[now] if now is not None else None
+        if was is not None and was.place is not None:
+            use[was.place].remove((was.start, was.end))
+        wanted = options[oi]
+        if wanted.place is None or _room(scenario, use[wanted.place], wanted.place, wanted):
+            schedule[session_id], was = oi, wanted
+        if was is not None and was.place is not None:
+            use[was.place].append((was.start, was.end))
+    return schedule
+
+
+def _room(scenario: Scenario, running: list[tuple[int, int]], place_id: str, option: Option) -> bool:
+    """Whether one more session at `option` keeps the place within its
+    `parallel` at every instant (the busiest instant inside the option
+    starts one of the sessions running there, or the option)."""
+    parallel = scenario.place_by_id[place_id].parallel
+    inside = [(s, e) for s, e in running if s < option.end and option.start < e]
+    instants = [max(s, option.start) for s, _ in inside] + [option.start]
+    peak = max(sum(1 for s, e in inside if s <= t < e) for t in instants)
+    return peak + 1 <= parallel

@@ -64,4 +64,33 @@ def test_tighter_than_the_flow_and_its_rounded_plan_keeps_the_rules() -> None:
     result = build_result(scenario, rounded, status="feasible", bound=None,
                           solver_info={"name": "cp-sat"})
     assert validate(doc, result) == []
-    assert compute_score(scenario, greedy) <= compute_score(scenario, rounded) <= relaxation.bound
+    assert compute_score(scenario, rounded) <= relaxation.bound
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_the_rounded_plan_holds_open_sessions_where_the_lp_does_when_the_place_has_room(
+    seed: int,
+) -> None:
+    doc = generate("S", seed)
+    scenario = parse_scenario(doc)
+    candidates = find_candidates(scenario)
+    relaxation = compact_relaxation(scenario, candidates, 10.0)
+    assert relaxation is not None
+    assert relaxation.held, "the generated week has open sessions the LP holds"
+    rounded = rounded_plan(scenario, candidates, relaxation, greedy_plan(scenario))
+    result = build_result(scenario, rounded, status="feasible", bound=None,
+                          solver_info={"name": "cp-sat"})
+    assert validate(doc, result) == []
+    sessions = scenario.session_by_id
+    for session_id, (oi, value) in relaxation.held.items():
+        option = sessions[session_id].options[oi]
+        others_there = [
+            sessions[other].options[o] for other, o in rounded.schedule.items()
+            if other != session_id and sessions[other].options[o].place == option.place
+            and option.place is not None
+            and sessions[other].options[o].start < option.end
+            and option.start < sessions[other].options[o].end
+        ]
+        held_surely = value >= 0.5 or session_id in greedy_plan(scenario).schedule
+        if held_surely and not others_there:
+            assert rounded.schedule.get(session_id) == oi, session_id
