@@ -27,14 +27,24 @@ written as rows, plus the overlaps the flow cannot see:
   session overlap, so one role a session too); per volunteer and session
   with several options, at most one of them;
 - per role: filled = min part + extra part, worth cover_min and
-  cover_extra (concave: cover_min >= cover_extra, else all at the larger).
+  cover_extra (concave: cover_min >= cover_extra, else all at the larger);
+- per open session, a column per usable option (held or not, worth minus
+  its penalty): at most one held, exactly one unless optional, and each
+  role's people at an option at most as many as it can take there times
+  what the option is held (`_option_rows`);
+  per place, overlapping options held and fixed sessions there at most its
+  `parallel` (`_place_rows`).
 
 Every plan is a 0/1 point of these rows (its assignments at their chosen
 options), and on it the columns' values add up to at least its score less
 the constant -stability · |previous| (the argument of `flow_bound.py`, with
 each option's own terms exact instead of the best over options). Left out,
-which only raises the value: places (H10), one option per open session
-across volunteers, option penalties (>= 0), fixed assignments.
+which only raises the value: places' `busy` times and capacity (the options
+are the usable ones, `model/options.py`), fixed assignments.
+Without the option rows (before 2026-12-03) each volunteer chose an option
+of their own: on L seed 1 the bound fell from 4,269,314 to 4,266,830 with
+them, and the search on the support found better plans (L 4,193,953 ->
+4,207,909 in 120 s; M seeds 1-3 and 12 +0.1%), GLOP 23 -> 32 s on L.
 
 The bound is evaluated from GLOP's duals by weak Lagrangian duality, so it
 holds whatever GLOP returns (`lp_bound._lagrangian_bound`), with a margin for
@@ -290,7 +300,7 @@ def compact_relaxation(
             if len(session.options) > 1:
                 by_pair[a.volunteer, a.session].append(j)
             if session.is_open:
-                at_option[a.volunteer, a.session, oi].append(j)
+                at_option[a.session, a.role, oi].append(j)
             work_times[a.volunteer].append((option.start, option.end))
         columns_of.append(own)
 
@@ -376,14 +386,18 @@ def _option_rows(
 ) -> dict[str, dict[int, int]]:
     """Open sessions: a column per usable option (held or not, worth minus
     its penalty), at most one held (exactly one unless the session is
-    optional), and a volunteer works a session at an option only when it is
-    held there. Without these rows each volunteer chose an option of their
-    own, and the LP staffed one session at several times at once (on L
-    seed 1 some 90 more minimum places filled than any plan could).
+    optional), and a role is staffed at an option only as far as it is held
+    there: its people at that option at most min(role's max, its candidates
+    there) times the option's column. Without these rows each volunteer
+    chose an option of their own, and the LP staffed one session at several
+    times at once. A row per volunteer, session and option instead (each
+    volunteer's columns at most the option's) is at least as tight, but
+    GLOP on XL found no solution within 470 s with it (and L took 32 s
+    against 23 s).
     Returns each session's option columns."""
-    by_session: dict[str, list[tuple[int, list[int]]]] = defaultdict(list)
-    for (_, session_id, oi), own in at_option.items():
-        by_session[session_id].append((oi, own))
+    by_session: dict[str, list[tuple[int, str, list[int]]]] = defaultdict(list)
+    for (session_id, role, oi), own in at_option.items():
+        by_session[session_id].append((oi, role, own))
     sessions = scenario.session_by_id
     columns: dict[str, dict[int, int]] = {}
     for session_id, working in by_session.items():
@@ -393,10 +407,37 @@ def _option_rows(
             for oi in candidates.usable[session_id]
         }
         lp.row(list(held.values()), None, 0.0 if session.optional else 1.0, 1.0)
-        for oi, own in working:
-            lp.row(own + [held[oi]], [1.0] * len(own) + [-1.0], -math.inf, 0.0)
+        for oi, role, own in working:
+            # at most as many as the role takes, or as can come, at a held option
+            room = min(session.role(role).max, len(own))
+            lp.row(own + [held[oi]], [1.0] * len(own) + [-float(room)], -math.inf, 0.0)
         columns[session_id] = held
+    _place_rows(lp, scenario, columns)
     return columns
+
+
+def _place_rows(lp: _Lp, scenario: Scenario, columns: dict[str, dict[int, int]]) -> None:
+    """H10's `parallel`: at every place and instant, the options held there
+    and the fixed sessions running there (always held) number at most the
+    place's `parallel`; a row per maximal set of overlapping ones."""
+    sessions = scenario.session_by_id
+    at_place: dict[str, list[tuple[tuple[int, int], int | None]]] = defaultdict(list)
+    for session_id, held in columns.items():
+        for oi, j in held.items():
+            option = sessions[session_id].options[oi]
+            if option.place is not None:
+                at_place[option.place].append(((option.start, option.end), j))
+    for session in scenario.sessions:
+        option = session.options[0]
+        if not session.is_open and option.place in at_place:
+            at_place[option.place].append(((option.start, option.end), None))
+    for place_id, found in at_place.items():
+        parallel = scenario.place_by_id[place_id].parallel
+        for clique in overlap_cliques([interval for interval, _ in found]):
+            held_there = [col for i in clique if (col := found[i][1]) is not None]
+            room = parallel - (len(clique) - len(held_there))
+            if len(held_there) > room:
+                lp.row(held_there, None, -math.inf, float(max(room, 0)))
 
 
 def compact_relaxation_by_week(
