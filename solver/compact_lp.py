@@ -41,10 +41,10 @@ the constant -stability · |previous| (the argument of `flow_bound.py`, with
 each option's own terms exact instead of the best over options). Left out,
 which only raises the value: places' `busy` times and capacity (the options
 are the usable ones, `model/options.py`), fixed assignments.
-Without the option rows (before 2026-12-03) each volunteer chose an option
-of their own: on L seed 1 the bound fell from 4,269,314 to 4,266,830 with
-them, and the search on the support found better plans (L 4,193,953 ->
-4,207,909 in 120 s; M seeds 1-3 and 12 +0.1%), GLOP 23 -> 32 s on L.
+Without the option and place rows (before 2026-12-03) each volunteer chose
+an open session's option of their own and places were left out: on L seed
+1 the bound was 4,269,314 (now 4,257,285) and the search on the LP's
+support ended at 4,193,953 (now 4,216,696) in 120 s; see bench/README.md.
 
 The bound is evaluated from GLOP's duals by weak Lagrangian duality, so it
 holds whatever GLOP returns (`lp_bound._lagrangian_bound`), with a margin for
