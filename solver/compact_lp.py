@@ -69,8 +69,8 @@ from .flow_bound import _disjoint
 from .model.candidates import Candidates
 from .model.lp_bound import GLOP_SETTINGS, _lagrangian_bound
 from .model.sweep import overlap_cliques
-from .repair import _Load, fill_greedily
-from .scenario import Assignment, Option, Plan, Scenario, Volunteer
+from .repair import _Load, fill_greedily, place_full
+from .scenario import Assignment, Plan, Scenario, Volunteer
 
 #: weeks whose LPs are built and solved at once (`compact_relaxation_by_week`)
 WEEKS_AT_ONCE = 2
@@ -532,41 +532,18 @@ def _lp_schedule(
     scenario: Scenario, relaxation: CompactRelaxation, base: Plan, keep: set[str]
 ) -> dict[str, int]:
     """`base`'s schedule with each open session moved to the option the LP
-    holds it at, when its place has room then (H10's `parallel`; the LP has
-    no rows for places), most surely held first; optional sessions the LP
-    holds at least half are added, those it does not hold are kept as in
-    `base`. Sessions in `keep` (with fixed assignments) stay as they are.
-    Places are only shared within a part (`decompose.py`), so `base`'s
+    holds it at, when its place has room then (the LP's place rows hold
+    only its fractional options), most surely held first; optional sessions
+    the LP holds at least half are added, those it does not hold are kept
+    as in `base`. Sessions in `keep` (with fixed assignments) stay as they
+    are. Places are only shared within a part (`decompose.py`), so `base`'s
     schedule of the part's sessions is all that can run there."""
     sessions = scenario.session_by_id
     schedule = dict(base.schedule)
-    use: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for session_id, oi in schedule.items():
-        option = sessions[session_id].options[oi]
-        if option.place is not None:
-            use[option.place].append((option.start, option.end))
     for session_id, (oi, value) in sorted(relaxation.held.items(), key=lambda kv: -kv[1][1]):
         now = schedule.get(session_id)
         if oi == now or session_id in keep or (now is None and value < 0.5):
             continue
-        options = sessions[session_id].options
-        was = options[now] if now is not None else None
-        if was is not None and was.place is not None:
-            use[was.place].remove((was.start, was.end))
-        wanted = options[oi]
-        if wanted.place is None or _room(scenario, use[wanted.place], wanted.place, wanted):
-            schedule[session_id], was = oi, wanted
-        if was is not None and was.place is not None:
-            use[was.place].append((was.start, was.end))
+        if not place_full(scenario, schedule, sessions[session_id], oi):
+            schedule[session_id] = oi
     return schedule
-
-
-def _room(scenario: Scenario, running: list[tuple[int, int]], place_id: str, option: Option) -> bool:
-    """Whether one more session at `option` keeps the place within its
-    `parallel` at every instant (the busiest instant inside the option
-    starts one of the sessions running there, or the option)."""
-    parallel = scenario.place_by_id[place_id].parallel
-    inside = [(s, e) for s, e in running if s < option.end and option.start < e]
-    instants = [max(s, option.start) for s, _ in inside] + [option.start]
-    peak = max(sum(1 for s, e in inside if s <= t < e) for t in instants)
-    return peak + 1 <= parallel

@@ -77,7 +77,8 @@ def test_the_rounded_plan_holds_open_sessions_where_the_lp_does_when_the_place_h
     relaxation = compact_relaxation(scenario, candidates, 10.0)
     assert relaxation is not None
     assert relaxation.held, "the generated week has open sessions the LP holds"
-    rounded = rounded_plan(scenario, candidates, relaxation, greedy_plan(scenario))
+    greedy = greedy_plan(scenario)
+    rounded = rounded_plan(scenario, candidates, relaxation, greedy)
     result = build_result(scenario, rounded, status="feasible", bound=None,
                           solver_info={"name": "cp-sat"})
     assert validate(doc, result) == []
@@ -91,6 +92,6 @@ def test_the_rounded_plan_holds_open_sessions_where_the_lp_does_when_the_place_h
             and sessions[other].options[o].start < option.end
             and option.start < sessions[other].options[o].end
         ]
-        held_surely = value >= 0.5 or session_id in greedy_plan(scenario).schedule
+        held_surely = value >= 0.5 or session_id in greedy.schedule
         if held_surely and not others_there:
             assert rounded.schedule.get(session_id) == oi, session_id
