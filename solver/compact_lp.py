@@ -11,13 +11,15 @@ score, the min-cost flow's relaxation (`flow_bound.py`) with its layers
 written as rows, plus the overlaps the flow cannot see:
 
 - a column per (triple, usable option), worth the triple's own terms at that
-  option (interest, preferred, travel, fairness of its own hours, stability,
-  continuity and volunteer_used shared out as in `flow_bound.py`);
-- per volunteer, columns of fairness units: the k-th session a volunteer
-  works adds at least fairness · 2(k-1) · d² to Σ h² (d their shortest
-  candidate session), and the first earns volunteer_used when > 0; the
-  units equal the volunteer's columns (Σ x = Σ z), the LP taking the best
-  first since they get worse;
+  option (interest, preferred, travel, stability, volunteer_used < 0 shared
+  out as in `flow_bound.py`);
+- per volunteer, units counting their sessions (Σ x = Σ z), the first
+  earning volunteer_used when > 0; their hours, Σ hours · x, priced by
+  segments of rising slope below h² (`_fairness_rows`);
+- per (volunteer, activity) they have candidates at, a column paying
+  continuity > 0 once, at least each session's columns and, where the
+  volunteer can work fewer sessions than the pair has, their sum over that
+  many (`_continuity_rows`);
 - per volunteer and ISO week: at most the week's session limit, hour limit
   over the shortest session and most disjoint candidate sessions, and the
   hours within the hour limit; per volunteer and day: at most the day's
@@ -41,6 +43,10 @@ the constant -stability · |previous| (the argument of `flow_bound.py`, with
 each option's own terms exact instead of the best over options). Left out,
 which only raises the value: places' `busy` times and capacity (the options
 are the usable ones, `model/options.py`), fixed assignments.
+With fairness counted per session against the shortest one and
+continuity shared out over a pair's sessions (before 2026-12-03, midday),
+M seed 1's bound was 999,172 (now 997,404) and the gaps on M 0.31-0.44%
+(now 0.07-0.20%); GLOP takes ~10 s on M instead of ~2.5 s.
 Without the option and place rows (before 2026-12-03) each volunteer chose
 an open session's option of their own and places were left out: on L seed
 1 the bound was 4,269,314 (now 4,257,285) and the search on the LP's
@@ -237,7 +243,6 @@ def compact_relaxation(
     week_intervals: dict[tuple[str, tuple[int, int]], set[tuple[int, int]]] = defaultdict(set)
     week_shortest: dict[tuple[str, tuple[int, int]], float] = {}
     day_intervals: dict[tuple[str, date], set[tuple[int, int]]] = defaultdict(set)
-    shortest: dict[str, float] = {}
     for a, options in candidates.triples.items():
         session = sessions[a.session]
         for oi in options:
@@ -246,7 +251,6 @@ def compact_relaxation(
             week_intervals[key].add((option.start, option.end))
             week_shortest[key] = min(week_shortest.get(key, math.inf), option.hours)
             day_intervals[a.volunteer, option.local_date].add((option.start, option.end))
-            shortest[a.volunteer] = min(shortest.get(a.volunteer, math.inf), option.hours)
     capacity: dict[tuple[str, tuple[int, int]], int] = {}
     total: dict[str, int] = defaultdict(int)
     for key, intervals in week_intervals.items():
@@ -263,6 +267,7 @@ def compact_relaxation(
     by_role: dict[tuple[str, str], list[int]] = defaultdict(list)
     at_option: dict[tuple[str, str, int], list[int]] = defaultdict(list)
     work_times: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    at_activity: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     hours: dict[int, float] = {}
     distances: dict[tuple[str, str | None], float] = {}  # 500,000 triples on L, far fewer pairs
     for a in triples:
@@ -274,10 +279,8 @@ def compact_relaxation(
             + w.preferred * (activity.id in v.preferred_activities)
             + w.stability * (a in previous)
         )
-        if w.continuity > 0:
-            common -= w.continuity / shares.per_activity[a.volunteer, session.activity]
-        elif w.continuity < 0:
-            common -= w.continuity
+        if w.continuity < 0:
+            common -= w.continuity  # > 0 is charged per pair (`_continuity_rows`)
         if w.volunteer_used < 0:
             common += w.volunteer_used / max(shares.total[a.volunteer], 1)
         own: list[int] = []
@@ -289,7 +292,7 @@ def compact_relaxation(
             if km is None:
                 place = scenario.place_by_id.get(option.place) if option.place else None
                 km = distances[v.id, option.place] = distance_km(v, place)
-            gain = common - w.travel_km * km - w.fairness * option.hours**2
+            gain = common - w.travel_km * km  # fairness: `_fairness_rows`
             j = lp.column(gain, 1.0)
             hours[j] = option.hours
             own.append(j)
@@ -301,18 +304,23 @@ def compact_relaxation(
                 by_pair[a.volunteer, a.session].append(j)
             if session.is_open:
                 at_option[a.session, a.role, oi].append(j)
+            at_activity[a.volunteer, session.activity][a.session].append(j)
             work_times[a.volunteer].append((option.start, option.end))
         columns_of.append(own)
 
+    most_hours: dict[str, float] = defaultdict(float)
+    for key, own in by_week.items():
+        longest = capacity[key] * max(hours[j] for j in own)
+        limit = volunteers[key[0]].max_hours_per_week
+        most_hours[key[0]] += longest if limit is None else min(longest, limit)
     for volunteer_id, own in by_volunteer.items():
-        units = []
-        d = shortest[volunteer_id]
-        for k in range(1, max(total[volunteer_id], 0) + 1):
-            gain = -w.fairness * 2 * (k - 1) * d * d
-            if k == 1 and w.volunteer_used > 0:
-                gain += w.volunteer_used
-            units.append(lp.column(gain, 1.0))
+        units = [
+            lp.column(w.volunteer_used if k == 1 and w.volunteer_used > 0 else 0.0, 1.0)
+            for k in range(1, max(total[volunteer_id], 0) + 1)
+        ]
         lp.row(own + units, [1.0] * len(own) + [-1.0] * len(units), 0.0, 0.0)
+        if w.fairness > 0:
+            _fairness_rows(lp, w.fairness, own, [hours[j] for j in own], most_hours[volunteer_id])
         # the volunteer's columns in the order `work_times` lists them
         for clique in overlap_cliques(work_times[volunteer_id]):
             lp.row([own[i] for i in clique], None, -math.inf, 1.0)
@@ -326,6 +334,8 @@ def compact_relaxation(
     for own in by_pair.values():
         if len(own) > 1:
             lp.row(own, None, -math.inf, 1.0)
+    if w.continuity > 0:
+        _continuity_rows(lp, w.continuity, at_activity, shares, total)
     held_columns = _option_rows(lp, scenario, candidates, at_option)
     for s in scenario.sessions:
         for role in s.roles:
@@ -378,6 +388,59 @@ def compact_relaxation(
     return CompactRelaxation(
         bound + constant, triples, per_triple, per_triple_reduced, (built, glop), held
     )
+
+
+def _fairness_rows(
+    lp: _Lp, fairness: float, own: list[int], hours: list[float], most: float
+) -> None:
+    """A volunteer's fairness, -fairness · h² with h = Σ hours · x their
+    hours (at most `most`): h² >= 2a·h - a² for every a, so h² is at least
+    the largest of these tangents at a = 0, 1, 2, ... hours, exact at whole
+    hours and within 1/4 between. That is a sum of segments of h of rising
+    slope, 0 up to 1/2 hour, then 2a from a - 1/2 to a + 1/2, which the LP
+    fills in order. Counted per session (d² for its own hours plus
+    2(k-1)·s² for the k-th, s the volunteer's shortest candidate session;
+    before 2026-12-03, midday) the LP counted 6,182 of fairness on M seed 1
+    at hours whose squares added up to 7,458. Tried beside: both together
+    (a column t at least each) raised the bound 68 more on M and took GLOP
+    25 s instead of 12; the secant s·h below the shortest session, no gain."""
+    segments = [lp.column(0.0, 0.5)] + [
+        lp.column(-fairness * 2.0 * a, 1.0) for a in range(1, math.ceil(most) + 1)
+    ]
+    lp.row(own + segments, hours + [-1.0] * len(segments), 0.0, 0.0)
+
+
+def _continuity_rows(
+    lp: _Lp, continuity: float, at_activity: dict[tuple[str, str], dict[str, list[int]]],
+    shares: _Shares, most_sessions: dict[str, int],
+) -> None:
+    """continuity > 0 costs once per (volunteer, activity) worked: a column
+    per pair with candidate sessions here, at least each of those sessions'
+    columns (a volunteer works a session once). Charged its share of the
+    pair's candidate sessions (all of them when this LP has all: a week's LP
+    of `compact_relaxation_by_week` has only its own, and the shares of the
+    weeks a plan works the pair in add up to at most one). A pair with one
+    session here is charged on that session's columns. Also, over all the
+    pair's columns: at most as many sessions as the volunteer can work here
+    times the pair's column (else the LP works the pair half in each of two
+    sessions at half the cost). Shared out over the
+    triples instead (before 2026-12-03), the LP paid 1,561 less continuity
+    than the plan on M seed 1: 5 of 10 for a pair of two candidate sessions
+    whichever it worked."""
+    for pair, per_session in at_activity.items():
+        cost = continuity * len(per_session) / shares.per_activity[pair]
+        if len(per_session) == 1:
+            for j in next(iter(per_session.values())):
+                lp.gain[j] -= cost
+            continue
+        worked = lp.column(-cost, 1.0)
+        most = min(len(per_session), most_sessions[pair[0]])
+        if most > 1:  # (with one, the row below holds each of these)
+            for own in per_session.values():
+                lp.row(own + [worked], [1.0] * len(own) + [-1.0], -math.inf, 0.0)
+        if most < len(per_session):
+            every = [j for own in per_session.values() for j in own]
+            lp.row(every + [worked], [1.0] * len(every) + [-float(most)], -math.inf, 0.0)
 
 
 def _option_rows(

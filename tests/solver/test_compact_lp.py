@@ -51,6 +51,44 @@ def test_terms_counted_once_per_volunteer_hold_across_weeks(weights: dict[str, A
         assert relaxation.bound >= optimum - 1e-6
 
 
+def _one_week(hours: list[int], max_sessions: int, **weights: Any) -> dict[str, Any]:
+    """One volunteer, a session of activity a1 on each of the week's first
+    days, lasting `hours[i]` hours from 09:00."""
+    days = [f"2026-12-0{7 + i}" for i in range(len(hours))]
+    return helpers.minimal_scenario(
+        volunteers=[helpers.volunteer("v0", max_sessions_per_week=max_sessions)],
+        sessions=[
+            helpers.session(f"s{i}", start=helpers.at("09:00", day),
+                            end=helpers.at(f"{9 + h:02d}:00", day), roles=[helpers.role(min=1, max=1)])
+            for i, (day, h) in enumerate(zip(days, hours, strict=True))
+        ],
+        weights={"cover_min": 100, "cover_extra": 0, "interest": 0, "preferred": 0,
+                 "travel_km": 0, "fairness": 0, "continuity": 0, **weights},
+    )
+
+
+@pytest.mark.parametrize(
+    ("doc", "optimum"),
+    [
+        # works one of two sessions of the activity: continuity paid in full
+        # (shared out over the two, the LP paid 15 and bounded at 85)
+        (_one_week([2, 2], 1, continuity=30), 70.0),
+        # works the 1 h and a 3 h session: 200 - 4² (counting 3² + 1² and
+        # 2 x 1² for the second session, the LP bounded at 188)
+        (_one_week([1, 3, 3], 2, fairness=1), 184.0),
+    ],
+)
+def test_continuity_and_fairness_are_counted_as_a_plan_pays_them(
+    doc: dict[str, Any], optimum: float
+) -> None:
+    scenario = parse_scenario(doc)
+    assert brute_force_optimum(scenario) == pytest.approx(optimum)
+    for relax in (compact_relaxation, compact_relaxation_by_week):
+        relaxation = relax(scenario, find_candidates(scenario), 5.0)
+        assert relaxation is not None
+        assert relaxation.bound == pytest.approx(optimum, abs=1e-3)
+
+
 def test_tighter_than_the_flow_and_its_rounded_plan_keeps_the_rules() -> None:
     doc = generate("S", 2)
     scenario = parse_scenario(doc)
