@@ -20,6 +20,10 @@ written as rows, plus the overlaps the flow cannot see:
   continuity > 0 once, at least each session's columns and, where the
   volunteer can work fewer sessions than the pair has, their sum over that
   many (`_continuity_rows`);
+- (the last two up to TIGHT_UP_TO triples; above, GLOP takes too long with
+  them, and a column carries fairness of its own hours and the k-th unit
+  2(k-1)·d² more, d the volunteer's shortest candidate session, and
+  continuity is shared out over the pair's sessions, as in `flow_bound.py`)
 - per volunteer and ISO week: at most the week's session limit, hour limit
   over the shortest session and most disjoint candidate sessions, and the
   hours within the hour limit; per volunteer and day: at most the day's
@@ -80,6 +84,12 @@ from .scenario import Assignment, Plan, Scenario, Volunteer
 
 #: weeks whose LPs are built and solved at once (`compact_relaxation_by_week`)
 WEEKS_AT_ONCE = 2
+#: the most triples an LP prices fairness and continuity on exactly
+#: (`_fairness_rows`, `_continuity_rows`): on M (61,000) they take GLOP from
+#: 2.5 to 10 s and the gap from 0.31-0.44% to 0.07-0.20%; on L's weeks
+#: (235,000 each) from 23 s to 165 s, past the 120 s the solve has, for a
+#: bound 0.24% lower
+TIGHT_UP_TO = 150_000
 
 
 @dataclass(frozen=True)
@@ -221,6 +231,7 @@ def _solve_model(
 def compact_relaxation(
     scenario: Scenario, candidates: Candidates, time_limit: float,
     previous: set[Assignment] | None = None, shares: _Shares | None = None,
+    tight: bool | None = None,
 ) -> CompactRelaxation | None:
     """The relaxation's bound, values and reduced costs over `candidates`
     (a part's triples), `previous` being the previous plan's triples of those
@@ -228,8 +239,12 @@ def compact_relaxation(
     duals in time, or a weight's sign is outside what it covers (fairness
     below zero). `shares`: how continuity and volunteer_used are shared out
     over a volunteer's triples, counted over all of them when `candidates`
-    are only some (default: over `candidates`)."""
+    are only some (default: over `candidates`). `tight`: fairness and
+    continuity by `_fairness_rows` and `_continuity_rows` (default: up to
+    TIGHT_UP_TO triples), else per session as in `flow_bound.py`."""
     w = scenario.weights
+    if tight is None:
+        tight = len(candidates.triples) <= TIGHT_UP_TO
     if w.fairness < 0 or time_limit <= 0:
         return None
     started = time.monotonic()
@@ -243,6 +258,7 @@ def compact_relaxation(
     week_intervals: dict[tuple[str, tuple[int, int]], set[tuple[int, int]]] = defaultdict(set)
     week_shortest: dict[tuple[str, tuple[int, int]], float] = {}
     day_intervals: dict[tuple[str, date], set[tuple[int, int]]] = defaultdict(set)
+    shortest: dict[str, float] = {}
     for a, options in candidates.triples.items():
         session = sessions[a.session]
         for oi in options:
@@ -251,6 +267,7 @@ def compact_relaxation(
             week_intervals[key].add((option.start, option.end))
             week_shortest[key] = min(week_shortest.get(key, math.inf), option.hours)
             day_intervals[a.volunteer, option.local_date].add((option.start, option.end))
+            shortest[a.volunteer] = min(shortest.get(a.volunteer, math.inf), option.hours)
     capacity: dict[tuple[str, tuple[int, int]], int] = {}
     total: dict[str, int] = defaultdict(int)
     for key, intervals in week_intervals.items():
@@ -280,7 +297,9 @@ def compact_relaxation(
             + w.stability * (a in previous)
         )
         if w.continuity < 0:
-            common -= w.continuity  # > 0 is charged per pair (`_continuity_rows`)
+            common -= w.continuity
+        elif w.continuity > 0 and not tight:  # else per pair (`_continuity_rows`)
+            common -= w.continuity / shares.per_activity[a.volunteer, session.activity]
         if w.volunteer_used < 0:
             common += w.volunteer_used / max(shares.total[a.volunteer], 1)
         own: list[int] = []
@@ -292,7 +311,9 @@ def compact_relaxation(
             if km is None:
                 place = scenario.place_by_id.get(option.place) if option.place else None
                 km = distances[v.id, option.place] = distance_km(v, place)
-            gain = common - w.travel_km * km  # fairness: `_fairness_rows`
+            gain = common - w.travel_km * km
+            if not tight:  # else by the volunteer's hours (`_fairness_rows`)
+                gain -= w.fairness * option.hours**2
             j = lp.column(gain, 1.0)
             hours[j] = option.hours
             own.append(j)
@@ -314,12 +335,16 @@ def compact_relaxation(
         limit = volunteers[key[0]].max_hours_per_week
         most_hours[key[0]] += longest if limit is None else min(longest, limit)
     for volunteer_id, own in by_volunteer.items():
-        units = [
-            lp.column(w.volunteer_used if k == 1 and w.volunteer_used > 0 else 0.0, 1.0)
-            for k in range(1, max(total[volunteer_id], 0) + 1)
-        ]
+        units = []
+        d = shortest[volunteer_id]
+        for k in range(1, max(total[volunteer_id], 0) + 1):
+            # the k-th session adds at least 2(k-1)·d² to h² beside its own
+            gain = 0.0 if tight else -w.fairness * 2 * (k - 1) * d * d
+            if k == 1 and w.volunteer_used > 0:
+                gain += w.volunteer_used
+            units.append(lp.column(gain, 1.0))
         lp.row(own + units, [1.0] * len(own) + [-1.0] * len(units), 0.0, 0.0)
-        if w.fairness > 0:
+        if tight and w.fairness > 0:
             _fairness_rows(lp, w.fairness, own, [hours[j] for j in own], most_hours[volunteer_id])
         # the volunteer's columns in the order `work_times` lists them
         for clique in overlap_cliques(work_times[volunteer_id]):
@@ -334,7 +359,7 @@ def compact_relaxation(
     for own in by_pair.values():
         if len(own) > 1:
             lp.row(own, None, -math.inf, 1.0)
-    if w.continuity > 0:
+    if tight and w.continuity > 0:
         _continuity_rows(lp, w.continuity, at_activity, shares, total)
     held_columns = _option_rows(lp, scenario, candidates, at_option)
     for s in scenario.sessions:
@@ -505,7 +530,7 @@ def _place_rows(lp: _Lp, scenario: Scenario, columns: dict[str, dict[int, int]])
 
 def compact_relaxation_by_week(
     scenario: Scenario, candidates: Candidates, time_limit: float,
-    previous: set[Assignment] | None = None,
+    previous: set[Assignment] | None = None, tight: bool | None = None,
 ) -> CompactRelaxation | None:
     """`compact_relaxation` for each ISO week's sessions (the week of a
     session's first option) on its own, the bounds added up: GLOP's time
@@ -525,7 +550,7 @@ def compact_relaxation_by_week(
     for a, options in candidates.triples.items():
         weeks[sessions[a.session].options[0].iso_week][a] = options
     if len(weeks) <= 1:
-        return compact_relaxation(scenario, candidates, time_limit, previous)
+        return compact_relaxation(scenario, candidates, time_limit, previous, tight=tight)
     previous = set(scenario.previous) if previous is None else previous
     shares = _Shares.of(scenario, candidates)
     deadline = time.monotonic() + time_limit
@@ -534,7 +559,7 @@ def compact_relaxation_by_week(
         own = Candidates(candidates.usable, weeks[week])
         return compact_relaxation(
             scenario, own, deadline - time.monotonic(),
-            {a for a in previous if a in weeks[week]}, shares,
+            {a for a in previous if a in weeks[week]}, shares, tight,
         )
 
     # two weeks at a time: one week's rows are built (Python, holding the
