@@ -330,20 +330,24 @@ def compact_relaxation(
         columns_of.append(own)
 
     most_hours: dict[str, float] = defaultdict(float)
-    for key, own in by_week.items():
-        longest = capacity[key] * max(hours[j] for j in own)
-        limit = volunteers[key[0]].max_hours_per_week
-        most_hours[key[0]] += longest if limit is None else min(longest, limit)
+    if tight and w.fairness > 0:
+        for key, own in by_week.items():
+            longest = capacity[key] * max(hours[j] for j in own)
+            limit = volunteers[key[0]].max_hours_per_week
+            most_hours[key[0]] += longest if limit is None else min(longest, limit)
     for volunteer_id, own in by_volunteer.items():
-        units = []
-        d = shortest[volunteer_id]
-        for k in range(1, max(total[volunteer_id], 0) + 1):
-            # the k-th session adds at least 2(k-1)·d² to h² beside its own
-            gain = 0.0 if tight else -w.fairness * 2 * (k - 1) * d * d
-            if k == 1 and w.volunteer_used > 0:
-                gain += w.volunteer_used
-            units.append(lp.column(gain, 1.0))
-        lp.row(own + units, [1.0] * len(own) + [-1.0] * len(units), 0.0, 0.0)
+        # (tight and volunteer_used <= 0: the units would price nothing, and
+        # their row, at most total sessions, follows from the weekly rows)
+        if not tight or w.volunteer_used > 0:
+            units = []
+            d = shortest[volunteer_id]
+            for k in range(1, max(total[volunteer_id], 0) + 1):
+                # the k-th session adds at least 2(k-1)·d² to h² beside its own
+                gain = 0.0 if tight else -w.fairness * 2 * (k - 1) * d * d
+                if k == 1 and w.volunteer_used > 0:
+                    gain += w.volunteer_used
+                units.append(lp.column(gain, 1.0))
+            lp.row(own + units, [1.0] * len(own) + [-1.0] * len(units), 0.0, 0.0)
         if tight and w.fairness > 0:
             _fairness_rows(lp, w.fairness, own, [hours[j] for j in own], most_hours[volunteer_id])
         # the volunteer's columns in the order `work_times` lists them
@@ -448,10 +452,9 @@ def _continuity_rows(
     session here is charged on that session's columns. Also, over all the
     pair's columns: at most as many sessions as the volunteer can work here
     times the pair's column (else the LP works the pair half in each of two
-    sessions at half the cost). Shared out over the
-    triples instead (before 2026-12-03), the LP paid 1,561 less continuity
-    than the plan on M seed 1: 5 of 10 for a pair of two candidate sessions
-    whichever it worked."""
+    sessions at half the cost). Shared out over the triples instead (before
+    2026-12-03), the LP paid 1,561 less continuity than the plan on M seed
+    1: 5 of 10 for a pair of two candidate sessions whichever it worked."""
     for pair, per_session in at_activity.items():
         cost = continuity * len(per_session) / shares.per_activity[pair]
         if len(per_session) == 1:
