@@ -65,7 +65,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -582,6 +582,19 @@ def compact_relaxation_by_week(
         (sum(p.seconds[0] for p in parts), sum(p.seconds[1] for p in parts)),
         {k: v for p in parts for k, v in p.held.items()},
     )
+
+
+def tightens(scenario: Scenario, candidates: Candidates) -> bool:
+    """Whether `compact_relaxation_by_week` with `tight=True` prices anything
+    the per-session LP does not: fairness or continuity is weighed and some
+    week has at most TIGHT_UP_TO triples."""
+    w = scenario.weights
+    if w.fairness <= 0 and w.continuity <= 0:
+        return False
+    per_week: Counter[tuple[int, int]] = Counter(
+        scenario.session_by_id[a.session].options[0].iso_week for a in candidates.triples
+    )
+    return any(count <= TIGHT_UP_TO for count in per_week.values())
 
 
 def rounded_plan(

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from bench.generate import generate
-from solver.compact_lp import compact_relaxation, compact_relaxation_by_week, rounded_plan
+from solver import compact_lp
+from solver.compact_lp import compact_relaxation, compact_relaxation_by_week, rounded_plan, tightens
 from solver.flow_bound import flow_bound
 from solver.greedy import greedy_plan
 from solver.model import find_candidates
@@ -136,3 +137,17 @@ def test_the_rounded_plan_holds_open_sessions_where_the_lp_does_when_the_place_h
         held_surely = value >= 0.5 or session_id in greedy.schedule
         if held_surely and not others_there:
             assert rounded.schedule.get(session_id) == oi, session_id
+
+
+def test_the_exact_lp_is_only_asked_for_where_it_prices_something(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Fairness or continuity weighed and a week small enough: the exact LP
+    differs from the per-session one; without those weights, or with every
+    week above TIGHT_UP_TO triples, it would be the same LP solved twice."""
+    for weights, expected in (({"fairness": 1}, True), ({"continuity": 10}, True), ({}, False)):
+        scenario = parse_scenario(_two_weeks(**weights))
+        assert tightens(scenario, find_candidates(scenario)) is expected, weights
+    scenario = parse_scenario(_two_weeks(fairness=1))
+    monkeypatch.setattr(compact_lp, "TIGHT_UP_TO", 0)
+    assert not tightens(scenario, find_candidates(scenario))

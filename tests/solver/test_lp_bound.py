@@ -205,6 +205,29 @@ def test_huge_parts_are_searched_on_the_compact_lps_support(
     assert relaxation.bound < flow
 
 
+@pytest.mark.slow
+def test_with_time_for_it_the_exact_lp_follows_and_its_bound_holds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The per-session LP first (its support searched at once), the exact
+    one beside that search; the result states the exact one's bound, lower
+    than the first's, and the plan stays valid and above greedy. (400
+    volunteers, 240 sessions: not proven optimal before the exact LP is in.)"""
+    monkeypatch.setattr(solve_module, "LARGE_MODEL", 0)
+    monkeypatch.setattr(solve_module, "EXACT_LP_ROOM", 0.0)  # always time for it
+    doc = generate("P", 1)
+    scenario = parse_scenario(doc)
+    candidates = find_candidates(scenario)
+    loose = compact_relaxation(scenario, candidates, 10.0, tight=False)
+    exact = compact_relaxation(scenario, candidates, 10.0, tight=True)
+    assert loose is not None and exact is not None and exact.bound < loose.bound - 1.0
+    result = solve(doc, time_limit=6.0, workers=2, seed=1)
+    baseline = greedy(doc)
+    assert validate(doc, result) == []
+    assert result["score"] >= baseline["score"] - 1e-6 * abs(baseline["score"])
+    assert result["score"] - 1e-6 <= result["bound"] <= exact.bound + 1e-6
+
+
 def test_when_the_lp_does_not_finish_narrowed_models_still_beat_greedy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
