@@ -9,16 +9,18 @@ none: a result always has a plan unless the scenario is infeasible.
 
 How a part is solved depends on its size in candidate triples:
 - up to LARGE_MODEL: CP-SAT on the whole model (small: optimal in moments);
-- beyond: CP-SAT starts at once on models narrowed to the hint's and a
-  min-cost flow's triples (`flow_guide.py`), growing by the least contested
-  candidates of each role (`_solve_least_contested`), while a thread solves
-  the part's compact LP relaxation (`compact_lp.py`: the triples alone, with
-  the overlaps, weekly limits and cover; seconds on M, where the whole
-  model's LP took 10-30 s and on 2 cores never arrived beside the search);
-  when it arrives it gives the bound, and the search moves to the model
+- beyond: a thread solves the part's compact LP relaxation (`compact_lp.py`:
+  the triples alone, with the overlaps, weekly limits and cover; seconds on
+  M, where the whole model's LP took 10-30 s and on 2 cores never arrived
+  beside the search); when it is late, CP-SAT starts on models narrowed to
+  the hint's and a min-cost flow's triples (`flow_guide.py`), growing by
+  the least contested candidates of each role (`_solve_least_contested`).
+  When the LP arrives it gives the bound, and the search moves to the model
   narrowed to the triples the LP uses, growing by reduced cost
-  (`_solve_on_compact_support`). A late LP costs the bound, never the plan
-  (`_solve_large`).
+  (`_solve_on_compact_support`). The LP is the exact one (fairness and
+  continuity priced as plans pay them) when the time allows, else the
+  per-session one, faster, which the exact one may follow beside the search. A late LP costs the bound and most of the gain over
+  greedy, never the plan's validity (`_solve_large`).
 
 When the scenario has a previous plan that scores better than greedy's and
 the search never got past it, that plan is the answer if the validator
@@ -102,15 +104,27 @@ LP_SUPPORT = 1e-6
 #: still worth having: its rounded solution alone beats the narrowed search)
 COMPACT_SHARE = 0.8
 #: share of a large part's time the search waits for the compact LP before
-#: it starts on narrowed models beside it
+#: it starts on narrowed models beside it. The LP decides the plan: its
+#: rounded plan alone is 1.07 x greedy on M, the narrowed search without it
+#: 1.01 x after 5 s and 1.04 x after 18 s. Beside that search (Python model
+#: building holding the GIL, one core less) the LP took 7 s instead of 5,
+#: and at 0.25 it came after the 10 s limit (bench.cliff: 1.00 x greedy)
 COMPACT_HEAD_START = 0.5
 #: the exact compact LP (fairness and continuity priced as plans pay them,
 #: `compact_lp.tightens`) follows the per-session one when the time left
-#: after that one is at least this many times what it took: the exact one
-#: takes ~2.5 times as long (M: 11 s against 4.5 s), and its support needs
-#: time to be searched. Solving it first left the search at 10-20 s (or on
-#: a busy machine) without any LP, at 1.00-1.01 x greedy
-EXACT_LP_ROOM = 2.0
+#: after that one is at least this many times what it took: alone the exact
+#: one takes 2-3.5 times as long (M seeds 1-3: 11-16 s against 4.5 s), beside
+#: the search ~4 times. Solving it first left the search at 10-20 s (or on a
+#: busy machine) without any LP, at 1.00-1.01 x greedy
+EXACT_LP_ROOM = 3.0
+#: seconds of time limit (over the machine's share, `_machine_share`) per
+#: candidate triple from which the exact compact LP is solved first, in
+#: place of the per-session one: alone it takes 1.5-2.4e-4 s per triple
+#: (M seeds 1-3: 9-14 s of GLOP for 60,000-65,000) and so arrives within
+#: the first half of such a limit. At 2.5e-4 M seed 3 solved it first in
+#: 30 s, it came at 24 s, and the plan was 2.3% from its bound (0.45% with
+#: the per-session LP first)
+EXACT_FIRST_PER_TRIPLE = 5e-4
 #: candidates per wanted person that such a narrowed model keeps (beside
 #: the hint's and the min-cost flow's, `flow_guide.py`)
 CONTESTED_PER_SLOT = 1
@@ -612,9 +626,13 @@ class _Run:
         after COMPACT_HEAD_START of the time, the search starts on narrowed
         models (`_solve_least_contested`) beside it. When the LP arrives the
         search moves to its support with its bound
-        (`_solve_on_compact_support`); when it does not, the narrowed search
-        has had the rest of the time. So a slow LP costs the bound, never
-        the plan: there is no point where the result falls to greedy's."""
+        (`_solve_on_compact_support`). Where fairness or continuity is
+        weighed (`compact_lp.tightens`), the LP is the exact one when the
+        time allows it (EXACT_FIRST_PER_TRIPLE), else the per-session one,
+        and then the exact one beside the search if there is room
+        (`_then_the_exact_lp`). When no LP arrives, the narrowed search has
+        had the rest of the time: above greedy, but only by 1-4% on M where
+        the LP's support gives 8%."""
         part = self.parts[index]
         budget = max(0.0, part_deadline - time.monotonic())
         interrupt = Interrupt()
@@ -636,11 +654,14 @@ class _Run:
         candidates = Candidates(self.candidates.usable, data.triples)
         previous = set(data.previous)
         exact = tightens(self.scenario, candidates)
+        exact_first = budget * _machine_share(workers) >= EXACT_FIRST_PER_TRIPLE * len(
+            candidates.triples
+        )
         started = time.monotonic()
         background = InBackground(
             lambda: compact_relaxation_by_week(
                 self.scenario, candidates, COMPACT_SHARE * budget, previous,
-                tight=False if exact else None,
+                tight=False if exact and not exact_first else None,
             ),
             interrupt, self.phases,
         )
@@ -666,7 +687,7 @@ class _Run:
                 return outcome
             took = time.monotonic() - started
             left = part_deadline - time.monotonic()
-            if exact and left >= EXACT_LP_ROOM * took:
+            if exact and not exact_first and left >= EXACT_LP_ROOM * took:
                 outcome = self._then_the_exact_lp(
                     index, data, relaxation, candidates, previous, part_deadline, workers, seed
                 )
@@ -691,10 +712,11 @@ class _Run:
         the two bounds holds. Its support leads to better plans too (M seed
         1 at 30 s: 996,068 against 994,543 on the per-session one's)."""
         interrupt = Interrupt()
-        left = part_deadline - time.monotonic()
+        # all the time there is: a late exact LP still lowers the bound
+        left = part_deadline - time.monotonic() - RESERVE_SECONDS
         background = InBackground(
             lambda: compact_relaxation_by_week(
-                self.scenario, candidates, COMPACT_SHARE * left, previous, tight=True
+                self.scenario, candidates, left, previous, tight=True
             ),
             interrupt, self.phases,
         )

@@ -11,6 +11,7 @@ greedy, and its bound must not cut off the optimum.
 from __future__ import annotations
 
 import importlib
+import math
 from typing import Any
 
 import numpy as np
@@ -206,15 +207,21 @@ def test_huge_parts_are_searched_on_the_compact_lps_support(
 
 
 @pytest.mark.slow
-def test_with_time_for_it_the_exact_lp_follows_and_its_bound_holds(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("first", [False, True], ids=["after-the-per-session-lp", "first"])
+def test_with_time_for_it_the_exact_lp_gives_the_bound(
+    monkeypatch: pytest.MonkeyPatch, first: bool
 ) -> None:
-    """The per-session LP first (its support searched at once), the exact
-    one beside that search; the result states the exact one's bound, lower
-    than the first's, and the plan stays valid and above greedy. (400
-    volunteers, 240 sessions: not proven optimal before the exact LP is in.)"""
+    """With time for it, the exact LP is solved first, or when the time is
+    short for that, after the per-session one (whose support is searched
+    meanwhile). Either way the result states the exact one's bound, lower
+    than the per-session one's, and the plan stays valid and above greedy.
+    (400 volunteers, 240 sessions: not proven optimal before it is in.)"""
     monkeypatch.setattr(solve_module, "LARGE_MODEL", 0)
-    monkeypatch.setattr(solve_module, "EXACT_LP_ROOM", 0.0)  # always time for it
+    if first:
+        monkeypatch.setattr(solve_module, "EXACT_FIRST_PER_TRIPLE", 0.0)
+    else:
+        monkeypatch.setattr(solve_module, "EXACT_FIRST_PER_TRIPLE", math.inf)
+        monkeypatch.setattr(solve_module, "EXACT_LP_ROOM", 0.0)  # always time for it
     doc = generate("P", 1)
     scenario = parse_scenario(doc)
     candidates = find_candidates(scenario)
