@@ -90,6 +90,11 @@ WEEKS_AT_ONCE = 2
 #: (235,000 each) from 23 s to 165 s, past the 120 s the solve has, for a
 #: bound 0.24% lower
 TIGHT_UP_TO = 150_000
+#: PDLP (first-order, anytime: its duals at any moment give a bound) on one
+#: thread. On M seed 2's exact LP its bound was 1,087,530 after 3 s,
+#: 1,084,534 after 8 s, the optimum 1,084,526 (GLOP: 12-17 s for it);
+#: its own stopping rules take 12-20 s, so it is given a time instead
+PDLP_SETTINGS = "num_threads: 1"
 
 
 @dataclass(frozen=True)
@@ -200,16 +205,18 @@ def _model_of(
 
 
 def _solve_model(
-    model: model_builder_helper.ModelBuilderHelper, rows: int, columns: int, deadline: float
+    model: model_builder_helper.ModelBuilderHelper, rows: int, columns: int, deadline: float,
+    pdlp: bool = False,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
     """GLOP's duals and values (any, optimal or not: the bound is proven
     from whatever duals come), or None. GLOP runs without the GIL, so the
-    search and another week's LP go on beside it."""
-    for parameters in GLOP_SETTINGS:
+    search and another week's LP go on beside it. `pdlp`: PDLP's instead,
+    as they are at the deadline."""
+    for parameters in (PDLP_SETTINGS,) if pdlp else GLOP_SETTINGS:
         left = deadline - time.monotonic()
         if left <= 0:
             return None
-        solver = model_builder_helper.ModelSolverHelper("glop")
+        solver = model_builder_helper.ModelSolverHelper("pdlp" if pdlp else "glop")
         solver.set_time_limit_in_seconds(left)
         solver.set_solver_specific_parameters(parameters)
         solver.solve(model)
@@ -231,7 +238,7 @@ def _solve_model(
 def compact_relaxation(
     scenario: Scenario, candidates: Candidates, time_limit: float,
     previous: set[Assignment] | None = None, shares: _Shares | None = None,
-    tight: bool | None = None,
+    tight: bool | None = None, pdlp: bool = False,
 ) -> CompactRelaxation | None:
     """The relaxation's bound, values and reduced costs over `candidates`
     (a part's triples), `previous` being the previous plan's triples of those
@@ -241,7 +248,9 @@ def compact_relaxation(
     over a volunteer's triples, counted over all of them when `candidates`
     are only some (default: over `candidates`). `tight`: fairness and
     continuity by `_fairness_rows` and `_continuity_rows` (default: up to
-    TIGHT_UP_TO triples), else per session as in `flow_bound.py`."""
+    TIGHT_UP_TO triples), else per session as in `flow_bound.py`. `pdlp`:
+    solved by PDLP for the whole `time_limit` (`PDLP_SETTINGS`) instead of
+    GLOP to optimality."""
     w = scenario.weights
     if tight is None:
         tight = len(candidates.triples) <= TIGHT_UP_TO
@@ -385,7 +394,7 @@ def compact_relaxation(
     model = _model_of(lp, gains * scale, upper)
     built = time.monotonic() - started
     glop_started = time.monotonic()
-    solution = _solve_model(model, len(lp.lo), len(gains), deadline)
+    solution = _solve_model(model, len(lp.lo), len(gains), deadline, pdlp)
     glop = time.monotonic() - glop_started
     if solution is None:
         return None
@@ -533,7 +542,7 @@ def _place_rows(lp: _Lp, scenario: Scenario, columns: dict[str, dict[int, int]])
 
 def compact_relaxation_by_week(
     scenario: Scenario, candidates: Candidates, time_limit: float,
-    previous: set[Assignment] | None = None, tight: bool | None = None,
+    previous: set[Assignment] | None = None, tight: bool | None = None, pdlp: bool = False,
 ) -> CompactRelaxation | None:
     """`compact_relaxation` for each ISO week's sessions (the week of a
     session's first option) on its own, the bounds added up: GLOP's time
@@ -553,7 +562,9 @@ def compact_relaxation_by_week(
     for a, options in candidates.triples.items():
         weeks[sessions[a.session].options[0].iso_week][a] = options
     if len(weeks) <= 1:
-        return compact_relaxation(scenario, candidates, time_limit, previous, tight=tight)
+        return compact_relaxation(
+            scenario, candidates, time_limit, previous, tight=tight, pdlp=pdlp
+        )
     previous = set(scenario.previous) if previous is None else previous
     shares = _Shares.of(scenario, candidates)
     deadline = time.monotonic() + time_limit
@@ -562,7 +573,7 @@ def compact_relaxation_by_week(
         own = Candidates(candidates.usable, weeks[week])
         return compact_relaxation(
             scenario, own, deadline - time.monotonic(),
-            {a for a in previous if a in weeks[week]}, shares, tight,
+            {a for a in previous if a in weeks[week]}, shares, tight, pdlp,
         )
 
     # two weeks at a time: one week's rows are built (Python, holding the

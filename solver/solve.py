@@ -19,8 +19,9 @@ How a part is solved depends on its size in candidate triples:
   narrowed to the triples the LP uses, growing by reduced cost
   (`_solve_on_compact_support`). The LP is the exact one (fairness and
   continuity priced as plans pay them) when the time allows, else the
-  per-session one, faster, which the exact one may follow beside the search. A late LP costs the bound and most of the gain over
-  greedy, never the plan's validity (`_solve_large`).
+  per-session one, faster, which the exact one may follow beside the
+  search. A late LP costs the bound and most of the gain over greedy,
+  never the plan's validity (`_solve_large`).
 
 When the scenario has a previous plan that scores better than greedy's and
 the search never got past it, that plan is the answer if the validator
@@ -117,6 +118,12 @@ COMPACT_HEAD_START = 0.5
 #: the search ~4 times. Solving it first left the search at 10-20 s (or on a
 #: busy machine) without any LP, at 1.00-1.01 x greedy
 EXACT_LP_ROOM = 3.0
+#: the exact LP after the per-session one is solved by PDLP (anytime:
+#: `compact_lp.PDLP_SETTINGS`) for this share of the time left; GLOP took
+#: 12-17 s for it beside the search on M seeds 2 and 3 and came too late in
+#: 30 s. At most 3 times the per-session LP's time, PDLP's bound was short
+#: of the exact one on seeds 11 and 12 (0.31% each)
+EXACT_PDLP_SHARE = 0.6
 #: seconds of time limit (over the machine's share, `_machine_share`) per
 #: candidate triple from which the exact compact LP is solved first, in
 #: place of the per-session one: alone it takes 1.5-2.4e-4 s per triple
@@ -306,13 +313,13 @@ def _solve(
         plan, score = fallback, fallback_score
     bound = run.bound()
     margin = run.rounding_margin()
-    for better in (hint, kept_hint):
+    for better in (hint, kept_hint, run.unchecked):
         if better is fallback or better is None:
             continue
-        # the previous plan (or a repair's refill of it) scored better than
-        # greedy's; when time ran out before the search got past it, it is
-        # the answer if it still keeps every hard rule (declines and changes
-        # may have broken it)
+        # the previous plan (or a repair's refill of it, or an LP's rounding)
+        # scored better than greedy's; when time ran out before the search
+        # got past it, it is the answer if it keeps every hard rule (declines
+        # and changes may have broken it, a guessed schedule H10)
         hint_score = compute_score(scenario, better)
         if hint_score > score:
             result = _result(scenario, better, hint_score, bound, margin, info, phases)
@@ -519,6 +526,10 @@ class _Run:
         #: a proven bound on the whole scenario's score from elsewhere
         #: (`flow_bound.py`), or None
         self.ceiling: float | None = None
+        #: a plan better than the parts' that may break a hard rule (an LP's
+        #: rounding on greedy's schedule): the answer only if the validator
+        #: passes it and the search found nothing better (`_solve`)
+        self.unchecked: Plan | None = None
 
     def solve_part(self, index: int, deadline: float, workers: int, seed: int) -> str:
         part = self.parts[index]
@@ -689,7 +700,8 @@ class _Run:
             left = part_deadline - time.monotonic()
             if exact and not exact_first and left >= EXACT_LP_ROOM * took:
                 outcome = self._then_the_exact_lp(
-                    index, data, relaxation, candidates, previous, part_deadline, workers, seed
+                    index, data, relaxation, candidates, previous, part_deadline, workers,
+                    seed,
                 )
             else:
                 outcome = self._solve_on_compact_support(
@@ -707,16 +719,16 @@ class _Run:
         workers: int, seed: int,
     ) -> str:
         """The search on the per-session LP's support while a thread solves
-        the exact one (`compact_lp.tightens`); when that arrives the search
+        the exact one (`compact_lp.tightens`) by PDLP for EXACT_PDLP_SHARE of
+        the time left; when that arrives the search
         moves to its support, hinted with the plan so far, and the lower of
         the two bounds holds. Its support leads to better plans too (M seed
         1 at 30 s: 996,068 against 994,543 on the per-session one's)."""
         interrupt = Interrupt()
-        # all the time there is: a late exact LP still lowers the bound
-        left = part_deadline - time.monotonic() - RESERVE_SECONDS
+        left = EXACT_PDLP_SHARE * (part_deadline - time.monotonic())
         background = InBackground(
             lambda: compact_relaxation_by_week(
-                self.scenario, candidates, left, previous, tight=True
+                self.scenario, candidates, left, previous, tight=True, pdlp=True
             ),
             interrupt, self.phases,
         )
@@ -774,6 +786,10 @@ class _Run:
                 # only a hint: that one may break H10 when nothing can hold.
                 part.plan = rounded
                 self._report(None)
+            else:
+                # the answer too if it keeps the rules and no round finishes
+                # (the LP came with the time nearly up: 10 s on a busy M)
+                self.unchecked = self.plan((index, rounded))
             plan = rounded
         while True:
             kept = {triples[i] for i in order[:size]} | always | set(plan.assignments)

@@ -151,3 +151,19 @@ def test_the_exact_lp_is_only_asked_for_where_it_prices_something(
     scenario = parse_scenario(_two_weeks(fairness=1))
     monkeypatch.setattr(compact_lp, "TIGHT_UP_TO", 0)
     assert not tightens(scenario, find_candidates(scenario))
+
+
+def test_pdlp_stopped_at_any_time_still_bounds_and_nears_the_lp_optimum() -> None:
+    """PDLP's duals at its deadline give a bound (weak duality): never below
+    the exact LP's optimum (GLOP's), and close to it after a few seconds."""
+    scenario = parse_scenario(generate("P", 1))
+    candidates = find_candidates(scenario)
+    optimum = compact_relaxation(scenario, candidates, 30.0, tight=True)
+    assert optimum is not None
+    early = compact_relaxation(scenario, candidates, 0.5, tight=True, pdlp=True)
+    later = compact_relaxation(scenario, candidates, 4.0, tight=True, pdlp=True)
+    assert later is not None
+    for found in (early, later):
+        if found is not None:
+            assert found.bound >= optimum.bound - 1e-6 * abs(optimum.bound)
+    assert later.bound <= optimum.bound * 1.005

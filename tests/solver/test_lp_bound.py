@@ -232,7 +232,8 @@ def test_with_time_for_it_the_exact_lp_gives_the_bound(
     baseline = greedy(doc)
     assert validate(doc, result) == []
     assert result["score"] >= baseline["score"] - 1e-6 * abs(baseline["score"])
-    assert result["score"] - 1e-6 <= result["bound"] <= exact.bound + 1e-6
+    # (after the per-session LP, PDLP solves it: to within its tolerance)
+    assert result["score"] - 1e-6 <= result["bound"] <= exact.bound + 1e-5 * abs(exact.bound)
 
 
 def test_when_the_lp_does_not_finish_narrowed_models_still_beat_greedy(
