@@ -222,18 +222,22 @@ def test_with_time_for_it_the_exact_lp_gives_the_bound(
     else:
         monkeypatch.setattr(solve_module, "EXACT_FIRST_PER_TRIPLE", math.inf)
         monkeypatch.setattr(solve_module, "EXACT_LP_ROOM", 0.0)  # always time for it
+        monkeypatch.setattr(solve_module, "EXACT_PDLP_SHARE", 0.9)
     doc = generate("P", 1)
     scenario = parse_scenario(doc)
     candidates = find_candidates(scenario)
     loose = compact_relaxation(scenario, candidates, 10.0, tight=False)
     exact = compact_relaxation(scenario, candidates, 10.0, tight=True)
     assert loose is not None and exact is not None and exact.bound < loose.bound - 1.0
-    result = solve(doc, time_limit=6.0, workers=2, seed=1)
+    result = solve(doc, time_limit=10.0, workers=2, seed=1)
     baseline = greedy(doc)
     assert validate(doc, result) == []
     assert result["score"] >= baseline["score"] - 1e-6 * abs(baseline["score"])
-    # (after the per-session LP, PDLP solves it: to within its tolerance)
-    assert result["score"] - 1e-6 <= result["bound"] <= exact.bound + 1e-5 * abs(exact.bound)
+    assert result["score"] - 1e-6 <= result["bound"]
+    if first:  # GLOP, to optimality
+        assert result["bound"] <= exact.bound + 1e-6 * abs(exact.bound)
+    else:  # PDLP for the time it has (on a busy machine not to the optimum)
+        assert exact.bound - 1e-6 * abs(exact.bound) <= result["bound"] < loose.bound - 1.0
 
 
 def test_when_the_lp_does_not_finish_narrowed_models_still_beat_greedy(
