@@ -236,8 +236,9 @@ def test_with_time_for_it_the_exact_lp_gives_the_bound(
     assert result["score"] - 1e-6 <= result["bound"]
     if first:  # GLOP, to optimality
         assert result["bound"] <= exact.bound + 1e-6 * abs(exact.bound)
-    else:  # PDLP for the time it has (on a busy machine not to the optimum)
-        assert exact.bound - 1e-6 * abs(exact.bound) <= result["bound"] < loose.bound - 1.0
+    else:  # PDLP for the time it has (on a busy machine not to the optimum;
+        # CP-SAT's own bound on the narrowed model may go below the LP's)
+        assert result["bound"] < loose.bound - 1.0
 
 
 def test_when_the_lp_does_not_finish_narrowed_models_still_beat_greedy(
