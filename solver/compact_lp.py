@@ -65,7 +65,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -557,10 +557,7 @@ def compact_relaxation_by_week(
     terms counted once per volunteer (volunteer_used < 0, continuity) are
     shared out over all their weeks' triples (`_Shares`), not each week's:
     charged in full in every week they would undercut a plan across weeks."""
-    weeks: dict[tuple[int, int], dict[Assignment, tuple[int, ...]]] = defaultdict(dict)
-    sessions = scenario.session_by_id
-    for a, options in candidates.triples.items():
-        weeks[sessions[a.session].options[0].iso_week][a] = options
+    weeks = _by_week(scenario, candidates)
     if len(weeks) <= 1:
         return compact_relaxation(
             scenario, candidates, time_limit, previous, tight=tight, pdlp=pdlp
@@ -602,10 +599,19 @@ def tightens(scenario: Scenario, candidates: Candidates) -> bool:
     w = scenario.weights
     if w.fairness <= 0 and w.continuity <= 0:
         return False
-    per_week: Counter[tuple[int, int]] = Counter(
-        scenario.session_by_id[a.session].options[0].iso_week for a in candidates.triples
-    )
-    return any(count <= TIGHT_UP_TO for count in per_week.values())
+    return any(len(week) <= TIGHT_UP_TO for week in _by_week(scenario, candidates).values())
+
+
+def _by_week(
+    scenario: Scenario, candidates: Candidates
+) -> dict[tuple[int, int], dict[Assignment, tuple[int, ...]]]:
+    """The triples by the ISO week of their session's first option: the
+    parts `compact_relaxation_by_week` solves one by one."""
+    weeks: dict[tuple[int, int], dict[Assignment, tuple[int, ...]]] = defaultdict(dict)
+    sessions = scenario.session_by_id
+    for a, options in candidates.triples.items():
+        weeks[sessions[a.session].options[0].iso_week][a] = options
+    return weeks
 
 
 def rounded_plan(
