@@ -132,6 +132,8 @@ EXACT_PDLP_SHARE = 0.6
 #: 30 s, it came at 24 s, and the plan was 2.3% from its bound (0.45% with
 #: the per-session LP first)
 EXACT_FIRST_PER_TRIPLE = 5e-4
+#: seconds a search round on a narrowed model needs at least to be started
+ROUND_AT_LEAST = 0.2
 #: candidates per wanted person that such a narrowed model keeps (beside
 #: the hint's and the min-cost flow's, `flow_guide.py`)
 CONTESTED_PER_SLOT = 1
@@ -497,6 +499,9 @@ class _Part:
     plan: Plan | None = None
     #: a proven upper bound on this part's share of the score
     bound: float | None = None
+    #: the LP's rounding on greedy's schedule while no search round has
+    #: found a plan: a hint, the answer only if it keeps the rules
+    rounded: Plan | None = None
 
 
 class _Run:
@@ -771,7 +776,7 @@ class _Run:
         order = np.lexsort((-reduced, relaxation.values <= LP_SUPPORT))
         size = max(int(np.sum(relaxation.values > LP_SUPPORT)), 1)
         always = set(self.hint.assignments) | set(data.fixed) | set(data.previous)
-        plan = part.plan or _restrict(self.hint, set(part.sessions))
+        plan = part.plan or part.rounded or _restrict(self.hint, set(part.sessions))
         with self.phases.timing("candidates"):
             rounded = rounded_plan(
                 self.scenario, Candidates(self.candidates.usable, data.triples), relaxation, plan
@@ -789,9 +794,11 @@ class _Run:
             else:
                 # the answer too if it keeps the rules and no round finishes
                 # (the LP came with the time nearly up: 10 s on a busy M)
+                part.rounded = rounded
                 self.unchecked = self.plan((index, rounded))
             plan = rounded
-        while True:
+        small: BuiltModel | None = None
+        while part_deadline - time.monotonic() > ROUND_AT_LEAST:
             kept = {triples[i] for i in order[:size]} | always | set(plan.assignments)
             cutoff = float(reduced[order[size]]) if size < len(order) else -math.inf
             narrowed = Candidates(
@@ -802,7 +809,7 @@ class _Run:
                 self._cap(small)
             small.vars.hint(small.model, plan)
             left = part_deadline - time.monotonic()
-            if left <= 0.2:
+            if left <= ROUND_AT_LEAST:
                 break
             solver = self._solver(left, workers(), seed)
             callback = _Reporter(self, index, small) if self.progress else None
@@ -829,7 +836,8 @@ class _Run:
             if status != cp_model.OPTIMAL or size >= len(order) or self._reached(plan):
                 break
             size *= GROWTH
-        self.variables += len(small.model.proto.variables)
+        if small is not None:
+            self.variables += len(small.model.proto.variables)
         self._report(None)
         return "solved" if part.plan is not None else "unsolved"
 
