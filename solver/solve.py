@@ -57,8 +57,10 @@ import gc
 import math
 import os
 import re
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,6 +159,12 @@ FLOW_SECONDS_PER_TRIPLE = 3e-5
 #: (fewest people), after the usual search (0.5 and 0.6 gave data_97 301-302
 #: in single runs: one step takes it 25-30 s at load 3-4)
 DESCENT_SHARE = 0.6
+#: with the descent to come, a search that has found nothing better for this
+#: share of the part's time stops and leaves the rest to it (SMPTSP data_85:
+#: the narrowed search had 181 workers at 5 s and nothing more until 25 s;
+#: the descent's feasibility jump then needs 10-25 s for 180)
+STALL_SHARE = 0.1
+STALL_POLL_SECONDS = 0.1
 #: seconds per candidate triple that building a part's whole model for the
 #: descent takes (over the machine's share; SMPTSP data_97, 113,000
 #: triples: 4 s at load 3-4)
@@ -502,6 +510,9 @@ class _Part:
     #: the LP's rounding on greedy's schedule while no search round has
     #: found a plan: a hint, the answer only if it keeps the rules
     rounded: Plan | None = None
+    #: with the descent to come: seconds without a better plan after which
+    #: a search stops (STALL_SHARE of the part's time)
+    stall: float | None = None
 
 
 class _Run:
@@ -545,6 +556,7 @@ class _Run:
         # fewest people: the search leaves DESCENT_SHARE to `descent.py`
         descend = self.scenario.weights.volunteer_used < 0
         search_share = 1.0 - DESCENT_SHARE if descend else 1.0
+        part.stall = STALL_SHARE * budget if descend else None
         if len(data.triples) > LARGE_MODEL:
             outcome = self._solve_large(
                 index, data, time.monotonic() + search_share * budget, workers, seed
@@ -621,8 +633,9 @@ class _Run:
             # probing in presolve costs tens of seconds at this size, and
             # the time is better spent searching
             solver.parameters.cp_model_probing_level = 0
-        callback = _Reporter(self, index) if self.progress else None
-        status = timed_solve(solver, built.model, callback, self.phases)
+        callback = self._callback(index)
+        with self._stalling(solver, callback, part.stall):
+            status = timed_solve(solver, built.model, callback, self.phases)
 
         if status == cp_model.INFEASIBLE:
             return "infeasible"
@@ -749,6 +762,29 @@ class _Run:
         return self._solve_on_compact_support(
             index, data, exact, part_deadline, lambda: workers, seed
         )
+
+    def _callback(self, index: int, built: BuiltModel | None = None) -> _Reporter | None:
+        """A solve's callback: progress reports, and the time of its last plan
+        for `_stalling` (the descent to come)."""
+        if self.progress is None and self.parts[index].stall is None:
+            return None
+        return _Reporter(self, index, built, report=self.progress is not None)
+
+    @staticmethod
+    @contextmanager
+    def _stalling(
+        solver: cp_model.CpSolver, callback: _Reporter | None, stall: float | None
+    ) -> Iterator[None]:
+        """The solve within stops once it has found nothing better for
+        `stall` seconds (None: never)."""
+        if stall is None or callback is None:
+            yield
+            return
+        ended = _stop_when_stalled(solver, callback, stall)
+        try:
+            yield
+        finally:
+            ended()
 
     def _solver(self, budget: float, workers: int, seed: int) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
@@ -883,8 +919,9 @@ class _Run:
             small.vars.hint(small.model, plan)
             solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers(), seed)
             solver.parameters.cp_model_probing_level = 0
-            callback = _Reporter(self, index, small) if self.progress else None
-            status = interrupt.solve(solver, small.model, callback, self.phases)
+            callback = self._callback(index, small)
+            with self._stalling(solver, callback, part.stall):
+                status = interrupt.solve(solver, small.model, callback, self.phases)
             if status is None:
                 break  # the LP came first
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -973,16 +1010,25 @@ class _Run:
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Reports the combined picture of all parts at each improvement. A
-    narrowed model (`built`) reports the bound known for the whole part."""
+    """Reports the combined picture of all parts at each improvement (when
+    `report`). A narrowed model (`built`) reports the bound known for the
+    whole part. `found_at`: when the last plan came (None before the
+    first), for `_stop_when_stalled`."""
 
-    def __init__(self, run: _Run, index: int, built: BuiltModel | None = None):
+    def __init__(
+        self, run: _Run, index: int, built: BuiltModel | None = None, report: bool = True
+    ):
         super().__init__()
         self.run = run
         self.index = index
         self.built = built
+        self.report = report
+        self.found_at: float | None = None
 
     def on_solution_callback(self) -> None:
+        self.found_at = time.monotonic()
+        if not self.report:
+            return
         part = self.run.parts[self.index]
         if self.built is not None:
             plan = self.built.vars.extract(self.boolean_value)
@@ -993,6 +1039,24 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         plan = part.built.vars.extract(self.boolean_value)
         bound = objective.to_score(min(self.best_objective_bound, objective.trivial_bound))
         self.run._report((self.index, plan, bound + objective.error))
+
+
+def _stop_when_stalled(
+    solver: cp_model.CpSolver, callback: _Reporter, seconds: float
+) -> Callable[[], None]:
+    """Stops `solver`'s coming solve once `callback` has seen a plan and
+    no better one for `seconds`; call what it returns when the solve has
+    ended."""
+    ended = threading.Event()
+
+    def watch() -> None:
+        while not ended.wait(STALL_POLL_SECONDS):
+            found = callback.found_at
+            if found is not None and time.monotonic() - found > seconds:
+                solver.stop_search()
+
+    threading.Thread(target=watch, name="medsam-stall", daemon=True).start()
+    return ended.set
 
 
 def _searchers_beside(background: InBackground, workers: int) -> Callable[[], int]:
