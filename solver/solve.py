@@ -43,7 +43,8 @@ bound and a gap too; the result's bound is the smaller of it and the
 parts' own (the LP's, where it arrived).
 
 When `volunteer_used` is negative (fewest people), each part's search
-stops at 1 - DESCENT_SHARE of its time and the descent (`descent.py`)
+stops at 1 - DESCENT_SHARE of its time, or sooner when it has found
+nothing better for STALL_SHARE of it, and the descent (`descent.py`)
 asks, on the part's whole model, for a plan one person better at a time
 (a satisfaction problem), up to the flow bound, which then also counts the
 people at the busiest instant and is computed at every size.
