@@ -163,8 +163,10 @@ DESCENT_SHARE = 0.6
 #: with the descent to come, a search that has found nothing better for this
 #: share of the part's time stops and leaves the rest to it (SMPTSP data_85:
 #: the narrowed search had 181 workers at 5 s and nothing more until 25 s;
-#: the descent's feasibility jump then needs 10-25 s for 180)
-STALL_SHARE = 0.1
+#: the descent's feasibility jump then needs 10-25 s for 180). At 0.1
+#: data_115 ended at 179 (177, proven, without); at 0.15 and 0.2 it is
+#: 177; data_114 loses one worker (141 against 140) at any of them
+STALL_SHARE = 0.15
 STALL_POLL_SECONDS = 0.1
 #: seconds per candidate triple that building a part's whole model for the
 #: descent takes (over the machine's share; SMPTSP data_97, 113,000
