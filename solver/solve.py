@@ -637,7 +637,7 @@ class _Run:
             # the time is better spent searching
             solver.parameters.cp_model_probing_level = 0
         callback = self._callback(index)
-        with self._stalling(solver, callback, part.stall):
+        with _stopped_when_stalled(solver, callback, part.stall):
             status = timed_solve(solver, built.model, callback, self.phases)
 
         if status == cp_model.INFEASIBLE:
@@ -768,26 +768,10 @@ class _Run:
 
     def _callback(self, index: int, built: BuiltModel | None = None) -> _Reporter | None:
         """A solve's callback: progress reports, and the time of its last plan
-        for `_stalling` (the descent to come)."""
+        for `_stopped_when_stalled` (the descent to come)."""
         if self.progress is None and self.parts[index].stall is None:
             return None
         return _Reporter(self, index, built, report=self.progress is not None)
-
-    @staticmethod
-    @contextmanager
-    def _stalling(
-        solver: cp_model.CpSolver, callback: _Reporter | None, stall: float | None
-    ) -> Iterator[None]:
-        """The solve within stops once it has found nothing better for
-        `stall` seconds (None: never)."""
-        if stall is None or callback is None:
-            yield
-            return
-        ended = _stop_when_stalled(solver, callback, stall)
-        try:
-            yield
-        finally:
-            ended()
 
     def _solver(self, budget: float, workers: int, seed: int) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
@@ -851,7 +835,7 @@ class _Run:
             if left <= ROUND_AT_LEAST:
                 break
             solver = self._solver(left, workers(), seed)
-            callback = _Reporter(self, index, small) if self.progress else None
+            callback = self._callback(index, small)
             if interrupt is None:
                 status = timed_solve(solver, small.model, callback, self.phases)
             else:
@@ -923,7 +907,7 @@ class _Run:
             solver = self._solver(max(0.0, part_deadline - time.monotonic()), workers(), seed)
             solver.parameters.cp_model_probing_level = 0
             callback = self._callback(index, small)
-            with self._stalling(solver, callback, part.stall):
+            with _stopped_when_stalled(solver, callback, part.stall):
                 status = interrupt.solve(solver, small.model, callback, self.phases)
             if status is None:
                 break  # the LP came first
@@ -1016,7 +1000,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
     """Reports the combined picture of all parts at each improvement (when
     `report`). A narrowed model (`built`) reports the bound known for the
     whole part. `found_at`: when the last plan came (None before the
-    first), for `_stop_when_stalled`."""
+    first), for `_stopped_when_stalled`."""
 
     def __init__(
         self, run: _Run, index: int, built: BuiltModel | None = None, report: bool = True
@@ -1044,22 +1028,28 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.run._report((self.index, plan, bound + objective.error))
 
 
-def _stop_when_stalled(
-    solver: cp_model.CpSolver, callback: _Reporter, seconds: float
-) -> Callable[[], None]:
-    """Stops `solver`'s coming solve once `callback` has seen a plan and
-    no better one for `seconds`; call what it returns when the solve has
-    ended."""
+@contextmanager
+def _stopped_when_stalled(
+    solver: cp_model.CpSolver, callback: _Reporter | None, seconds: float | None
+) -> Iterator[None]:
+    """The solve within stops once `callback` has seen a plan and no better
+    one for `seconds` (None: never)."""
+    if seconds is None or callback is None:
+        yield
+        return
     ended = threading.Event()
 
     def watch() -> None:
         while not ended.wait(STALL_POLL_SECONDS):
             found = callback.found_at
             if found is not None and time.monotonic() - found > seconds:
-                solver.stop_search()
+                solver.stop_search()  # again each poll: a no-op before the solve began
 
     threading.Thread(target=watch, name="medsam-stall", daemon=True).start()
-    return ended.set
+    try:
+        yield
+    finally:
+        ended.set()
 
 
 def _searchers_beside(background: InBackground, workers: int) -> Callable[[], int]:

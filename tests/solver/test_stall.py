@@ -1,5 +1,5 @@
 """A search that finds nothing better stops and leaves its time to the
-descent (`solve._stop_when_stalled`, fewest people only).
+descent (`solve._stopped_when_stalled`, fewest people only).
 
 The model is a Golomb ruler of 11 marks (shortest ruler with all distances
 different, optimum 72): CP-SAT finds rulers at once and better ones for a
@@ -46,12 +46,9 @@ def test_a_search_that_finds_nothing_better_for_a_while_is_stopped() -> None:
     solver.parameters.max_time_in_seconds = 60.0
     solver.parameters.num_workers = 2
     seen = solve_module._Reporter(None, 0, report=False)  # no run: it only notes the time
-    ended = solve_module._stop_when_stalled(solver, seen, 1.0)
     started = time.monotonic()
-    try:
+    with solve_module._stopped_when_stalled(solver, seen, 1.0):
         status = solver.solve(model, seen)
-    finally:
-        ended()
     stopped = time.monotonic()
     assert status == cp_model.FEASIBLE  # a ruler, not proven shortest
     assert seen.found_at is not None and stopped - seen.found_at >= 1.0
